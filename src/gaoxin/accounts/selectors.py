@@ -1,0 +1,42 @@
+"""Reads of accounts, scoped to the asking user."""
+
+from django.db.models import QuerySet
+
+from gaoxin.core.identifiers import mask_id_card
+
+from . import permissions
+from .models import ApiToken, Department, User
+from .roles import Role
+
+
+def token_list(*, user) -> QuerySet[ApiToken]:
+    return ApiToken.objects.filter(user=user)
+
+
+def department_list(*, user) -> QuerySet[Department]:
+    return Department.objects.filter(active=True) if permissions.is_staff_member(user) else Department.objects.none()
+
+
+def user_list(*, user) -> QuerySet[User]:
+    if not permissions.is_system_admin(user):
+        return User.objects.none()
+    return User.objects.select_related("department").prefetch_related("role_assignments__department")
+
+
+def user_profile(*, user) -> dict:
+    """What a user may know of their own account; the ID number stays masked in every answer."""
+    roles = [
+        {"role": ra.role, "role_name": Role(ra.role).label, "department": ra.department.name}
+        for ra in user.role_assignments.select_related("department")
+    ]
+    return {
+        "username": user.username,
+        "name": user.display_name,
+        "kind": user.kind,
+        "department": user.department.name if user.department_id else None,
+        "roles": roles,
+        "enterprise_uscc": user.enterprise_uscc or None,
+        "enterprise_name": user.enterprise_name or None,
+        "id_card_masked": mask_id_card(user.id_card) if user.id_card else None,
+        "home": permissions.home_kind(user),
+    }

@@ -1,0 +1,308 @@
+"""Writes on accounts: login and lock-out, second factor, API tokens, departments, users and roles."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+
+import pyotp
+from django.conf import settings
+from django.contrib.auth import authenticate
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from gaoxin.core import audit
+from gaoxin.core.errors import Conflict, NotAuthenticated, PermissionDenied, ValidationFailed
+from gaoxin.core.identifiers import check_id_card, check_uscc
+
+from . import permissions
+from .models import ApiToken, Department, RoleAssignment, User
+from .roles import Kind, Role
+
+TOKEN_PREFIX = "gx_"
+
+
+def _locked_message(user: User) -> str:
+    until = timezone.localtime(user.locked_until)
+    return f"连续登录失败次数过多，账户已锁定，请于 {until:%H:%M} 后再试，或联系系统管理员解锁"
+
+
+def login_check(*, request, username: str, password: str, otp: str | None = None) -> User:
+    """Check a username/password (and TOTP code when enabled); count failures and lock the account."""
+    username = (username or "").strip()
+    known = User.objects.filter(username=username).first()
+    if known and known.locked_until and known.locked_until > timezone.now():
+        raise PermissionDenied(_locked_message(known), code="account_locked")
+    user = authenticate(request, username=username, password=password or "")
+    if user is None:
+        if known:
+            _count_failure(known)
+        raise NotAuthenticated("用户名或密码不正确", code="bad_credentials")
+    if user.totp_enabled:
+        if not otp:
+            raise NotAuthenticated("该账户已启用动态口令，请输入6位动态验证码", code="otp_required")
+        if not pyotp.TOTP(user.totp_secret).verify(otp.strip(), valid_window=1):
+            _count_failure(user)
+            raise NotAuthenticated("动态验证码不正确或已过期", code="bad_otp")
+    with transaction.atomic():
+        User.objects.filter(pk=user.pk).update(failed_logins=0, locked_until=None, last_login=timezone.now())
+        audit.record(actor=user, action="account.login", obj=user)
+    return user
+
+
+def _count_failure(user: User) -> None:
+    with transaction.atomic():
+        User.objects.filter(pk=user.pk).update(failed_logins=F("failed_logins") + 1)
+        user.refresh_from_db(fields=["failed_logins"])
+        if user.failed_logins >= settings.LOCKOUT_THRESHOLD:
+            user.locked_until = timezone.now() + dt.timedelta(minutes=settings.LOCKOUT_MINUTES)
+            User.objects.filter(pk=user.pk).update(locked_until=user.locked_until, failed_logins=0)
+            audit.record(actor=None, action="account.locked", obj=user, summary={"username": user.username})
+
+
+@transaction.atomic
+def user_unlock(*, actor: User, user: User) -> User:
+    if not permissions.is_system_admin(actor):
+        raise PermissionDenied("只有系统管理员可以解锁账户")
+    User.objects.filter(pk=user.pk).update(failed_logins=0, locked_until=None)
+    audit.record(actor=actor, action="account.unlock", obj=user)
+    user.refresh_from_db()
+    return user
+
+
+@transaction.atomic
+def password_change(*, user: User, old_password: str, new_password: str) -> User:
+    if not user.check_password(old_password):
+        raise ValidationFailed("原密码不正确", fields={"old_password": "原密码不正确"})
+    try:
+        validate_password(new_password, user)
+    except ValidationError as exc:
+        raise ValidationFailed("；".join(exc.messages), fields={"new_password": "；".join(exc.messages)}) from exc
+    user.set_password(new_password)
+    user.save(update_fields=["password"])
+    ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
+    audit.record(actor=user, action="account.password_change", obj=user)
+    return user
+
+
+# ---- second factor -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def totp_begin(*, user: User) -> str:
+    """Give the user a fresh secret to scan; it only takes effect after `totp_confirm`."""
+    if not permissions.can_use_totp(user):
+        raise PermissionDenied("动态口令仅对工作人员开放")
+    if user.totp_enabled:
+        raise Conflict("动态口令已启用；如需更换请先停用")
+    user.totp_secret = pyotp.random_base32()
+    user.save(update_fields=["totp_secret"])
+    return user.totp_secret
+
+
+def totp_uri(user: User) -> str:
+    return pyotp.TOTP(user.totp_secret).provisioning_uri(name=user.username, issuer_name="gaoxin")
+
+
+@transaction.atomic
+def totp_confirm(*, user: User, code: str) -> User:
+    if user.totp_enabled:
+        raise Conflict("动态口令已启用")
+    if not user.totp_secret or not pyotp.TOTP(user.totp_secret).verify((code or "").strip(), valid_window=1):
+        raise ValidationFailed("动态验证码不正确，请查看验证器应用中当前的6位数字", fields={"code": "验证码不正确"})
+    user.totp_enabled = True
+    user.save(update_fields=["totp_enabled"])
+    audit.record(actor=user, action="account.totp_enable", obj=user)
+    return user
+
+
+@transaction.atomic
+def totp_disable(*, user: User, code: str) -> User:
+    if not user.totp_enabled:
+        raise Conflict("动态口令未启用")
+    if not pyotp.TOTP(user.totp_secret).verify((code or "").strip(), valid_window=1):
+        raise ValidationFailed("动态验证码不正确", fields={"code": "验证码不正确"})
+    user.totp_enabled = False
+    user.totp_secret = ""
+    user.save(update_fields=["totp_enabled", "totp_secret"])
+    audit.record(actor=user, action="account.totp_disable", obj=user)
+    return user
+
+
+# ---- API tokens ----------------------------------------------------------------------------------
+
+
+def _hash(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+@transaction.atomic
+def token_issue(*, user: User, name: str = "") -> tuple[ApiToken, str]:
+    key = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken.objects.create(
+        user=user,
+        name=name[:60],
+        prefix=key[:10],
+        key_hash=_hash(key),
+        expires_at=timezone.now() + dt.timedelta(days=settings.API_TOKEN_DAYS),
+    )
+    audit.record(actor=user, action="token.issue", obj=token, summary={"prefix": token.prefix})
+    return token, key
+
+
+def token_user(key: str) -> User | None:
+    """The active user a bearer token belongs to, or None when unknown, expired or revoked."""
+    if not key or not key.startswith(TOKEN_PREFIX) or len(key) > 100:
+        return None
+    now = timezone.now()
+    token = (
+        ApiToken.objects.select_related("user")
+        .filter(key_hash=_hash(key), revoked_at__isnull=True, expires_at__gt=now, user__is_active=True)
+        .first()
+    )
+    if token is None:
+        return None
+    if token.last_used_at is None or now - token.last_used_at > dt.timedelta(minutes=5):
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    token.user.api_token = token
+    return token.user
+
+
+@transaction.atomic
+def token_revoke(*, actor: User, token: ApiToken) -> ApiToken:
+    if token.user_id != actor.pk and not permissions.is_system_admin(actor):
+        raise PermissionDenied("只能吊销自己的令牌")
+    if token.revoked_at:
+        raise Conflict("该令牌已吊销")
+    token.revoked_at = timezone.now()
+    token.save(update_fields=["revoked_at"])
+    audit.record(actor=actor, action="token.revoke", obj=token, summary={"prefix": token.prefix})
+    return token
+
+
+# ---- departments, users and roles ---------------------------------------------------------------
+
+
+@transaction.atomic
+def department_save(*, actor: User, code: str, name: str, order: int = 100, active: bool = True) -> Department:
+    if not permissions.can_manage_departments(actor):
+        raise PermissionDenied("只有系统管理员可以维护部门")
+    name = (name or "").strip()
+    if not name:
+        raise ValidationFailed("请填写部门名称", fields={"name": "必填"})
+    dept = Department.objects.filter(code=code).first()
+    before = {"name": dept.name, "order": dept.order, "active": dept.active} if dept else {}
+    try:
+        with transaction.atomic():
+            dept, _ = Department.objects.update_or_create(
+                code=code, defaults={"name": name, "order": order, "active": active}
+            )
+    except IntegrityError as exc:
+        raise Conflict(f"部门名称“{name}”已被使用") from exc
+    audit.record(
+        actor=actor,
+        action="department.save",
+        obj=dept,
+        summary=audit.changes(before, {"name": name, "order": order, "active": active}),
+    )
+    return dept
+
+
+def _check_new_user(username: str, password: str) -> None:
+    if User.objects.filter(username=username).exists():
+        raise Conflict(f"用户名“{username}”已被使用", fields={"username": "已被使用"})
+    try:
+        validate_password(password, User(username=username))
+    except ValidationError as exc:
+        raise ValidationFailed("；".join(exc.messages), fields={"password": "；".join(exc.messages)}) from exc
+
+
+@transaction.atomic
+def staff_create(
+    *,
+    actor: User | None,
+    username: str,
+    password: str,
+    full_name: str,
+    department: Department,
+    roles: list[str],
+    audit_it: bool = True,
+) -> User:
+    if actor is not None and not permissions.is_system_admin(actor):
+        raise PermissionDenied("只有系统管理员可以创建工作人员账户")
+    unknown = [r for r in roles if r not in Role.values]
+    if unknown:
+        raise ValidationFailed(f"未知角色：{'、'.join(unknown)}", fields={"roles": "未知角色"})
+    _check_new_user(username, password)
+    user = User(username=username, full_name=full_name, kind=Kind.STAFF, department=department)
+    user.set_password(password)
+    user.save()
+    RoleAssignment.objects.bulk_create([RoleAssignment(user=user, role=r, department=department) for r in roles])
+    if audit_it:
+        audit.record(actor=actor, action="account.create_staff", obj=user, summary={"roles": roles})
+    return user
+
+
+@transaction.atomic
+def enterprise_user_create(
+    *,
+    actor: User | None,
+    username: str,
+    password: str,
+    full_name: str,
+    uscc: str,
+    enterprise_name: str,
+    legal_rep: bool,
+    audit_it: bool = True,
+) -> User:
+    """A legal representative's account (registration) or an operator authorised by the legal rep."""
+    checked = check_uscc(uscc)
+    if not checked.valid:
+        raise ValidationFailed(checked.message, fields={"uscc": checked.message})
+    if not legal_rep:
+        if actor is None or not permissions.can_authorise_operators(actor) or actor.enterprise_uscc != checked.normalized:
+            raise PermissionDenied("经办人须由本企业法定代表人账户授权")
+    elif User.objects.filter(enterprise_uscc=checked.normalized, is_legal_rep=True).exists():
+        raise Conflict("该企业已有法定代表人账户", fields={"uscc": "已注册"})
+    _check_new_user(username, password)
+    user = User(
+        username=username,
+        full_name=full_name,
+        kind=Kind.ENTERPRISE,
+        enterprise_uscc=checked.normalized,
+        enterprise_name=enterprise_name,
+        is_legal_rep=legal_rep,
+        authorised_by=None if legal_rep else actor,
+    )
+    user.set_password(password)
+    user.save()
+    if audit_it:
+        audit.record(
+            actor=actor or user,
+            action="account.create_enterprise_user",
+            obj=user,
+            summary={"uscc": checked.normalized, "legal_rep": legal_rep},
+        )
+    return user
+
+
+@transaction.atomic
+def citizen_create(
+    *, username: str, password: str, full_name: str, id_card: str, phone: str = "", audit_it: bool = True
+) -> User:
+    checked = check_id_card(id_card)
+    if not checked.valid:
+        raise ValidationFailed(checked.message, fields={"id_card": checked.message})
+    if User.objects.filter(id_card=checked.normalized).exists():
+        raise Conflict("该身份证号已注册账户", fields={"id_card": "已注册"})
+    _check_new_user(username, password)
+    user = User(username=username, full_name=full_name, kind=Kind.CITIZEN, id_card=checked.normalized, phone=phone)
+    user.set_password(password)
+    user.save()
+    if audit_it:
+        audit.record(actor=user, action="account.create_citizen", obj=user)
+    return user

@@ -1,0 +1,76 @@
+"""API of the core: working-day deadlines, identifier checks, task progress."""
+
+import datetime as dt
+from typing import Literal
+
+from ninja import Field, Query, Router, Schema
+
+from . import calendar, identifiers, selectors
+from .errors import ValidationFailed
+
+router = Router(tags=["基础"])
+
+
+class DeadlineQuery(Schema):
+    start: dt.date = Field(..., description="受理日期（从次日起算）")
+    workdays: int = Field(..., ge=0, le=calendar.MAX_WORKDAYS, description="工作日数")
+
+
+class DeadlineOut(Schema):
+    deadline: dt.date
+    certain: bool
+
+
+@router.get("/calendar/deadline", response=DeadlineOut, auth=None, summary="按工作日计算期限")
+def calendar_deadline(request, q: Query[DeadlineQuery]):
+    if q.start.year < 1990 or q.start.year > 2200:
+        raise ValidationFailed("起算日期超出支持范围（1990—2200年）", fields={"start": "超出范围"})
+    result = calendar.add_workdays(q.start, q.workdays)
+    return {"deadline": result.deadline, "certain": result.certain}
+
+
+class WorkdayOut(Schema):
+    date: dt.date
+    workday: bool
+    certain: bool
+
+
+@router.get("/calendar/day", response=WorkdayOut, auth=None, summary="某日是否工作日")
+def calendar_day(request, date: dt.date):
+    if date.year < 1990 or date.year > 2200:
+        raise ValidationFailed("日期超出支持范围（1990—2200年）", fields={"date": "超出范围"})
+    workday, certain = calendar.is_workday(date)
+    return {"date": date, "workday": workday, "certain": certain}
+
+
+class IdentifierIn(Schema):
+    kind: Literal["uscc", "id_card"]
+    value: str = Field(..., max_length=64)
+
+
+class IdentifierOut(Schema):
+    valid: bool
+    normalized: str
+    message: str
+
+
+@router.post("/identifiers/check", response=IdentifierOut, auth=None, summary="校验统一社会信用代码或身份证号")
+def identifiers_check(request, payload: IdentifierIn):
+    result = identifiers.check(payload.kind, payload.value)
+    return {"valid": result.valid, "normalized": result.normalized, "message": result.message}
+
+
+class TaskRunOut(Schema):
+    id: int
+    name: str
+    status: str
+    done: int
+    total: int
+    percent: int
+    message: str
+    result: dict
+
+
+@router.get("/tasks/{run_id}", response=TaskRunOut, summary="后台任务进度")
+def task_run(request, run_id: int):
+    return selectors.task_run_get(user=request.user, run_id=run_id)

@@ -1,0 +1,147 @@
+"""Working days: chinesecalendar's data, the administrator's overrides, and honesty about unknown years.
+
+A year is *known* when chinesecalendar covers it or a State Council notice for it was loaded
+(`gaoxin calendar load`). For an unknown year only weekends are rest days and every answer that
+touches it says `certain=False`. Each year is kept as a sorted tuple of working days, so adding N
+working days is a bisect per year crossed, not a loop over dates."""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+import threading
+from dataclasses import dataclass
+
+import chinese_calendar
+from django.db.models import Max
+
+from .models import CalendarDay, CalendarYear
+
+MAX_WORKDAYS = 3650
+
+
+@dataclass(frozen=True)
+class YearDays:
+    year: int
+    certain: bool
+    workdays: tuple[dt.date, ...]
+
+
+@dataclass(frozen=True)
+class Deadline:
+    deadline: dt.date
+    certain: bool
+
+
+_cache: dict[int, YearDays] = {}
+_cache_stamp: object = None
+_lock = threading.Lock()
+
+
+def _library_covers(year: int) -> bool:
+    try:
+        chinese_calendar.is_workday(dt.date(year, 6, 1))
+    except NotImplementedError:
+        return False
+    return True
+
+
+def _stamp() -> tuple:
+    """Changes whenever an override or a loaded year changes; cheap enough to read per call."""
+    days = CalendarDay.objects.aggregate(m=Max("updated_at"), n=Max("id"))
+    years = CalendarYear.objects.aggregate(m=Max("loaded_at"), n=Max("id"))
+    return (days["m"], days["n"], CalendarDay.objects.count(), years["m"], years["n"])
+
+
+def _build_year(year: int) -> YearDays:
+    overrides = {
+        d.date: d.kind
+        for d in CalendarDay.objects.filter(date__year=year).only("date", "kind")
+    }
+    library = _library_covers(year)
+    certain = library or CalendarYear.objects.filter(year=year).exists()
+    day = dt.date(year, 1, 1)
+    workdays = []
+    while day.year == year:
+        kind = overrides.get(day)
+        if kind is not None:
+            is_work = kind == CalendarDay.Kind.WORKDAY
+        elif library:
+            is_work = chinese_calendar.is_workday(day)
+        else:
+            is_work = day.weekday() < 5
+        if is_work:
+            workdays.append(day)
+        day += dt.timedelta(days=1)
+    return YearDays(year, certain, tuple(workdays))
+
+
+def year_days(year: int) -> YearDays:
+    global _cache_stamp
+    stamp = _stamp()
+    with _lock:
+        if stamp != _cache_stamp:
+            _cache.clear()
+            _cache_stamp = stamp
+        if year not in _cache:
+            _cache[year] = _build_year(year)
+        return _cache[year]
+
+
+def invalidate() -> None:
+    global _cache_stamp
+    with _lock:
+        _cache.clear()
+        _cache_stamp = None
+
+
+def is_workday(day: dt.date) -> tuple[bool, bool]:
+    """(is it a working day, is that certain)."""
+    yd = year_days(day.year)
+    i = bisect.bisect_left(yd.workdays, day)
+    return (i < len(yd.workdays) and yd.workdays[i] == day, yd.certain)
+
+
+def year_is_known(year: int) -> bool:
+    return year_days(year).certain
+
+
+def add_workdays(start: dt.date, workdays: int) -> Deadline:
+    """The date on which the `workdays`-th working day after `start` falls (counting starts the next day)."""
+    if workdays < 0 or workdays > MAX_WORKDAYS:
+        raise ValueError(workdays)
+    if workdays == 0:
+        return Deadline(start, True)
+    remaining = workdays
+    year = start.year
+    certain = True
+    after = start
+    while True:
+        yd = year_days(year)
+        certain = certain and yd.certain
+        i = bisect.bisect_right(yd.workdays, after)
+        available = len(yd.workdays) - i
+        if remaining <= available:
+            return Deadline(yd.workdays[i + remaining - 1], certain)
+        remaining -= available
+        year += 1
+        after = dt.date(year, 1, 1) - dt.timedelta(days=1)
+
+
+def workdays_between(start: dt.date, end: dt.date) -> tuple[int, bool]:
+    """Working days in (start, end]: how many of the clock's days have been used by `end`."""
+    if end <= start:
+        return 0, True
+    count, certain = 0, True
+    for year in range(start.year, end.year + 1):
+        yd = year_days(year)
+        certain = certain and yd.certain
+        lo = bisect.bisect_right(yd.workdays, start)
+        hi = bisect.bisect_right(yd.workdays, end)
+        count += hi - lo
+    return count, certain
+
+
+def missing_years(today: dt.date) -> list[int]:
+    """This year and next year, whichever has no holiday data yet (the admin page warns about them)."""
+    return [y for y in (today.year, today.year + 1) if not year_is_known(y)]

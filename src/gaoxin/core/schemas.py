@@ -1,0 +1,32 @@
+"""Shared API schema pieces: identifier types validated by core.identifiers, the error shape."""
+
+from typing import Annotated
+
+from ninja import Schema
+from pydantic import AfterValidator
+
+from .identifiers import check_id_card, check_uscc
+
+
+def _uscc(value: str) -> str:
+    result = check_uscc(value)
+    if not result.valid:
+        raise ValueError(result.message)
+    return result.normalized
+
+
+def _id_card(value: str) -> str:
+    result = check_id_card(value)
+    if not result.valid:
+        raise ValueError(result.message)
+    return result.normalized
+
+
+USCC = Annotated[str, AfterValidator(_uscc)]
+IdCard = Annotated[str, AfterValidator(_id_card)]
+
+
+class Error(Schema):
+    code: str
+    message: str
+    fields: dict[str, str] = {}

@@ -1,0 +1,108 @@
+"""Writes on the core: the working-day calendar's overrides and loaded years."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+from django.db import transaction
+
+from . import audit, calendar
+from .errors import PermissionDenied, ValidationFailed
+from .models import CalendarDay, CalendarYear
+
+
+def _require_calendar_admin(actor) -> None:
+    if actor is not None and not actor.has_perm("core.manage_calendar"):
+        raise PermissionDenied("只有系统管理员可以修改工作日历")
+
+
+@transaction.atomic
+def calendar_day_set(*, actor, date: dt.date, kind: str, note: str = "") -> CalendarDay:
+    _require_calendar_admin(actor)
+    if kind not in CalendarDay.Kind.values:
+        raise ValidationFailed("类型应为“休息日”或“工作日”", fields={"kind": "取值不正确"})
+    previous = CalendarDay.objects.filter(date=date).first()
+    day, _ = CalendarDay.objects.update_or_create(date=date, defaults={"kind": kind, "note": note[:100]})
+    audit.record(
+        actor=actor,
+        action="calendar.override_set",
+        obj=day,
+        summary={"date": date.isoformat(), "kind": [previous.kind if previous else None, kind], "note": note},
+    )
+    transaction.on_commit(calendar.invalidate)
+    return day
+
+
+@transaction.atomic
+def calendar_day_delete(*, actor, date: dt.date) -> None:
+    _require_calendar_admin(actor)
+    day = CalendarDay.objects.filter(date=date).first()
+    if day is None:
+        return
+    audit.record(actor=actor, action="calendar.override_delete", obj=day, summary={"date": date.isoformat()})
+    day.delete()
+    transaction.on_commit(calendar.invalidate)
+
+
+def parse_notice(text: str) -> tuple[int, list[dt.date], list[dt.date], str]:
+    """Parse a year's notice file: JSON {"year", "source", "holidays": [...], "workdays": [...]}.
+
+    Dates are ISO dates or ranges "2027-10-01..2027-10-07". Every date must lie in the year."""
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ValidationFailed(f"文件不是有效的 JSON：第{exc.lineno}行 {exc.msg}") from exc
+    if not isinstance(data, dict) or not isinstance(data.get("year"), int):
+        raise ValidationFailed("文件须包含整数字段 year")
+    year = data["year"]
+
+    def expand(items, label):
+        days = []
+        for item in items or []:
+            try:
+                if isinstance(item, str) and ".." in item:
+                    a, b = (dt.date.fromisoformat(x.strip()) for x in item.split(".."))
+                    if b < a:
+                        raise ValueError
+                    days.extend(a + dt.timedelta(n) for n in range((b - a).days + 1))
+                else:
+                    days.append(dt.date.fromisoformat(str(item)))
+            except ValueError as exc:
+                raise ValidationFailed(f"{label}中的日期“{item}”无法识别，应为 YYYY-MM-DD 或 起..止") from exc
+        wrong = [d for d in days if d.year != year]
+        if wrong:
+            raise ValidationFailed(f"{label}中的 {wrong[0]} 不属于 {year} 年")
+        return days
+
+    holidays = expand(data.get("holidays"), "休息日")
+    workdays = expand(data.get("workdays"), "调休工作日")
+    both = set(holidays) & set(workdays)
+    if both:
+        raise ValidationFailed(f"{min(both)} 同时出现在休息日和调休工作日中")
+    bad_workdays = [d for d in workdays if d.weekday() < 5]
+    if bad_workdays:
+        raise ValidationFailed(f"调休工作日 {bad_workdays[0]} 不是周末，无需列出")
+    return year, sorted(holidays), sorted(workdays), str(data.get("source", ""))[:200]
+
+
+@transaction.atomic
+def calendar_year_load(*, actor, path: Path | None = None, text: str | None = None) -> CalendarYear:
+    """Load one year's holidays and 调休 workdays; replaces that year's earlier overrides."""
+    _require_calendar_admin(actor)
+    year, holidays, workdays, source = parse_notice(text if text is not None else Path(path).read_text("utf-8"))
+    CalendarDay.objects.filter(date__year=year).delete()
+    CalendarDay.objects.bulk_create(
+        [CalendarDay(date=d, kind=CalendarDay.Kind.HOLIDAY, note=source[:100]) for d in holidays]
+        + [CalendarDay(date=d, kind=CalendarDay.Kind.WORKDAY, note="调休") for d in workdays]
+    )
+    loaded, _ = CalendarYear.objects.update_or_create(year=year, defaults={"source": source})
+    audit.record(
+        actor=actor,
+        action="calendar.year_load",
+        obj=loaded,
+        summary={"year": year, "holidays": len(holidays), "workdays": len(workdays), "source": source},
+    )
+    transaction.on_commit(calendar.invalidate)
+    return loaded

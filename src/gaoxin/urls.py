@@ -1,0 +1,31 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from django.views.generic import RedirectView
+
+from gaoxin.api import api
+from gaoxin.core import views as core_views
+
+from . import views
+
+admin.site.site_header = admin.site.site_title = "gaoxin 系统管理"
+admin.site.index_title = "基础数据维护"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("api/v1/", api.urls),
+    path("accounts/", include("gaoxin.accounts.urls")),
+    path("enterprises/", include("gaoxin.enterprises.urls")),
+    path("calendar/", core_views.calendar_admin, name="calendar"),
+    path("tasks/<int:run_id>/", core_views.task_run_page, name="task_run"),
+    path("audit/", core_views.audit_log, name="audit"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/login/", RedirectView.as_view(pattern_name="accounts:login", query_string=True)),
+    path("admin/", admin.site.urls),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

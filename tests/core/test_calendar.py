@@ -1,0 +1,96 @@
+import datetime as dt
+import json
+
+import pytest
+
+from gaoxin.core import calendar, services
+from gaoxin.core.errors import PermissionDenied, ValidationFailed
+from gaoxin.core.models import AuditEvent
+
+D = dt.date
+
+
+@pytest.mark.django_db
+class TestDeadlines:
+    def test_national_day_and_tiaoxiu_saturday(self):
+        # 2025-10-01..08 are holidays and Saturday 10-11 is a 调休 workday
+        assert calendar.add_workdays(D(2025, 9, 30), 3) == calendar.Deadline(D(2025, 10, 11), True)
+
+    def test_counting_starts_the_day_after(self):
+        # Monday + 1 working day = Tuesday
+        assert calendar.add_workdays(D(2026, 3, 2), 1).deadline == D(2026, 3, 3)
+
+    def test_spring_festival_2026(self):
+        # 2026-02-14 (Sat) is a 调休 workday; 02-15..23 are holidays
+        assert calendar.add_workdays(D(2026, 2, 13), 1).deadline == D(2026, 2, 14)
+        assert calendar.add_workdays(D(2026, 2, 14), 1).deadline == D(2026, 2, 24)
+
+    def test_twenty_working_days_spanning_the_year_end_is_uncertain_in_2027(self):
+        result = calendar.add_workdays(D(2026, 12, 20), 20)
+        assert result.certain is False
+        # 2026-12-21..31: 9 workdays (Mon-Fri); 2027 counts weekends only: 11 more → 2027-01-15
+        assert result.deadline == D(2027, 1, 15)
+
+    def test_a_whole_year_of_workdays(self):
+        days = calendar.year_days(2025).workdays
+        assert len(days) == 248  # 2025: 365 days − 104 weekend days − 15 holiday weekdays + 2 调休... as published
+        assert calendar.workdays_between(D(2024, 12, 31), D(2025, 12, 31)) == (len(days), True)
+        assert calendar.add_workdays(D(2024, 12, 31), len(days)).deadline == days[-1]
+
+    def test_zero_workdays_is_start(self):
+        assert calendar.add_workdays(D(2026, 5, 1), 0).deadline == D(2026, 5, 1)
+
+    def test_override_moves_deadline_and_is_audited(self, admin_user):
+        before = calendar.add_workdays(D(2026, 3, 2), 1).deadline
+        services.calendar_day_set(actor=admin_user, date=D(2026, 3, 3), kind="holiday", note="台风停工")
+        assert calendar.add_workdays(D(2026, 3, 2), 1).deadline == before + dt.timedelta(days=1)
+        assert calendar.is_workday(D(2026, 3, 3)) == (False, True)
+        assert AuditEvent.objects.filter(action="calendar.override_set").count() == 1
+        services.calendar_day_delete(actor=admin_user, date=D(2026, 3, 3))
+        assert calendar.add_workdays(D(2026, 3, 2), 1).deadline == before
+
+    def test_only_admins_edit_the_calendar(self, clerk):
+        with pytest.raises(PermissionDenied):
+            services.calendar_day_set(actor=clerk, date=D(2026, 3, 3), kind="holiday")
+
+    def test_loading_2027_makes_it_certain(self, admin_user):
+        assert calendar.missing_years(D(2026, 11, 22)) == [2027]
+        notice = {
+            "year": 2027,
+            "source": "测试通知",
+            "holidays": ["2027-01-01", "2027-02-05..2027-02-13"],
+            "workdays": ["2027-02-14"],
+        }
+        services.calendar_year_load(actor=admin_user, text=json.dumps(notice))
+        assert calendar.missing_years(D(2026, 11, 22)) == []
+        assert calendar.is_workday(D(2027, 2, 14)) == (True, True)
+        assert calendar.is_workday(D(2027, 2, 8)) == (False, True)
+        assert calendar.add_workdays(D(2026, 12, 31), 1) == calendar.Deadline(D(2027, 1, 4), True)
+
+    @pytest.mark.parametrize(
+        "notice, message",
+        [
+            ("{", "JSON"),
+            ('{"year": "2027"}', "year"),
+            ('{"year": 2027, "holidays": ["2027-13-01"]}', "无法识别"),
+            ('{"year": 2027, "holidays": ["2026-12-31"]}', "不属于"),
+            ('{"year": 2027, "holidays": ["2027-02-14"], "workdays": ["2027-02-14"]}', "同时出现"),
+            ('{"year": 2027, "workdays": ["2027-02-15"]}', "不是周末"),
+        ],
+    )
+    def test_bad_notice_files_are_refused_whole(self, admin_user, notice, message):
+        with pytest.raises(ValidationFailed, match=message):
+            services.calendar_year_load(actor=admin_user, text=notice)
+        assert not calendar.year_is_known(2027)
+
+
+@pytest.mark.django_db
+def test_calendar_command_loads_a_file(tmp_path, capsys):
+    from django.core.management import call_command
+
+    path = tmp_path / "2027.json"
+    path.write_text(json.dumps({"year": 2027, "holidays": ["2027-01-01"], "workdays": []}), "utf-8")
+    call_command("calendar", "load", str(path))
+    assert calendar.year_is_known(2027)
+    call_command("calendar", "deadline", "2026-12-31", "1")
+    assert "2027-01-04 确定" in capsys.readouterr().out
