@@ -5,8 +5,6 @@ import tempfile
 
 os.environ.setdefault("GAOXIN_TESTING", "1")
 os.environ.setdefault("GAOXIN_DATA_DIR", tempfile.mkdtemp(prefix="gaoxin-test-"))
-os.environ.setdefault("GAOXIN_HTTPS", "0")
-os.environ.setdefault("GAOXIN_TASK_BACKEND", "django_tasks.backends.immediate.ImmediateBackend")
 # Playwright's sync API runs an event loop in the test thread; the ORM calls around it are synchronous.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 

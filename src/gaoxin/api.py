@@ -100,9 +100,19 @@ def on_http_error(request, exc: HttpError):
 def _register_routers():
     from gaoxin.accounts.api import router as accounts_router
     from gaoxin.core.api import router as core_router
+    from gaoxin.economy.api import router as economy_router
+    from gaoxin.enterprises.api import router as enterprises_router
+    from gaoxin.govservices.api import router as govservices_router
+    from gaoxin.investment.api import router as investment_router
+    from gaoxin.policies.api import router as policies_router
 
     api.add_router("/", core_router)
     api.add_router("/auth", accounts_router)
+    api.add_router("/", govservices_router)
+    api.add_router("/", enterprises_router)
+    api.add_router("/", policies_router)
+    api.add_router("/", investment_router)
+    api.add_router("/", economy_router)
 
 
 _register_routers()

@@ -1,9 +1,20 @@
-"""The navigation each user sees, decided by permissions.py."""
+"""The navigation each user sees: the home page, each pillar's entries, then administration."""
 
 from django.conf import settings
 from django.urls import reverse
+from django.utils.module_loading import import_string
 
 from . import permissions
+
+# Each pillar's navigation.nav_items(user), in menu order. Collected here rather than imported so that
+# accounts does not depend on the apps above it.
+PILLAR_NAV = [
+    "gaoxin.govservices.navigation.nav_items",
+    "gaoxin.policies.navigation.nav_items",
+    "gaoxin.enterprises.navigation.nav_items",
+    "gaoxin.investment.navigation.nav_items",
+    "gaoxin.economy.navigation.nav_items",
+]
 
 
 def navigation(request):
@@ -11,8 +22,8 @@ def navigation(request):
     if user is None or not user.is_authenticated:
         return {"nav": [], "zone_name": settings.ZONE_NAME}
     items = [("首页", reverse("home"))]
-    if permissions.is_staff_member(user):
-        items.append(("企业名录", reverse("enterprises:list")))
+    for path in PILLAR_NAV:
+        items.extend(import_string(path)(user))
     if permissions.can_authorise_operators(user):
         items.append(("经办人授权", reverse("accounts:operators")))
     if permissions.can_manage_calendar(user):
@@ -27,5 +38,5 @@ def navigation(request):
         "nav": [
             {"label": label, "url": url, "active": current == url or (url != "/" and current.startswith(url))}
             for label, url in items
-        ]
+        ],
     }

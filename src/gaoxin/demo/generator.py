@@ -11,6 +11,7 @@ from collections.abc import Callable
 from django.apps import apps
 from django.db import connection, transaction
 
+from . import economy, govservices, investment, policies
 from .enterprises import build_enterprises
 from .people import build_people
 
@@ -28,6 +29,10 @@ def _step_people(ctx: dict) -> None:
 STEPS: list[tuple[str, Callable[[dict], None]]] = [
     ("企业名录", _step_enterprises),
     ("部门与账户", _step_people),
+    ("政务服务", govservices.build),
+    ("惠企政策", policies.build),
+    ("招商引资", investment.build),
+    ("经济运行", economy.build),
 ]
 
 

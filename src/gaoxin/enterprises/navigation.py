@@ -1,0 +1,11 @@
+"""Navigation entries this app adds for a user (collected by accounts.context_processors)."""
+
+from django.urls import reverse
+
+from gaoxin.accounts import permissions
+
+
+def nav_items(user) -> list[tuple[str, str]]:
+    if permissions.can_view_enterprise_registry(user):
+        return [("企业名录", reverse("enterprises:list"))]
+    return []

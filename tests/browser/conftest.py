@@ -1,0 +1,70 @@
+"""A real Chromium (Debian's, driven by Playwright) against the live test server.
+
+Every request the page makes is checked: anything addressed to another host fails the test,
+because the zone's intranet has no Internet."""
+
+import os
+import shutil
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+CHROMIUM = os.environ.get("GAOXIN_CHROMIUM", shutil.which("chromium") or "/usr/bin/chromium")
+SCREENSHOTS = Path(os.environ.get("GAOXIN_SCREENSHOTS", "screenshots"))
+ARGS = [
+    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"Chromium 未安装（{CHROMIUM}）；make test 的准备步骤会安装 Debian 的 chromium")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    context = browser.new_context(viewport={"width": 1280, "height": 860}, locale="zh-CN")
+    pg = context.new_page()
+    local = urlparse(live_server.url).netloc
+    external: list[str] = []
+
+    def guard(route):
+        host = urlparse(route.request.url).netloc
+        if route.request.url.startswith(("data:", "blob:")) or host == local:
+            route.continue_()
+        else:
+            external.append(route.request.url)
+            route.abort()
+
+    pg.route("**/*", guard)
+    errors: list[str] = []
+    pg.on("pageerror", lambda exc: errors.append(str(exc)))
+    pg.base = live_server.url
+    yield pg
+    context.close()
+    assert not external, f"页面请求了外部地址：{external}"
+    assert not errors, f"页面脚本出错：{errors}"
+
+
+def login(page, username: str, password: str) -> None:
+    page.goto(page.base + "/accounts/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    page.click("button[type=submit]")
+    page.wait_for_load_state("networkidle")
+
+
+def shot(page, name: str) -> Path:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
