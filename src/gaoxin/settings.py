@@ -156,6 +156,7 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)
 STATICFILES_DIRS = [BASE_DIR / "static", BASE_DIR.parent.parent / "node_modules" / "echarts" / "dist"]
 STATICFILES_DIRS = [d for d in STATICFILES_DIRS if Path(d).exists()]
 MEDIA_ROOT = DATA_DIR / "media"

@@ -2,7 +2,7 @@
 
 import datetime as dt
 
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 
 from gaoxin.core.errors import NotFound
 
@@ -28,7 +28,7 @@ class TokenOut(Schema):
 def token_create(request, payload: TokenIn):
     user = services.login_check(request=request, username=payload.username, password=payload.password, otp=payload.otp)
     token, key = services.token_issue(user=user, name=payload.name)
-    return 201, {"token": key, "token_id": token.pk, "expires_at": token.expires_at}
+    return Status(201, {"token": key, "token_id": token.pk, "expires_at": token.expires_at})
 
 
 class TokenRow(Schema):
@@ -52,7 +52,7 @@ def token_revoke(request, token_id: int):
     if token is None:
         raise NotFound("未找到该令牌")
     services.token_revoke(actor=request.user, token=token)
-    return 204, None
+    return Status(204, None)
 
 
 class RoleOut(Schema):

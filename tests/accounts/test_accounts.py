@@ -1,0 +1,196 @@
+"""Accounts: lock-out, second factor, password change, enterprise operators, citizens, permissions."""
+
+import pyotp
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from gaoxin.accounts import permissions, services
+from gaoxin.accounts.models import User
+from gaoxin.core.errors import Conflict, NotAuthenticated, PermissionDenied, ValidationFailed
+from gaoxin.core.models import AuditEvent
+from tests.factories import DEFAULT_PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+
+def login(username, password, otp=None):
+    return services.login_check(request=None, username=username, password=password, otp=otp)
+
+
+class TestLockout:
+    def test_five_failures_lock_the_account_even_for_the_right_password(self, clerk):
+        for _ in range(5):
+            with pytest.raises(NotAuthenticated):
+                login("clerk", "wrong")
+        with pytest.raises(PermissionDenied, match="锁定"):
+            login("clerk", DEFAULT_PASSWORD)
+        assert AuditEvent.objects.filter(action="account.locked").count() == 1
+
+    def test_success_resets_the_counter(self, clerk):
+        for _ in range(4):
+            with pytest.raises(NotAuthenticated):
+                login("clerk", "wrong")
+        login("clerk", DEFAULT_PASSWORD)
+        clerk.refresh_from_db()
+        assert clerk.failed_logins == 0
+
+    def test_lock_expires(self, clerk):
+        User.objects.filter(pk=clerk.pk).update(locked_until=timezone.now() - timezone.timedelta(seconds=1))
+        assert login("clerk", DEFAULT_PASSWORD) == clerk
+
+    def test_admin_unlocks(self, clerk, admin_user):
+        User.objects.filter(pk=clerk.pk).update(locked_until=timezone.now() + timezone.timedelta(hours=1))
+        with pytest.raises(PermissionDenied):
+            services.user_unlock(actor=clerk, user=clerk)
+        services.user_unlock(actor=admin_user, user=clerk)
+        assert login("clerk", DEFAULT_PASSWORD) == clerk
+
+    def test_login_page_shows_the_lock(self, clerk):
+        c = Client()
+        for _ in range(5):
+            c.post("/accounts/login/", {"username": "clerk", "password": "x"})
+        r = c.post("/accounts/login/", {"username": "clerk", "password": DEFAULT_PASSWORD})
+        assert r.status_code == 200 and "锁定" in r.content.decode()
+
+
+class TestTotp:
+    def test_enable_then_login_needs_the_code(self, clerk):
+        secret = services.totp_begin(user=clerk)
+        with pytest.raises(ValidationFailed):
+            services.totp_confirm(user=clerk, code="000000" if pyotp.TOTP(secret).now() != "000000" else "111111")
+        services.totp_confirm(user=clerk, code=pyotp.TOTP(secret).now())
+        with pytest.raises(NotAuthenticated) as exc:
+            login("clerk", DEFAULT_PASSWORD)
+        assert exc.value.code == "otp_required"
+        assert login("clerk", DEFAULT_PASSWORD, otp=pyotp.TOTP(secret).now()) == clerk
+
+    def test_only_staff_may_use_totp(self, ent_user):
+        with pytest.raises(PermissionDenied):
+            services.totp_begin(user=ent_user)
+
+    def test_login_page_asks_for_the_code(self, clerk):
+        secret = services.totp_begin(user=clerk)
+        services.totp_confirm(user=clerk, code=pyotp.TOTP(secret).now())
+        c = Client()
+        r = c.post("/accounts/login/", {"username": "clerk", "password": DEFAULT_PASSWORD})
+        assert "动态验证码" in r.content.decode() and 'name="otp"' in r.content.decode()
+        r = c.post("/accounts/login/", {"username": "clerk", "password": DEFAULT_PASSWORD, "otp": pyotp.TOTP(secret).now()})
+        assert r.status_code == 302
+
+
+class TestPasswords:
+    def test_project_hashes_passwords_with_argon2(self):
+        from gaoxin import settings as project
+
+        assert project.PASSWORD_HASHERS[0] == "django.contrib.auth.hashers.Argon2PasswordHasher"
+
+    def test_change_checks_the_old_one_and_revokes_tokens(self, clerk):
+        token, key = services.token_issue(user=clerk)
+        with pytest.raises(ValidationFailed, match="原密码"):
+            services.password_change(user=clerk, old_password="bad", new_password="Another-pass-2026")
+        with pytest.raises(ValidationFailed):
+            services.password_change(user=clerk, old_password=DEFAULT_PASSWORD, new_password="12345678")
+        services.password_change(user=clerk, old_password=DEFAULT_PASSWORD, new_password="Another-pass-2026")
+        assert services.token_user(key) is None
+        assert login("clerk", "Another-pass-2026") == clerk
+
+
+class TestEnterpriseAccounts:
+    def test_legal_rep_registers_and_authorises_an_operator(self):
+        rep = services.enterprise_user_create(
+            actor=None, username="rep", password="Rep-pass-2026", full_name="王法人",
+            uscc="91350100m000100y43", enterprise_name="示例科技有限公司", legal_rep=True,
+        )
+        assert rep.enterprise_uscc == "91350100M000100Y43"
+        op = services.enterprise_user_create(
+            actor=rep, username="op", password="Op-pass-20266", full_name="李经办",
+            uscc=rep.enterprise_uscc, enterprise_name=rep.enterprise_name, legal_rep=False,
+        )
+        assert op.authorised_by == rep and not permissions.can_authorise_operators(op)
+
+    def test_second_legal_rep_is_a_conflict(self, ent_user):
+        with pytest.raises(Conflict):
+            services.enterprise_user_create(
+                actor=None, username="rep2", password="Rep-pass-2026", full_name="x",
+                uscc=ent_user.enterprise_uscc, enterprise_name="x", legal_rep=True,
+            )
+
+    def test_only_the_legal_rep_of_that_enterprise_authorises_operators(self, ent_user):
+        with pytest.raises(PermissionDenied, match="法定代表人"):
+            services.enterprise_user_create(
+                actor=None, username="op", password="Op-pass-20266", full_name="x",
+                uscc=ent_user.enterprise_uscc, enterprise_name="x", legal_rep=False,
+            )
+        op = services.enterprise_user_create(
+            actor=ent_user, username="op", password="Op-pass-20266", full_name="x",
+            uscc=ent_user.enterprise_uscc, enterprise_name="x", legal_rep=False,
+        )
+        with pytest.raises(PermissionDenied):
+            services.enterprise_user_create(
+                actor=op, username="op2", password="Op-pass-20266", full_name="y",
+                uscc=ent_user.enterprise_uscc, enterprise_name="x", legal_rep=False,
+            )
+
+    def test_invalid_uscc_is_refused_with_its_reason(self):
+        with pytest.raises(ValidationFailed, match="校验位"):
+            services.enterprise_user_create(
+                actor=None, username="rep", password="Rep-pass-2026", full_name="x",
+                uscc="91350100M000100Y44", enterprise_name="x", legal_rep=True,
+            )
+
+
+class TestCitizens:
+    def test_registration_validates_and_masks_the_id(self):
+        c = Client()
+        r = c.post(
+            "/accounts/register/",
+            {"kind": "citizen", "username": "zhang", "full_name": "张三", "id_card": "110105194912310021", "password": "Zhang-pass-2026"},
+        )
+        assert "校验位" in r.content.decode() and not User.objects.filter(username="zhang").exists()
+        r = c.post(
+            "/accounts/register/",
+            {"kind": "citizen", "username": "zhang", "full_name": "张三", "id_card": "11010519491231002x", "password": "Zhang-pass-2026"},
+        )
+        assert r.status_code == 302
+        me = c.get("/api/v1/auth/me").json()
+        assert me["id_card_masked"] == "110105********002X" and me["home"] == "applicant"
+
+    def test_same_id_twice_is_a_conflict(self, citizen):
+        with pytest.raises(Conflict):
+            services.citizen_create(username="dup", password="Dup-pass-2026", full_name="x", id_card=citizen.id_card)
+
+
+class TestPredicates:
+    def test_roles_are_scoped_to_departments(self, clerk, dept):
+        from tests.factories import department
+
+        other = department("housing", "住房和城乡建设局")
+        assert permissions.has_role(clerk, "window_clerk")
+        assert permissions.has_role(clerk, "window_clerk", department_id=dept.pk)
+        assert not permissions.has_role(clerk, "window_clerk", department_id=other.pk)
+        assert not permissions.has_role(clerk, "approver")
+
+    def test_enterprise_users_hold_no_staff_role(self, ent_user):
+        assert not permissions.has_role(ent_user, "window_clerk")
+        assert permissions.home_kind(ent_user) == "applicant"
+
+    def test_has_perm_comes_from_the_predicates(self, clerk, admin_user, leader):
+        assert admin_user.has_perm("core.manage_calendar") and not clerk.has_perm("core.manage_calendar")
+        assert leader.has_perm("core.view_audit") and not clerk.has_perm("core.view_audit")
+
+    def test_pages_refuse_the_wrong_role(self, clerk):
+        c = Client()
+        c.force_login(clerk)
+        assert c.get("/calendar/").status_code == 403
+        assert c.get("/audit/").status_code == 403
+        assert c.get("/accounts/operators/").status_code == 403
+
+
+def test_stored_passwords_are_argon2(settings):
+    from gaoxin import settings as project
+
+    settings.PASSWORD_HASHERS = project.PASSWORD_HASHERS
+    user = User.objects.create_user(username="hashme", password="Some-pass-2026")
+    assert user.password.startswith("argon2$argon2id$")
+    assert user.check_password("Some-pass-2026")
