@@ -32,8 +32,8 @@ def test_debug_settings_are_flagged_by_check_deploy(tmp_path):
 
 def test_demo_secret_key_is_generated_once_into_the_data_dir(tmp_path):
     code = "from django.conf import settings; print(settings.SECRET_KEY)"
-    first = gaoxin(["shell", "-c", code], tmp_path)
-    second = gaoxin(["shell", "-c", code], tmp_path)
+    first = gaoxin(["shell", "--no-imports", "-c", code], tmp_path)
+    second = gaoxin(["shell", "--no-imports", "-c", code], tmp_path)
     assert first.returncode == 0, first.stderr
     assert first.stdout == second.stdout and len(first.stdout.strip()) > 50
     assert (tmp_path / "secret_key").stat().st_mode & 0o077 == 0
@@ -41,7 +41,7 @@ def test_demo_secret_key_is_generated_once_into_the_data_dir(tmp_path):
 
 def test_database_url_selects_the_backend(tmp_path):
     code = "from django.conf import settings; print(settings.DATABASES['default']['ENGINE'])"
-    r = gaoxin(["shell", "-c", code], tmp_path, GAOXIN_DATABASE_URL="postgres://u@db.internal:5432/zone")
+    r = gaoxin(["shell", "--no-imports", "-c", code], tmp_path, GAOXIN_DATABASE_URL="postgres://u@db.internal:5432/zone")
     assert r.stdout.strip() == "django.db.backends.postgresql"
-    r = gaoxin(["shell", "-c", code], tmp_path)
+    r = gaoxin(["shell", "--no-imports", "-c", code], tmp_path)
     assert r.stdout.strip() == "django.db.backends.sqlite3"
