@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.urls import reverse
 from django.utils.module_loading import import_string
+from django.utils.translation import gettext_lazy as _
 
 from . import permissions
 
@@ -21,17 +22,17 @@ def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav": [], "zone_name": settings.ZONE_NAME}
-    items = [("首页", reverse("home"))]
+    items = [(_("首页"), reverse("home"))]
     for path in PILLAR_NAV:
         items.extend(import_string(path)(user))
     if permissions.can_authorise_operators(user):
-        items.append(("经办人授权", reverse("accounts:operators")))
+        items.append((_("经办人授权"), reverse("accounts:operators")))
     if permissions.can_manage_calendar(user):
-        items.append(("工作日历", reverse("calendar")))
+        items.append((_("工作日历"), reverse("calendar")))
     if permissions.can_view_audit(user):
-        items.append(("审计日志", reverse("audit")))
+        items.append((_("审计日志"), reverse("audit")))
     if permissions.is_system_admin(user):
-        items.append(("系统管理", reverse("admin:index")))
+        items.append((_("系统管理"), reverse("admin:index")))
     current = request.path
     return {
         "zone_name": settings.ZONE_NAME,
