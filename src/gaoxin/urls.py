@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+import gaoxin.core.converters  # noqa: F401  registers <id:…>
 from gaoxin.api import api
 from gaoxin.core import views as core_views
 
@@ -22,7 +23,7 @@ urlpatterns = [
     path("investment/", include("gaoxin.investment.urls")),
     path("economy/", include("gaoxin.economy.urls")),
     path("calendar/", core_views.calendar_admin, name="calendar"),
-    path("tasks/<int:run_id>/", core_views.task_run_page, name="task_run"),
+    path("tasks/<id:run_id>/", core_views.task_run_page, name="task_run"),
     path("audit/", core_views.audit_log, name="audit"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/login/", RedirectView.as_view(pattern_name="accounts:login", query_string=True)),

@@ -126,3 +126,20 @@ def test_openapi_and_local_docs(client):
     assert "/api/v1/calendar/deadline" in spec["paths"]
     docs = client.get("/api/v1/docs").content.decode()
     assert "swagger-ui" in docs and "cdn" not in docs.lower()
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda c: post_json(c, "/api/v1/auth/token", {"username": "a\u0000b", "password": "x"}),
+        lambda c: c.get("/api/v1/calendar/deadline", {"start": "2025-01-01\x00", "workdays": 1}),
+        lambda c: c.post(
+            "/accounts/login/", "username=a%00b&password=x", content_type="application/x-www-form-urlencoded"
+        ),
+    ],
+)
+def test_nul_characters_are_refused_with_400(client, call):
+    """PostgreSQL cannot store NUL: it is refused at the door on both databases, never a 500."""
+    r = call(client)
+    assert r.status_code == 400
+    assert "NUL" in r.content.decode()

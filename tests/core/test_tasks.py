@@ -63,3 +63,10 @@ def test_database_backend_and_worker_run_the_task(admin_user, settings):
     call_command("db_worker", "--batch", "--no-startup-delay", "--interval", "0")
     run.refresh_from_db()
     assert run.status == TaskRun.Status.SUCCEEDED and run.result["事件数"] == 1
+
+
+def test_oversized_ids_are_404_not_500(admin_user):
+    c = Client()
+    c.force_login(admin_user)
+    assert c.get("/tasks/99999999999999999999999/").status_code == 404
+    assert c.get("/api/v1/tasks/99999999999999999999999").status_code == 422

@@ -5,6 +5,7 @@ import datetime as dt
 from ninja import Field, Router, Schema, Status
 
 from gaoxin.core.errors import NotFound
+from gaoxin.core.schemas import ObjectId
 
 from . import selectors, services
 
@@ -47,7 +48,7 @@ def token_list(request):
 
 
 @router.delete("/tokens/{token_id}", response={204: None}, summary="吊销令牌")
-def token_revoke(request, token_id: int):
+def token_revoke(request, token_id: ObjectId):
     token = selectors.token_list(user=request.user).filter(pk=token_id).first()
     if token is None:
         raise NotFound("未找到该令牌")

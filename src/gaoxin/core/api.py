@@ -7,6 +7,7 @@ from ninja import Field, Query, Router, Schema
 
 from . import calendar, identifiers, selectors
 from .errors import ValidationFailed
+from .schemas import ObjectId
 
 router = Router(tags=["基础"])
 
@@ -72,5 +73,5 @@ class TaskRunOut(Schema):
 
 
 @router.get("/tasks/{run_id}", response=TaskRunOut, summary="后台任务进度")
-def task_run(request, run_id: int):
+def task_run(request, run_id: ObjectId):
     return selectors.task_run_get(user=request.user, run_id=run_id)

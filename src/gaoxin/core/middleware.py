@@ -60,3 +60,34 @@ class ApiErrorMiddleware:
             logger.exception("unhandled error on %s", request.path)
             return api_error(500, "server_error", "服务器内部错误，请稍后重试；如仍出现请联系管理员")
         return None
+
+
+class RejectNulMiddleware:
+    """Refuse NUL characters in query strings and form/JSON bodies with a 400.
+
+    PostgreSQL text cannot hold NUL; without this a stray \\u0000 in any field becomes a database
+    error deep inside a service. File uploads (multipart) are not inspected: binary files contain NUL."""
+
+    MESSAGE = "请求中含有不允许的控制字符（NUL），请检查输入"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if self._has_nul(request):
+            if request.path.startswith("/api/"):
+                return api_error(400, "bad_request", self.MESSAGE)
+            from django.http import HttpResponseBadRequest
+
+            return HttpResponseBadRequest(self.MESSAGE, content_type="text/plain; charset=utf-8")
+        return self.get_response(request)
+
+    @staticmethod
+    def _has_nul(request) -> bool:
+        if "%00" in request.META.get("QUERY_STRING", "") or "\x00" in request.path:
+            return True
+        content_type = request.META.get("CONTENT_TYPE", "")
+        if content_type.startswith(("application/json", "application/x-www-form-urlencoded")):
+            body = request.body
+            return b"\x00" in body or b"\\u0000" in body or b"%00" in body
+        return False

@@ -3,7 +3,7 @@
 from typing import Annotated
 
 from ninja import Schema
-from pydantic import AfterValidator
+from pydantic import AfterValidator, Field
 
 from .identifiers import check_id_card, check_uscc
 
@@ -23,6 +23,8 @@ def _id_card(value: str) -> str:
 
 
 USCC = Annotated[str, AfterValidator(_uscc)]
+# A row id in a path or query: bounded so that an oversized number is a 422, not a database error.
+ObjectId = Annotated[int, Field(ge=1, le=2**63 - 1)]
 IdCard = Annotated[str, AfterValidator(_id_card)]
 
 
