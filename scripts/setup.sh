@@ -33,8 +33,9 @@ if [ ! -x "$VENV/bin/python" ]; then
   "$PYTHON" -m venv "$VENV"
 fi
 
-extras=""; [ "$MODE" = test ] && extras="[test]"
-stamp="$VENV/.installed$( [ "$MODE" = test ] && echo -test)"
+extras=""
+stamp="$VENV/.installed"
+if [ "$MODE" = test ]; then extras="[test]"; stamp="$VENV/.installed-test"; fi
 if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
   say "安装 Python 依赖 .$extras"
   "$VENV/bin/python" -m pip install -q --upgrade pip
