@@ -33,7 +33,9 @@ def enterprise_get(*, user, uscc: str) -> Enterprise:
 
 def active_qualifications(*, enterprise: Enterprise) -> QuerySet[Qualification]:
     today = timezone.localdate()
-    return enterprise.qualifications.filter(Q(valid_to__isnull=True) | Q(valid_to__gte=today), valid_from__lte=today)
+    return enterprise.qualifications.filter(
+        Q(valid_to__isnull=True) | Q(valid_to__gte=today), valid_from__lte=today
+    )
 
 
 def zone_overview(*, user) -> dict:
@@ -49,7 +51,9 @@ def zone_overview(*, user) -> dict:
         .annotate(n=Count("enterprise", distinct=True))
     )
     by_industry = list(
-        Industry.objects.annotate(n=Count("enterprise", filter=Q(enterprise__status=Enterprise.Status.OPERATING)))
+        Industry.objects.annotate(
+            n=Count("enterprise", filter=Q(enterprise__status=Enterprise.Status.OPERATING))
+        )
         .values("name", "tier", "n")
         .order_by("order")
     )
@@ -61,5 +65,7 @@ def zone_overview(*, user) -> dict:
         "tech_sme": quals.get(Qualification.Kind.TECH_SME, 0),
         "gazelle": quals.get(Qualification.Kind.GAZELLE, 0),
         "by_industry": by_industry,
-        "by_size": [{"name": Enterprise.Size(k).label, "value": by_size.get(k, 0)} for k in Enterprise.Size.values],
+        "by_size": [
+            {"name": Enterprise.Size(k).label, "value": by_size.get(k, 0)} for k in Enterprise.Size.values
+        ],
     }

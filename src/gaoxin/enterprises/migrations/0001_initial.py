@@ -6,99 +6,211 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Industry',
+            name="Industry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(max_length=40, unique=True, verbose_name='代码')),
-                ('name', models.CharField(max_length=60, unique=True, verbose_name='产业名称')),
-                ('tier', models.CharField(choices=[('1', '主导产业'), ('3', '战略性新兴产业'), ('5', '现代服务业')], max_length=1, verbose_name='层级')),
-                ('order', models.PositiveSmallIntegerField(default=100, verbose_name='排序')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.SlugField(max_length=40, unique=True, verbose_name="代码")),
+                ("name", models.CharField(max_length=60, unique=True, verbose_name="产业名称")),
+                (
+                    "tier",
+                    models.CharField(
+                        choices=[("1", "主导产业"), ("3", "战略性新兴产业"), ("5", "现代服务业")],
+                        max_length=1,
+                        verbose_name="层级",
+                    ),
+                ),
+                ("order", models.PositiveSmallIntegerField(default=100, verbose_name="排序")),
             ],
             options={
-                'verbose_name': '产业分类',
-                'verbose_name_plural': '产业分类',
-                'ordering': ['order', 'id'],
+                "verbose_name": "产业分类",
+                "verbose_name_plural": "产业分类",
+                "ordering": ["order", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Park',
+            name="Park",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(max_length=40, unique=True, verbose_name='代码')),
-                ('name', models.CharField(max_length=60, unique=True, verbose_name='园区名称')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.SlugField(max_length=40, unique=True, verbose_name="代码")),
+                ("name", models.CharField(max_length=60, unique=True, verbose_name="园区名称")),
             ],
             options={
-                'verbose_name': '园区',
-                'verbose_name_plural': '园区',
-                'ordering': ['id'],
+                "verbose_name": "园区",
+                "verbose_name_plural": "园区",
+                "ordering": ["id"],
             },
         ),
         migrations.CreateModel(
-            name='Enterprise',
+            name="Enterprise",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('uscc', models.CharField(max_length=18, unique=True, verbose_name='统一社会信用代码')),
-                ('name', models.CharField(db_index=True, max_length=120, verbose_name='企业名称')),
-                ('name_pinyin', models.CharField(blank=True, db_index=True, max_length=400, verbose_name='名称拼音')),
-                ('legal_rep', models.CharField(max_length=60, verbose_name='法定代表人')),
-                ('registered_on', models.DateField(verbose_name='成立日期')),
-                ('registered_capital', models.DecimalField(decimal_places=2, default=Decimal('0'), max_digits=18, verbose_name='注册资本（元）')),
-                ('address', models.CharField(blank=True, max_length=200, verbose_name='住所')),
-                ('gbt_code', models.CharField(blank=True, max_length=5, verbose_name='国民经济行业代码')),
-                ('size', models.CharField(choices=[('large', '大型'), ('medium', '中型'), ('small', '小型'), ('micro', '微型')], default='micro', max_length=8, verbose_name='企业规模')),
-                ('above_scale', models.BooleanField(default=False, verbose_name='规上/限上')),
-                ('listed', models.BooleanField(default=False, verbose_name='上市企业')),
-                ('top500_branch', models.BooleanField(default=False, verbose_name='世界500强分支')),
-                ('status', models.CharField(choices=[('operating', '存续'), ('moved_out', '迁出'), ('closed', '注销')], default='operating', max_length=12, verbose_name='状态')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='录入时间')),
-                ('industry', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to='enterprises.industry', verbose_name='产业分类')),
-                ('park', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to='enterprises.park', verbose_name='所在园区')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("uscc", models.CharField(max_length=18, unique=True, verbose_name="统一社会信用代码")),
+                ("name", models.CharField(db_index=True, max_length=120, verbose_name="企业名称")),
+                (
+                    "name_pinyin",
+                    models.CharField(blank=True, db_index=True, max_length=400, verbose_name="名称拼音"),
+                ),
+                ("legal_rep", models.CharField(max_length=60, verbose_name="法定代表人")),
+                ("registered_on", models.DateField(verbose_name="成立日期")),
+                (
+                    "registered_capital",
+                    models.DecimalField(
+                        decimal_places=2, default=Decimal("0"), max_digits=18, verbose_name="注册资本（元）"
+                    ),
+                ),
+                ("address", models.CharField(blank=True, max_length=200, verbose_name="住所")),
+                ("gbt_code", models.CharField(blank=True, max_length=5, verbose_name="国民经济行业代码")),
+                (
+                    "size",
+                    models.CharField(
+                        choices=[("large", "大型"), ("medium", "中型"), ("small", "小型"), ("micro", "微型")],
+                        default="micro",
+                        max_length=8,
+                        verbose_name="企业规模",
+                    ),
+                ),
+                ("above_scale", models.BooleanField(default=False, verbose_name="规上/限上")),
+                ("listed", models.BooleanField(default=False, verbose_name="上市企业")),
+                ("top500_branch", models.BooleanField(default=False, verbose_name="世界500强分支")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("operating", "存续"), ("moved_out", "迁出"), ("closed", "注销")],
+                        default="operating",
+                        max_length=12,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="录入时间")),
+                (
+                    "industry",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="enterprises.industry",
+                        verbose_name="产业分类",
+                    ),
+                ),
+                (
+                    "park",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="enterprises.park",
+                        verbose_name="所在园区",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '企业',
-                'verbose_name_plural': '企业',
-                'ordering': ['name'],
+                "verbose_name": "企业",
+                "verbose_name_plural": "企业",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Qualification',
+            name="Qualification",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('hte', '高新技术企业'), ('tech_sme', '科技型中小企业'), ('srdi', '专精特新中小企业'), ('little_giant', '专精特新“小巨人”'), ('gazelle', '瞪羚企业'), ('unicorn_seed', '独角兽培育企业'), ('tech_centre', '企业技术中心'), ('eng_centre', '工程技术研究中心'), ('key_lab', '重点实验室'), ('smart_factory', '智能工厂'), ('digital_workshop', '数字化车间'), ('ip_standard', '知识产权贯标'), ('postdoc', '博士后工作站')], max_length=20, verbose_name='资质类型')),
-                ('level', models.CharField(choices=[('national', '国家级'), ('provincial', '自治区级'), ('city', '市级')], default='national', max_length=12, verbose_name='级别')),
-                ('certificate_no', models.CharField(max_length=60, verbose_name='证书编号')),
-                ('valid_from', models.DateField(verbose_name='有效期起')),
-                ('valid_to', models.DateField(blank=True, null=True, verbose_name='有效期止')),
-                ('enterprise', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='qualifications', to='enterprises.enterprise', verbose_name='企业')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("hte", "高新技术企业"),
+                            ("tech_sme", "科技型中小企业"),
+                            ("srdi", "专精特新中小企业"),
+                            ("little_giant", "专精特新“小巨人”"),
+                            ("gazelle", "瞪羚企业"),
+                            ("unicorn_seed", "独角兽培育企业"),
+                            ("tech_centre", "企业技术中心"),
+                            ("eng_centre", "工程技术研究中心"),
+                            ("key_lab", "重点实验室"),
+                            ("smart_factory", "智能工厂"),
+                            ("digital_workshop", "数字化车间"),
+                            ("ip_standard", "知识产权贯标"),
+                            ("postdoc", "博士后工作站"),
+                        ],
+                        max_length=20,
+                        verbose_name="资质类型",
+                    ),
+                ),
+                (
+                    "level",
+                    models.CharField(
+                        choices=[("national", "国家级"), ("provincial", "自治区级"), ("city", "市级")],
+                        default="national",
+                        max_length=12,
+                        verbose_name="级别",
+                    ),
+                ),
+                ("certificate_no", models.CharField(max_length=60, verbose_name="证书编号")),
+                ("valid_from", models.DateField(verbose_name="有效期起")),
+                ("valid_to", models.DateField(blank=True, null=True, verbose_name="有效期止")),
+                (
+                    "enterprise",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="qualifications",
+                        to="enterprises.enterprise",
+                        verbose_name="企业",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '企业资质',
-                'verbose_name_plural': '企业资质',
-                'ordering': ['enterprise', 'kind', '-valid_from'],
+                "verbose_name": "企业资质",
+                "verbose_name_plural": "企业资质",
+                "ordering": ["enterprise", "kind", "-valid_from"],
             },
         ),
         migrations.AddIndex(
-            model_name='enterprise',
-            index=models.Index(fields=['industry', 'size'], name='ent_industry_size_idx'),
+            model_name="enterprise",
+            index=models.Index(fields=["industry", "size"], name="ent_industry_size_idx"),
         ),
         migrations.AddIndex(
-            model_name='qualification',
-            index=models.Index(fields=['kind', 'valid_to'], name='qual_kind_valid_idx'),
+            model_name="qualification",
+            index=models.Index(fields=["kind", "valid_to"], name="qual_kind_valid_idx"),
         ),
         migrations.AddConstraint(
-            model_name='qualification',
-            constraint=models.UniqueConstraint(fields=('kind', 'certificate_no'), name='unique_qualification_certificate'),
+            model_name="qualification",
+            constraint=models.UniqueConstraint(
+                fields=("kind", "certificate_no"), name="unique_qualification_certificate"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='qualification',
-            constraint=models.CheckConstraint(condition=models.Q(('valid_to__isnull', True), ('valid_to__gte', models.F('valid_from')), _connector='OR'), name='qualification_valid_range', violation_error_message='有效期止不能早于有效期起'),
+            model_name="qualification",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("valid_to__isnull", True), ("valid_to__gte", models.F("valid_from")), _connector="OR"
+                ),
+                name="qualification_valid_range",
+                violation_error_message="有效期止不能早于有效期起",
+            ),
         ),
     ]

@@ -54,8 +54,18 @@ class Enterprise(models.Model):
         MOVED_OUT = "moved_out", "迁出"
         CLOSED = "closed", "注销"
 
+    class Ownership(models.TextChoices):
+        STATE = "state", "国有"
+        COLLECTIVE = "collective", "集体"
+        PRIVATE = "private", "私营"
+        JOINT_STOCK = "joint_stock", "股份制"
+        HMT = "hmt", "港澳台商投资"
+        FOREIGN = "foreign", "外商投资"
+        OTHER = "other", "其他"
+
     uscc = models.CharField("统一社会信用代码", max_length=18, unique=True)
     name = models.CharField("企业名称", max_length=120, db_index=True)
+    former_names = models.CharField("曾用名", max_length=400, blank=True, help_text="多个曾用名以“；”分隔")
     name_pinyin = models.CharField("名称拼音", max_length=400, blank=True, db_index=True)
     legal_rep = models.CharField("法定代表人", max_length=60)
     registered_on = models.DateField("成立日期")
@@ -64,19 +74,45 @@ class Enterprise(models.Model):
     )
     address = models.CharField("住所", max_length=200, blank=True)
     park = models.ForeignKey(Park, verbose_name="所在园区", null=True, blank=True, on_delete=models.PROTECT)
-    industry = models.ForeignKey(Industry, verbose_name="产业分类", null=True, blank=True, on_delete=models.PROTECT)
+    industry = models.ForeignKey(
+        Industry, verbose_name="产业分类", null=True, blank=True, on_delete=models.PROTECT
+    )
     gbt_code = models.CharField("国民经济行业代码", max_length=5, blank=True)
     size = models.CharField("企业规模", max_length=8, choices=Size.choices, default=Size.MICRO)
     above_scale = models.BooleanField("规上/限上", default=False)
+    scale_kind = models.CharField(
+        "规上类别",
+        max_length=16,
+        blank=True,
+        help_text="industry 规上工业 / trade 限上批零住餐 / services 规上服务业",
+    )
+    classified_year = models.PositiveSmallIntegerField("分类依据年度", null=True, blank=True)
+    classification_reasons = models.JSONField("分类依据", default=dict, blank=True)
+    ownership = models.CharField(
+        "登记注册类型", max_length=12, choices=Ownership.choices, default=Ownership.PRIVATE
+    )
     listed = models.BooleanField("上市企业", default=False)
     top500_branch = models.BooleanField("世界500强分支", default=False)
     status = models.CharField("状态", max_length=12, choices=Status.choices, default=Status.OPERATING)
+    officer = models.ForeignKey(
+        "accounts.User",
+        verbose_name="联络专员",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     created_at = models.DateTimeField("录入时间", auto_now_add=True)
 
     class Meta:
         ordering = ["name"]
         verbose_name = verbose_name_plural = "企业"
-        indexes = [models.Index(fields=["industry", "size"], name="ent_industry_size_idx")]
+        indexes = [
+            models.Index(fields=["industry", "size"], name="ent_industry_size_idx"),
+            models.Index(fields=["gbt_code"], name="ent_gbt_idx"),
+            models.Index(fields=["above_scale", "status"], name="ent_above_status_idx"),
+            models.Index(fields=["park", "status"], name="ent_park_status_idx"),
+        ]
 
     def __str__(self):
         return self.name
@@ -116,7 +152,9 @@ class Qualification(models.Model):
         ordering = ["enterprise", "kind", "-valid_from"]
         verbose_name = verbose_name_plural = "企业资质"
         constraints = [
-            models.UniqueConstraint(fields=["kind", "certificate_no"], name="unique_qualification_certificate"),
+            models.UniqueConstraint(
+                fields=["kind", "certificate_no"], name="unique_qualification_certificate"
+            ),
             models.CheckConstraint(
                 name="qualification_valid_range",
                 condition=Q(valid_to__isnull=True) | Q(valid_to__gte=models.F("valid_from")),
@@ -127,3 +165,69 @@ class Qualification(models.Model):
 
     def __str__(self):
         return f"{self.enterprise} · {self.get_kind_display()}"
+
+
+class ClassificationEvent(models.Model):
+    """A change of an enterprise's class (e.g. 小升规), recorded when classifications are refreshed."""
+
+    class Kind(models.TextChoices):
+        ABOVE_SCALE_IN = "above_in", "新增规上（小升规）"
+        ABOVE_SCALE_OUT = "above_out", "退出规上"
+        SIZE_CHANGE = "size", "规模变化"
+
+    enterprise = models.ForeignKey(
+        Enterprise, verbose_name="企业", on_delete=models.CASCADE, related_name="class_events"
+    )
+    year = models.PositiveSmallIntegerField("数据年度")
+    kind = models.CharField("变化类型", max_length=12, choices=Kind.choices)
+    scale_kind = models.CharField("规上类别", max_length=16, blank=True)
+    before = models.CharField("变化前", max_length=16, blank=True)
+    after = models.CharField("变化后", max_length=16, blank=True)
+    rule = models.CharField("依据", max_length=300)
+    created_at = models.DateTimeField("记录时间", auto_now_add=True)
+
+    class Meta:
+        ordering = ["-year", "enterprise"]
+        verbose_name = verbose_name_plural = "分类变化"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enterprise", "year", "kind"],
+                name="unique_class_event_per_year",
+                violation_error_message="该企业该年度已记录此类变化",
+            )
+        ]
+        indexes = [models.Index(fields=["year", "kind"], name="class_event_year_kind_idx")]
+
+    def __str__(self):
+        return f"{self.enterprise} · {self.year} · {self.get_kind_display()}"
+
+
+class IntellectualProperty(models.Model):
+    """Patents and other IP of one enterprise in one year (counts)."""
+
+    enterprise = models.ForeignKey(
+        Enterprise, verbose_name="企业", on_delete=models.CASCADE, related_name="ip_years"
+    )
+    year = models.PositiveSmallIntegerField("年度")
+    invention_applied = models.PositiveIntegerField("发明专利申请", default=0)
+    invention_granted = models.PositiveIntegerField("发明专利授权", default=0)
+    utility_applied = models.PositiveIntegerField("实用新型申请", default=0)
+    utility_granted = models.PositiveIntegerField("实用新型授权", default=0)
+    design_applied = models.PositiveIntegerField("外观设计申请", default=0)
+    design_granted = models.PositiveIntegerField("外观设计授权", default=0)
+    trademarks = models.PositiveIntegerField("注册商标", default=0)
+    software_copyrights = models.PositiveIntegerField("软件著作权", default=0)
+
+    class Meta:
+        ordering = ["enterprise", "-year"]
+        verbose_name = verbose_name_plural = "知识产权"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enterprise", "year"],
+                name="unique_ip_year",
+                violation_error_message="该企业该年度的知识产权已登记",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.enterprise} · {self.year}年知识产权"
