@@ -65,4 +65,6 @@ def pytest_sessionfinish(session, exitstatus):
     if skipped and session.exitstatus == 0:
         session.exitstatus = 1
         if reporter:
-            reporter.write_line(f"{skipped} 个测试被跳过，而 CI 要求全部运行（GAOXIN_REQUIRE_BROWSER=1）", red=True)
+            reporter.write_line(
+                f"{skipped} 个测试被跳过，而 CI 要求全部运行（GAOXIN_REQUIRE_BROWSER=1）", red=True
+            )

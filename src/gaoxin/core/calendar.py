@@ -54,10 +54,7 @@ def _stamp() -> tuple:
 
 
 def _build_year(year: int) -> YearDays:
-    overrides = {
-        d.date: d.kind
-        for d in CalendarDay.objects.filter(date__year=year).only("date", "kind")
-    }
+    overrides = {d.date: d.kind for d in CalendarDay.objects.filter(date__year=year).only("date", "kind")}
     library = _library_covers(year)
     certain = library or CalendarYear.objects.filter(year=year).exists()
     day = dt.date(year, 1, 1)
