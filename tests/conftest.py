@@ -26,6 +26,16 @@ def _fast_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _fresh_calendar_cache():
+    """Each test's database starts over; so does the process's working-day cache."""
+    from gaoxin.core import calendar
+
+    calendar.invalidate()
+    yield
+    calendar.invalidate()
+
+
 @pytest.fixture
 def dept(db):
     return department("approval", "行政审批局")

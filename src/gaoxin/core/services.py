@@ -31,6 +31,7 @@ def calendar_day_set(*, actor, date: dt.date, kind: str, note: str = "") -> Cale
         obj=day,
         summary={"date": date.isoformat(), "kind": [previous.kind if previous else None, kind], "note": note},
     )
+    calendar.invalidate()
     transaction.on_commit(calendar.invalidate)
     return day
 
@@ -43,6 +44,7 @@ def calendar_day_delete(*, actor, date: dt.date) -> None:
         return
     audit.record(actor=actor, action="calendar.override_delete", obj=day, summary={"date": date.isoformat()})
     day.delete()
+    calendar.invalidate()
     transaction.on_commit(calendar.invalidate)
 
 
@@ -106,5 +108,6 @@ def calendar_year_load(*, actor, path: Path | None = None, text: str | None = No
         obj=loaded,
         summary={"year": year, "holidays": len(holidays), "workdays": len(workdays), "source": source},
     )
+    calendar.invalidate()
     transaction.on_commit(calendar.invalidate)
     return loaded
