@@ -47,13 +47,18 @@ def timed(fn, cases):
 def main():
     call_command("migrate", verbosity=0)
     rng = random.Random(1)
-    cases = [(dt.date(2010, 1, 1) + dt.timedelta(days=rng.randrange(5000)), rng.choice([1, 3, 5, 20, 45, 60])) for _ in range(20000)]
+    cases = [
+        (dt.date(2010, 1, 1) + dt.timedelta(days=rng.randrange(5000)), rng.choice([1, 3, 5, 20, 45, 60]))
+        for _ in range(20000)
+    ]
     cases = [(s, n) for s, n in cases if s.year <= 2025]
     calendar.add_workdays(dt.date(2020, 1, 1), 1)  # warm the year cache as a running server has it
     fast, f_med, f_p95 = timed(lambda s, n: calendar.add_workdays(s, n).deadline, cases)
     slow, s_med, s_p95 = timed(naive, cases)
     assert fast == slow, "the two methods disagree"
-    print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}")
+    print(
+        f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}"
+    )
     print(f"cases: {len(cases)} deadlines of 1–60 working days, 2010–2025")
     print(f"core.calendar (bisect): median {f_med * 1e6:.1f} µs, p95 {f_p95 * 1e6:.1f} µs")
     print(f"naive day loop:         median {s_med * 1e6:.1f} µs, p95 {s_p95 * 1e6:.1f} µs")

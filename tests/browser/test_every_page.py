@@ -15,7 +15,9 @@ def zone():
     generator.build(seed=11, count=150, log=lambda m: None)
 
 
-@pytest.mark.parametrize("username", ["admin", "leader", "clerk", "reviewer", "policy", "finance", "stats", "ent", "citizen"])
+@pytest.mark.parametrize(
+    "username", ["admin", "leader", "clerk", "reviewer", "policy", "finance", "stats", "ent", "citizen"]
+)
 def test_every_nav_page_loads(page, zone, username):
     login(page, username, DEMO_PASSWORD)
     links = page.eval_on_selector_all("nav.mainnav a", "els => els.map(e => e.getAttribute('href'))")
@@ -25,7 +27,9 @@ def test_every_nav_page_loads(page, zone, username):
         assert response.status < 400, f"{username} 打开 {href} 得到 {response.status}"
         page.wait_for_load_state("networkidle")
         assert page.locator("h1").count() >= 1, f"{href} 没有标题"
-        overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        overflow = page.evaluate(
+            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
         assert overflow <= 1, f"{href} 横向溢出 {overflow}px"
     shot(page, f"nav-{username}")
 

@@ -31,7 +31,9 @@ def test_page_and_home_warn_that_next_years_calendar_is_missing(admin_client):
 
 
 def test_marking_a_day_as_holiday_from_the_page(admin_client):
-    r = admin_client.post("/calendar/", {"action": "set", "day-date": "2026-03-03", "day-kind": "holiday", "day-note": "台风"})
+    r = admin_client.post(
+        "/calendar/", {"action": "set", "day-date": "2026-03-03", "day-kind": "holiday", "day-note": "台风"}
+    )
     assert r.status_code == 302
     assert calendar.is_workday(dt.date(2026, 3, 3)) == (False, True)
     assert "台风" in admin_client.get("/calendar/").content.decode()
