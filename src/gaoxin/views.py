@@ -11,7 +11,6 @@ from gaoxin.core import calendar
 from gaoxin.core.selectors import task_run_list
 from gaoxin.enterprises import selectors as enterprise_selectors
 
-
 # Each pillar's home.cards(user), in the order they appear on the home page.
 HOME_CARDS = [
     "gaoxin.govservices.home.cards",
