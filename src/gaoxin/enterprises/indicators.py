@@ -155,3 +155,39 @@ def due_date(*, kind: str, year: int, month: int, workday: int) -> calendar.Dead
         first_next = dt.date(year + (month == 12), month % 12 + 1, 1)
         last_day = first_next - dt.timedelta(days=1)
     return calendar.add_workdays(last_day, workday)
+
+
+MONTHLY_FIELDS = [
+    "output_value",
+    "revenue",
+    "profit",
+    "tax",
+    "employees",
+    "rd_expense",
+    "rd_staff",
+    "export_value",
+    "energy",
+]
+ANNUAL_FIELDS = [*MONTHLY_FIELDS, "tech_contracts", "rd_fte", "bachelor_staff"]
+REQUIRED_FIELDS = ["revenue", "profit", "tax", "employees"]
+# The first published version of each form (the migration froze the same definition).
+DEFAULT_FORMS = [
+    {
+        "kind": "monthly",
+        "version": 1,
+        "title": "企业主要经济指标月报",
+        "fields": MONTHLY_FIELDS,
+        "required": REQUIRED_FIELDS,
+        "due_workday": 8,
+        "active_from": dt.date(2016, 1, 1),
+    },
+    {
+        "kind": "annual",
+        "version": 1,
+        "title": "企业主要经济指标年报",
+        "fields": ANNUAL_FIELDS,
+        "required": REQUIRED_FIELDS,
+        "due_workday": 20,
+        "active_from": dt.date(2016, 1, 1),
+    },
+]

@@ -15,7 +15,7 @@ from gaoxin.core import audit
 from gaoxin.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 
 from .. import permissions
-from ..indicators import INDICATORS, check_values, due_date, own_values, parse_values
+from ..indicators import DEFAULT_FORMS, INDICATORS, check_values, due_date, own_values, parse_values
 from ..models import ANNUAL, Enterprise, Report, ReportEvent, ReportForm, ReportRevision
 
 S = Report.State
@@ -49,6 +49,14 @@ def _may(actor, report: Report, who: str) -> bool:
     if who == "reviewer":
         return permissions.can_review_reports(actor)
     return permissions.can_report_for(actor, report.enterprise.uscc)
+
+
+def report_forms_ensure() -> dict[str, ReportForm]:
+    """The first version of each form, created when missing (a wiped database, the demo)."""
+    return {
+        d["kind"]: ReportForm.objects.get_or_create(kind=d["kind"], version=d["version"], defaults=d)[0]
+        for d in DEFAULT_FORMS
+    }
 
 
 def current_form(kind: str) -> ReportForm:
