@@ -55,6 +55,22 @@ class EnterpriseFilter(Schema):
     status: str = ""
 
 
+def _content(file: UploadedFile) -> bytes:
+    if file.size and file.size > MAX_UPLOAD:
+        raise ValidationFailed("文件不能超过 10MB", fields={"file": "文件过大"})
+    return file.read()
+
+
+@router.post("/reports/import", summary="Excel 导入报表（全部成功或全部不写入）", tags=["企业报表"])
+def reports_import(request, file: File[UploadedFile]):
+    return {"imported": excel.reports_import(actor=request.user, content=_content(file))}
+
+
+@router.post("/enterprises/import", summary="Excel 导入企业（全部成功或全部不写入）")
+def enterprises_import(request, file: File[UploadedFile]):
+    return {"imported": excel.enterprises_import(actor=request.user, content=_content(file))}
+
+
 @router.get("/enterprises", response=list[EnterpriseOut], summary="企业名录查询")
 @paginate(LimitOffsetPagination)
 def enterprise_list(request, f: Query[EnterpriseFilter]):
@@ -230,22 +246,6 @@ def report_revise(request, report_id: int, payload: ReasonIn):
     return _detail(
         request, services.report_revise(actor=request.user, report_id=report_id, reason=payload.reason)
     )
-
-
-def _content(file: UploadedFile) -> bytes:
-    if file.size and file.size > MAX_UPLOAD:
-        raise ValidationFailed("文件不能超过 10MB", fields={"file": "文件过大"})
-    return file.read()
-
-
-@router.post("/reports/import", summary="Excel 导入报表（全部成功或全部不写入）", tags=["企业报表"])
-def reports_import(request, file: File[UploadedFile]):
-    return {"imported": excel.reports_import(actor=request.user, content=_content(file))}
-
-
-@router.post("/enterprises/import", summary="Excel 导入企业（全部成功或全部不写入）")
-def enterprises_import(request, file: File[UploadedFile]):
-    return {"imported": excel.enterprises_import(actor=request.user, content=_content(file))}
 
 
 class YearIn(Schema):

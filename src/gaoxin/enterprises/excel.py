@@ -6,6 +6,7 @@ import datetime as dt
 import io
 from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
+from zipfile import BadZipFile
 
 from django.db import transaction
 from openpyxl import Workbook, load_workbook
@@ -56,7 +57,7 @@ def workbook(title: str, headers: list[str], rows: Iterable[Iterable]) -> bytes:
 def _rows(content: bytes, headers: list[str]) -> list[tuple[int, dict]]:
     try:
         wb = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except (InvalidFileException, KeyError, ValueError, OSError) as exc:
+    except (InvalidFileException, BadZipFile, KeyError, ValueError, TypeError, OSError) as exc:
         raise ValidationFailed(
             "无法读取文件，请上传 .xlsx 格式的模板", fields={"file": "文件格式不正确"}
         ) from exc
@@ -199,7 +200,7 @@ def reports_import(*, actor, content: bytes) -> int:
                 )
             count += 1
         except DomainError as exc:
-            errors[f"第{n}行"] = exc.message
+            errors[f"第{n}行"] = "；".join(exc.fields.values()) if exc.fields else exc.message
     if errors:
         _fail(errors)
     return count

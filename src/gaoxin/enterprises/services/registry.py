@@ -88,9 +88,20 @@ def classifications_refresh(*, actor, year: int) -> dict:
         raise PermissionDenied("只有统计员可以重新计算企业分类")
     figures = annual_figures(year)
     enterprises = list(Enterprise.objects.filter(id__in=list(figures), status=Enterprise.Status.OPERATING))
+    # A repeated refresh of the same year starts from the classes the enterprises had before it.
+    earlier = ClassificationEvent.objects.filter(year=year, enterprise__in=enterprises)
+    before = {}
+    for ev in earlier:
+        before.setdefault(ev.enterprise_id, []).append(ev)
+    for e in enterprises:
+        for ev in before.get(e.id, []):
+            if ev.kind == ClassificationEvent.Kind.SIZE_CHANGE:
+                e.size = ev.before
+            else:
+                e.above_scale = ev.before == "above"
+    earlier.delete()
     changed, events = classify_year(enterprises, year, figures)
     Enterprise.objects.bulk_update(changed, CLASS_FIELDS, batch_size=500)
-    ClassificationEvent.objects.filter(year=year, enterprise__in=[e.id for e in changed]).delete()
     ClassificationEvent.objects.bulk_create(events, batch_size=500)
     summary = {
         "year": year,
