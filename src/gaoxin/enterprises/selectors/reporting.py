@@ -257,7 +257,9 @@ def enterprise_trend(*, user, uscc: str, years: int = 10) -> dict:
             }
         )
     return {
-        "years": [str(y) for y in year_list],
+        "years": [
+            f"{y}" if yearly[y]["month"] == 12 else f"{y}（1–{yearly[y]['month']}月）" for y in year_list
+        ],
         "yearly": {f: [_yuan_wan(yearly[y][f]) for y in year_list] for f in fields if f != "employees"},
         "partial": [yearly[y]["month"] < 12 for y in year_list],
         "months": months,
