@@ -22,7 +22,14 @@ def people(settings):
     e = enterprise()
     for year in (2023, 2024):
         for month in range(1, 13):
-            report(e, year, month, revenue=Decimal(1_000_000 * month), output_value=Decimal(1_050_000 * month), tax=Decimal(30_000 * month))
+            report(
+                e,
+                year,
+                month,
+                revenue=Decimal(1_000_000 * month),
+                output_value=Decimal(1_050_000 * month),
+                tax=Decimal(30_000 * month),
+            )
     report(e, 2025, 1, revenue=Decimal(1_100_000), tax=Decimal(30_000))
     report(e, 2025, 2, revenue=Decimal(2_000_000), tax=Decimal(60_000))
     enterprise_user("ent", USCC, e.name)

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from gaoxin.core.identifiers import make_uscc
 from gaoxin.enterprises.models import Enterprise, Industry, Park, Report, ReportForm
-from gaoxin.enterprises.search import search_key
+from gaoxin.enterprises.search import search_fields
 
 USCC = "91350100M000100Y43"
 
@@ -20,7 +20,7 @@ def enterprise(
     return Enterprise.objects.create(
         uscc=uscc,
         name=name,
-        name_pinyin=search_key(name, kw.get("former_names", "")),
+        **search_fields(name, kw.get("former_names", "")),
         legal_rep="王伟",
         registered_on=dt.date(2010, 5, 1),
         gbt_code=gbt_code,

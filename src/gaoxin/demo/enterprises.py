@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from gaoxin.core.identifiers import USCC_ALPHABET, make_uscc
 from gaoxin.enterprises.models import Enterprise, Industry, Park, Qualification
-from gaoxin.enterprises.search import pinyin_key
+from gaoxin.enterprises.search import search_fields
 
 from .reporting import build_reports
 
@@ -146,7 +146,7 @@ def build_enterprises(rng: random.Random, count: int, as_of: dt.date, log) -> li
                     "91" + rng.choice(["450200", "450203", "450205", "450206"]), _serial(rng, serials)
                 ),
                 name=name,
-                name_pinyin=pinyin_key(name),
+                **search_fields(name),
                 legal_rep=rng.choice(SURNAMES) + rng.choice(GIVEN) + rng.choice(["", *GIVEN]),
                 registered_on=founded,
                 registered_capital=capital,

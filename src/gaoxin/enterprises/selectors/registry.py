@@ -10,6 +10,7 @@ from gaoxin.core.errors import NotFound
 
 from .. import gbt, permissions
 from ..models import ClassificationEvent, Enterprise, Industry, Qualification
+from ..search import pair_pattern
 
 REMIND_DAYS = {Qualification.Kind.HIGH_TECH: 90}
 DEFAULT_REMIND_DAYS = 60
@@ -28,6 +29,21 @@ def valid_on(day: dt.date) -> Q:
     return Q(valid_from__lte=day) & (Q(valid_to__isnull=True) | Q(valid_to__gte=day))
 
 
+def _search_term(q: str) -> Q:
+    """Name and former names always; pinyin and the code's prefix only for a query they could match."""
+    if not q.isascii():
+        if len(q) == 2:
+            return Q(name_pairs__contains=pair_pattern(q))
+        return Q(name__contains=q) | Q(former_names__contains=q)
+    term = Q(name__icontains=q) | Q(former_names__icontains=q)
+    if q.isascii():
+        compact = q.replace(" ", "")
+        if compact.isalnum():
+            term |= Q(uscc__startswith=compact.upper())
+        term |= Q(name_pinyin__contains=compact.lower())
+    return term
+
+
 def enterprise_list(
     *,
     user,
@@ -44,10 +60,7 @@ def enterprise_list(
     qs = visible_enterprises(user).select_related("industry", "park")
     q = (q or "").strip()
     if q:
-        term = Q(name__icontains=q) | Q(former_names__icontains=q) | Q(uscc__startswith=q.upper())
-        if q.isascii():
-            term |= Q(name_pinyin__contains=q.lower().replace(" ", ""))
-        qs = qs.filter(term)
+        qs = qs.filter(_search_term(q))
     if industry:
         qs = qs.filter(industry__code=industry)
     if qualification:

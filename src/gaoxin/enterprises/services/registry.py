@@ -14,7 +14,7 @@ from gaoxin.core.errors import PermissionDenied
 from .. import permissions
 from ..classification import classify
 from ..models import ANNUAL, ClassificationEvent, Enterprise, Report
-from ..search import search_key
+from ..search import search_fields
 
 ACCEPTED_OR_SUBMITTED = (Report.State.SUBMITTED, Report.State.ACCEPTED)
 
@@ -119,7 +119,7 @@ def enterprise_rows_create(*, actor, rows: list[dict]) -> list[Enterprise]:
     """Create enterprises from already validated rows (the Excel import), in one bulk insert."""
     objs = []
     for row in rows:
-        objs.append(Enterprise(name_pinyin=search_key(row["name"], row.get("former_names", "")), **row))
+        objs.append(Enterprise(**search_fields(row["name"], row.get("former_names", "")), **row))
     created = Enterprise.objects.bulk_create(objs, batch_size=500)
     audit.record(
         actor=actor,
