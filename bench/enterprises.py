@@ -259,13 +259,15 @@ def main() -> int:
     agree = all(abs(db[k] - pd_rows[k]) < 1 for k in db) and set(db) == set(pd_rows)
 
     import platform
-    import subprocess
+    from pathlib import Path
 
+    cpuinfo = Path("/proc/cpuinfo").read_text() if Path("/proc/cpuinfo").exists() else ""
     cpu = next(
-        (line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")),
+        (ln.split(":", 1)[1].strip() for ln in cpuinfo.splitlines() if ln.startswith("model name")),
         platform.processor(),
     )
-    mem = subprocess.run(["free", "-g"], capture_output=True, text=True).stdout.splitlines()[1].split()[1]
+    meminfo = Path("/proc/meminfo").read_text() if Path("/proc/meminfo").exists() else "MemTotal: 0 kB"
+    mem = round(int(meminfo.split()[1]) / 1024 / 1024)
     rows = Report.objects.filter(month__gte=1).count()
     print(f"机器：{os.cpu_count()} 核（nproc），内存 {mem} GB，{cpu}；PostgreSQL；{dt.date.today()}")
     print(f"数据：{ENTERPRISES:,} 家企业，{rows:,} 份月报")
