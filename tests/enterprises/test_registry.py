@@ -174,20 +174,14 @@ def test_expiring_high_tech_certificate_is_listed_90_days_ahead(stat_client):
 
     e = enterprise()
     today = timezone.localdate()
-    Qualification.objects.create(
-        enterprise=e,
-        kind="hte",
-        certificate_no="GR-SOON",
-        valid_from=today - dt.timedelta(days=1000),
-        valid_to=today + dt.timedelta(days=89),
-    )
-    Qualification.objects.create(
-        enterprise=e,
-        kind="hte",
-        certificate_no="GR-LATER",
-        valid_from=today - dt.timedelta(days=900),
-        valid_to=today + dt.timedelta(days=120),
-    )
+    for number, days in (("GR-SOON", 89), ("GR-LATER", 120)):
+        Qualification.objects.create(
+            enterprise=e,
+            kind="hte",
+            certificate_no=number,
+            valid_from=today - dt.timedelta(days=1000),
+            valid_to=today + dt.timedelta(days=days),
+        )
     page = stat_client.get("/enterprises/expiring/").content.decode()
     assert "GR-SOON" in page and "GR-LATER" not in page
 

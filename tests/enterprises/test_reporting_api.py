@@ -186,3 +186,32 @@ def test_bad_input_is_4xx_not_500(ent_client):
     )
     assert r.status_code == 422
     assert r.json()["fields"] == {"revenue": "营业收入应填写数字", "employees": "从业人员期末人数应为整数"}
+
+
+def test_due_date_is_a_configurable_working_day_of_the_next_month():
+    import datetime as dt
+
+    from gaoxin.enterprises.indicators import due_date
+
+    # October 2026 starts with the National Day holiday; Saturday 10 October is a make-up working day.
+    assert due_date(kind="monthly", year=2026, month=9, workday=1).deadline == dt.date(2026, 10, 8)
+    assert due_date(kind="monthly", year=2026, month=9, workday=3).deadline == dt.date(2026, 10, 10)
+    assert due_date(kind="monthly", year=2026, month=9, workday=8).deadline == dt.date(2026, 10, 16)
+    assert due_date(kind="monthly", year=2025, month=12, workday=1).deadline == dt.date(2026, 1, 4)
+
+
+def test_late_submission_is_flagged_and_reminders_reach_both_sides(company, ent_client, stat_client):
+    rep = open_march(ent_client)
+    assert rep["due_on"] < "2025-04-30"
+    r = post(ent_client, f"/api/v1/reports/{rep['id']}/submit", {"values": VALUES})
+    assert r.status_code == 200 and r.json()["late"] is True
+
+    from gaoxin.enterprises.home import cards
+
+    stat = stat_client.get("/").wsgi_request.user
+    labels = {c["label"]: c["value"] for c in cards(stat)}
+    assert labels["待审核的企业报表"] == 1
+    ent = ent_client.get("/").wsgi_request.user
+    company.above_scale = True
+    company.save()
+    assert any(c["tone"] == "bad" and "未报" in c["label"] for c in cards(ent))

@@ -232,14 +232,19 @@ def report_submit(
     return _finish(actor, report, before, "submit")
 
 
+def _reason(reason: str, label: str) -> str:
+    reason = (reason or "").strip()[:1000]
+    if not reason:
+        raise ValidationFailed(f"请填写{label}", fields={"reason": f"请填写{label}"})
+    return reason
+
+
 @transaction.atomic
 def report_return(*, actor, report_id: int, reason: str) -> Report:
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationFailed("请填写退回原因", fields={"reason": "请填写退回原因"})
+    reason = _reason(reason, "退回原因")
     report, before = _transition(actor=actor, report_id=report_id, action="return")
-    report.return_reason = reason[:1000]
-    return _finish(actor, report, before, "return", reason[:1000])
+    report.return_reason = reason
+    return _finish(actor, report, before, "return", reason)
 
 
 @transaction.atomic
@@ -252,9 +257,7 @@ def report_accept(*, actor, report_id: int) -> Report:
 @transaction.atomic
 def report_revise(*, actor, report_id: int, reason: str) -> Report:
     """Reopen an accepted report for correction; the accepted figures are kept as a revision."""
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationFailed("请填写更正原因", fields={"reason": "请填写更正原因"})
+    reason = _reason(reason, "更正原因")
     report, before = _transition(actor=actor, report_id=report_id, action="revise")
     ReportRevision.objects.create(
         report=report,
@@ -262,9 +265,9 @@ def report_revise(*, actor, report_id: int, reason: str) -> Report:
         values={k: (None if v is None else str(v)) for k, v in values_of(report).items()},
         explanations=report.explanations,
         accepted_at=report.accepted_at,
-        reason=reason[:1000],
+        reason=reason,
         created_by=actor,
     )
     report.revision += 1
     report.accepted_at = None
-    return _finish(actor, report, before, "revise", reason[:1000])
+    return _finish(actor, report, before, "revise", reason)
