@@ -4,8 +4,9 @@ import datetime as dt
 from decimal import Decimal
 
 from gaoxin.core.identifiers import make_uscc
-from gaoxin.enterprises.models import Enterprise, Industry, Park, Report, ReportForm
+from gaoxin.enterprises.models import Enterprise, Industry, Park, Report
 from gaoxin.enterprises.search import search_fields
+from gaoxin.enterprises.services.reporting import report_forms_ensure
 
 USCC = "91350100M000100Y43"
 
@@ -33,7 +34,8 @@ def other_uscc(n: int = 1) -> str:
 
 
 def report(e: Enterprise, year: int, month: int, *, state: str = Report.State.ACCEPTED, **values) -> Report:
-    form = ReportForm.objects.get(kind="annual" if month == 0 else "monthly", version=1)
+    # Transactional tests flush the forms the migration created; make sure they exist.
+    form = report_forms_ensure()["annual" if month == 0 else "monthly"]
     defaults = {
         "revenue": Decimal("1000000"),
         "profit": Decimal("100000"),
