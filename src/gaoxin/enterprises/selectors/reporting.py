@@ -203,14 +203,20 @@ def totals(*, user, year: int, month: int, by: str = "industry") -> dict:
         labels = dict(Enterprise.Size.choices)
         for r in rows:
             r["name"] = labels.get(r["name"], r["name"])
-    zone = {f: sum((r[f] or 0) for r in rows) for f in TOTAL_FIELDS}
-    zone_ly = {f: sum((r["last_year"][f] or 0) for r in rows) for f in TOTAL_FIELDS}
+    zone = {f: _sum(r[f] for r in rows) for f in TOTAL_FIELDS}
+    zone_ly = {f: _sum(r["last_year"][f] for r in rows) for f in TOTAL_FIELDS}
     return {
         "by": by,
         "label": label,
         "rows": rows,
         "zone": {**zone, "growth": {f: _pct(zone[f], zone_ly[f]) for f in TOTAL_FIELDS}},
     }
+
+
+def _sum(values):
+    """None when no group reported the indicator at all (not a zero that would read as a fall)."""
+    present = [v for v in values if v is not None]
+    return sum(present) if present else None
 
 
 def _pct(now, before) -> float | None:
