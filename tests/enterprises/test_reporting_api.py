@@ -215,3 +215,11 @@ def test_late_submission_is_flagged_and_reminders_reach_both_sides(company, ent_
     company.above_scale = True
     company.save()
     assert any(c["tone"] == "bad" and "未报" in c["label"] for c in cards(ent))
+
+
+def test_huge_pagination_is_refused_not_overflowed(stat_client):
+    for url in [
+        "/api/v1/enterprises?offset=99999999999999999999",
+        "/api/v1/reports?limit=100000000000000000000",
+    ]:
+        assert stat_client.get(url).status_code == 422

@@ -17,6 +17,16 @@ from .services import registry as registry_services
 from .services import reporting as services
 
 router = Router(tags=["企业名录"])
+
+
+class Pagination(LimitOffsetPagination):
+    """Limit and offset bounded, so a huge offset is a 422 and not a database overflow."""
+
+    class Input(Schema):
+        limit: int = Field(100, ge=1, le=1000)
+        offset: int = Field(0, ge=0, le=10_000_000)
+
+
 MAX_UPLOAD = 10 * 1024 * 1024
 
 
@@ -72,7 +82,7 @@ def enterprises_import(request, file: File[UploadedFile]):
 
 
 @router.get("/enterprises", response=list[EnterpriseOut], summary="企业名录查询")
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def enterprise_list(request, f: Query[EnterpriseFilter]):
     return selectors.enterprise_list(
         user=request.user,
@@ -174,7 +184,7 @@ class ReportFilter(Schema):
 
 
 @router.get("/reports", response=list[ReportOut], summary="企业报表列表", tags=["企业报表"])
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def report_list(request, f: Query[ReportFilter]):
     return report_selectors.report_list(
         user=request.user, year=f.year, month=f.month, state=f.state, uscc=f.uscc
