@@ -3,20 +3,18 @@
 from django.db import migrations, models
 
 # Django's icontains on PostgreSQL compares UPPER(column::text): index that expression (Chinese
-# queries use the plain column, Chinese has no case); the code's prefix for LIKE 'X%'; and the
-# doubled names that let a two-character query use a trigram index. PostgreSQL only.
+# queries use the plain column, Chinese has no case), and the doubled names that let a
+# two-character query use a trigram index. PostgreSQL with pg_trgm only.
 CREATE = [
     "CREATE INDEX IF NOT EXISTS ent_name_upper_trgm ON enterprises_enterprise USING gin (UPPER(name::text) gin_trgm_ops)",
     "CREATE INDEX IF NOT EXISTS ent_former_upper_trgm ON enterprises_enterprise "
     "USING gin (UPPER(former_names::text) gin_trgm_ops)",
     "CREATE INDEX IF NOT EXISTS ent_name_pairs_trgm ON enterprises_enterprise USING gin (name_pairs gin_trgm_ops)",
-    "CREATE INDEX IF NOT EXISTS ent_uscc_prefix ON enterprises_enterprise (uscc varchar_pattern_ops)",
 ]
 DROP = [
     "DROP INDEX IF EXISTS ent_name_upper_trgm",
     "DROP INDEX IF EXISTS ent_former_upper_trgm",
     "DROP INDEX IF EXISTS ent_name_pairs_trgm",
-    "DROP INDEX IF EXISTS ent_uscc_prefix",
 ]
 
 
@@ -31,8 +29,13 @@ def fill_pairs(apps, schema_editor):
 
 
 def indexes(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        for sql in CREATE:
+    if schema_editor.connection.vendor != "postgresql":
+        return
+    with schema_editor.connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm'")
+        trgm = cursor.fetchone() is not None
+    for sql in CREATE:
+        if trgm or "gin_trgm_ops" not in sql:
             schema_editor.execute(sql)
 
 
