@@ -1,10 +1,8 @@
 """Shared test set-up: settings for tests, user factories, a real Chromium, and the no-skip rule."""
 
 import os
-import tempfile
 
 os.environ.setdefault("GAOXIN_TESTING", "1")
-os.environ.setdefault("GAOXIN_DATA_DIR", tempfile.mkdtemp(prefix="gaoxin-test-"))
 # Playwright's sync API runs an event loop in the test thread; the ORM calls around it are synchronous.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 

@@ -4,6 +4,7 @@
 import os
 import secrets
 import sys
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -26,7 +27,9 @@ def env_list(name: str, default: str) -> list[str]:
 
 
 BASE_DIR = Path(__file__).resolve().parent
-DATA_DIR = Path(env("DATA_DIR", "var") or "var").resolve()
+# Under the test runner: plain HTTP on the live server, tasks run in-process, a throw-away data dir.
+TESTING = env_bool("TESTING", "pytest" in sys.modules)
+DATA_DIR = Path(env("DATA_DIR") or (tempfile.mkdtemp(prefix="gaoxin-test-") if TESTING else "var")).resolve()
 DATA_DIR.mkdir(parents=True, exist_ok=True)
 
 
@@ -44,8 +47,6 @@ def _secret_key() -> str:
 
 SECRET_KEY = _secret_key()
 DEBUG = env_bool("DEBUG", False)
-# Under the test runner: plain HTTP on the live server, tasks run in-process.
-TESTING = env_bool("TESTING", "pytest" in sys.modules)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 
@@ -126,6 +127,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 if env("TEST_DB_NAME"):
     # Lets two working copies run their suites against one PostgreSQL server at the same time.
     DATABASES["default"]["TEST"] = {"NAME": env("TEST_DB_NAME")}
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Tests use a file like the demo does (WAL, busy timeout, IMMEDIATE), not a shared-cache in-memory
+    # database, whose table locks fail concurrent writers at once instead of queueing them.
+    DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -151,6 +156,7 @@ API_TOKEN_DAYS = int(env("API_TOKEN_DAYS", "30") or 30)
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+FORMAT_MODULE_PATH = ["gaoxin.formats"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True

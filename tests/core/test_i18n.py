@@ -30,3 +30,14 @@ def test_compiled_catalogue_is_newer_than_its_source():
 def test_pages_default_to_chinese(client):
     r = client.get("/accounts/login/")
     assert '<html lang="zh-CN">' in r.content.decode() and "登录" in r.content.decode()
+
+
+def test_amounts_are_grouped_in_chinese_pages():
+    from django.contrib.humanize.templatetags.humanize import intcomma
+    from django.template import Context, Template
+    from django.utils import translation
+
+    with translation.override("zh-hans"):
+        assert intcomma(36500000) == "36,500,000"
+        assert Template('{{ v|floatformat:"2g" }}').render(Context({"v": 26678000.5})) == "26,678,000.50"
+        assert Template("{{ y }}").render(Context({"y": 2026})) == "2026"

@@ -5,10 +5,11 @@ from typing import Literal
 
 from ninja import File, Query, Router, Schema
 from ninja.files import UploadedFile
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 from pydantic import Field
 
 from gaoxin.core.errors import ValidationFailed
+from gaoxin.core.pagination import LimitOffset as Pagination
 
 from . import excel, selectors
 from .models import Report
@@ -17,14 +18,6 @@ from .services import registry as registry_services
 from .services import reporting as services
 
 router = Router(tags=["企业名录"])
-
-
-class Pagination(LimitOffsetPagination):
-    """Limit and offset bounded, so a huge offset is a 422 and not a database overflow."""
-
-    class Input(Schema):
-        limit: int = Field(100, ge=1, le=1000)
-        offset: int = Field(0, ge=0, le=10_000_000)
 
 
 MAX_UPLOAD = 10 * 1024 * 1024
