@@ -10,9 +10,9 @@ from ninja.pagination import LimitOffsetPagination, paginate
 from gaoxin.core.errors import ValidationFailed
 
 from . import selectors
+from .models import Licence
 from .services import cases as case_services
 from .services import catalogue, licences
-from .models import Licence
 from .services.cases import available_actions
 
 router = Router(tags=["政务服务"])

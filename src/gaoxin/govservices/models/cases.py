@@ -124,6 +124,9 @@ class SubmissionKey(models.Model):
             )
         ]
 
+    def __str__(self):
+        return f"{self.user_id}:{self.key}"
+
 
 class CaseMaterial(models.Model):
     class Status(models.TextChoices):
@@ -160,6 +163,9 @@ class CaseMaterial(models.Model):
             )
         ]
 
+    def __str__(self):
+        return f"{self.case_id} · {self.spec_id}"
+
 
 class CaseStage(models.Model):
     class State(models.TextChoices):
@@ -189,6 +195,9 @@ class CaseStage(models.Model):
     @property
     def is_joint(self) -> bool:
         return len(self.opinions.all()) > 1
+
+    def __str__(self):
+        return self.name
 
 
 class StageOpinion(models.Model):
@@ -228,6 +237,9 @@ class StageOpinion(models.Model):
             )
         ]
 
+    def __str__(self):
+        return f"{self.stage_id} · {self.department_id}"
+
 
 class CaseEvent(models.Model):
     case = models.ForeignKey(Case, verbose_name="办件", on_delete=models.CASCADE, related_name="events")
@@ -251,6 +263,9 @@ class CaseEvent(models.Model):
     class Meta:
         ordering = ["case", "at", "id"]
         verbose_name = verbose_name_plural = "办件时间线"
+
+    def __str__(self):
+        return self.label
 
 
 class Verification(models.Model):
@@ -280,6 +295,9 @@ class Verification(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "告知承诺核查"
 
+    def __str__(self):
+        return f"核查 {self.case_id}"
+
 
 class AgentAuthorisation(models.Model):
     """An applicant's recorded authorisation for an agent (全程代办) to prepare and submit on its behalf."""
@@ -301,3 +319,6 @@ class AgentAuthorisation(models.Model):
     class Meta:
         ordering = ["-granted_at"]
         verbose_name = verbose_name_plural = "代办授权"
+
+    def __str__(self):
+        return f"{self.agent_id} ← {self.applicant_id}"
