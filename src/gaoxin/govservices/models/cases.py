@@ -192,10 +192,6 @@ class CaseStage(models.Model):
             )
         ]
 
-    @property
-    def is_joint(self) -> bool:
-        return len(self.opinions.all()) > 1
-
     def __str__(self):
         return self.name
 
