@@ -10,7 +10,7 @@ from .cases import (
     SubmissionKey,
     Verification,
 )
-from .catalogue import ItemVersion, MaterialSpec, ServiceItem, StageSpec
+from .catalogue import ItemVersion, MaterialSpec, ServiceItem, StageDepartment, StageSpec
 from .licences import Licence
 
 __all__ = [
@@ -23,6 +23,7 @@ __all__ = [
     "Licence",
     "MaterialSpec",
     "ServiceItem",
+    "StageDepartment",
     "StageOpinion",
     "StageSpec",
     "SubmissionKey",

@@ -189,7 +189,9 @@ class StageSpec(models.Model):
     name = models.CharField("环节名称", max_length=60)
     role = models.CharField("办理角色", max_length=10, choices=Role.choices, default=Role.REVIEWER)
     days = models.PositiveSmallIntegerField("环节时限（工作日）")
-    departments = models.ManyToManyField(Department, verbose_name="办理部门", related_name="+")
+    departments = models.ManyToManyField(
+        Department, verbose_name="办理部门", related_name="+", through="StageDepartment"
+    )
 
     class Meta:
         ordering = ["version", "order"]
@@ -202,3 +204,25 @@ class StageSpec(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class StageDepartment(models.Model):
+    """A department taking part in a stage; several make the stage a joint review (联审)."""
+
+    stage = models.ForeignKey(StageSpec, on_delete=models.CASCADE, related_name="+")
+    department = models.ForeignKey(
+        Department, verbose_name="部门", on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = verbose_name_plural = "环节部门"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["stage", "department"],
+                name="stage_department_unique",
+                violation_error_message="部门重复",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.stage_id} · {self.department_id}"
