@@ -4,7 +4,7 @@ import datetime as dt
 import json
 
 from django.http import HttpResponse
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from gaoxin.core.errors import ValidationFailed
@@ -314,7 +314,7 @@ def case_submit(request):
         applicant=payload.get("applicant"),
         idempotency_key=request.headers.get("Idempotency-Key"),
     )
-    return (201 if created else 200), (selectors.case_get(user=request.user, number=case.number))
+    return Status(201 if created else 200, selectors.case_get(user=request.user, number=case.number))
 
 
 class CaseFilter(Schema):
