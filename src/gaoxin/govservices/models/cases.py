@@ -91,6 +91,8 @@ class Case(models.Model):
             models.Index(fields=["department", "state", "due_on"], name="case_dept_state_due_idx"),
             models.Index(fields=["applicant", "-submitted_at"], name="case_applicant_idx"),
             models.Index(fields=["state", "due_on"], name="case_state_due_idx"),
+            models.Index(fields=["-submitted_at", "-id"], name="case_submitted_idx"),
+            models.Index(fields=["enterprise_uscc", "-submitted_at"], name="case_enterprise_idx"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -634,9 +634,10 @@ def _attach_materials(case, version, choices, files, commitment, applicant) -> N
                 raise ValidationFailed(f"「{spec.name}」不能以告知承诺替代，或尚未签署承诺书")
             m.status = CaseMaterial.Status.COMMITTED
         rows.append((m, None))
+    CaseMaterial.objects.bulk_create([m for m, upload in rows if upload is None])
     for m, upload in rows:
-        m.save()
         if upload is not None:
+            m.save()
             _store_file(m, upload)
 
 
