@@ -5,8 +5,7 @@ import json
 from typing import Any
 
 from django.http import HttpResponse
-from ninja import Query, Router, Schema, Status
-from ninja import Field
+from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, PaginationBase, paginate
 
 from gaoxin.core.errors import ValidationFailed
