@@ -95,7 +95,8 @@ def main() -> None:
     from gaoxin.accounts.models import User
     from gaoxin.demo import generator
     from gaoxin.govservices.models import Case, ServiceItem
-    from gaoxin.govservices.services.cases import case_submit, lights_recompute
+    from gaoxin.govservices.services.cases import lights_recompute
+    from gaoxin.govservices.services.submission import case_submit
 
     call_command("migrate", verbosity=0)
     call_command("collectstatic", interactive=False, verbosity=0)

@@ -174,7 +174,7 @@ def test_joint_review_with_three_departments(gz):
 
 
 def test_agent_submits_under_recorded_authorisation(gz):
-    from gaoxin.govservices.services.cases import agent_authorise
+    from gaoxin.govservices.services.submission import agent_authorise
 
     p = gz["p"]
     agent = client_for(p["agent"])

@@ -10,8 +10,9 @@ from django.db.models import F
 from gaoxin.accounts.models import User
 from gaoxin.core import calendar
 from gaoxin.govservices.models import Case, CaseStage
-from gaoxin.govservices.services.cases import agent_authorise, case_act, case_submit, lights_recompute
+from gaoxin.govservices.services.cases import case_act, lights_recompute
 from gaoxin.govservices.services.catalogue import item_draft_save, item_publish
+from gaoxin.govservices.services.submission import agent_authorise, case_submit
 
 PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
 LAW = {

@@ -13,7 +13,7 @@ from gaoxin.core.errors import ValidationFailed
 from . import selectors
 from .models import Licence
 from .services import cases as case_services
-from .services import catalogue, licences
+from .services import catalogue, licences, submission
 from .services.cases import available_actions
 
 router = Router(tags=["政务服务"])
@@ -305,7 +305,7 @@ def case_submit(request):
     materials = payload.get("materials") or {}
     if not isinstance(materials, dict) or not isinstance(payload.get("data") or {}, dict):
         raise ValidationFailed("materials 与 data 应为 JSON 对象")
-    case, created = case_services.case_submit(
+    case, created = submission.case_submit(
         actor=request.user,
         item_code=str(payload.get("item") or ""),
         data=payload.get("data") or {},

@@ -18,7 +18,7 @@ from . import permissions as perms
 from . import selectors
 from .models import AgentAuthorisation, Case
 from .services import cases as case_services
-from .services import catalogue, licences
+from .services import catalogue, licences, submission
 
 VERIFY_STYLE = {"valid": "ok", "revoked": "bad", "expired": "bad", "not_genuine": "bad"}
 
@@ -69,7 +69,7 @@ def apply_view(request, code: str):
             if f"file_{m.order}" in request.FILES
         }
         try:
-            case, _ = case_services.case_submit(
+            case, _ = submission.case_submit(
                 actor=request.user,
                 item_code=code,
                 data=data,
@@ -220,7 +220,7 @@ def agent_view(request):
             applicant = User.objects.filter(username=request.POST.get("applicant", "")[:150]).first()
             if agent is None or applicant is None:
                 raise NotFound("代办员或申请人账户不存在")
-            case_services.agent_authorise(
+            submission.agent_authorise(
                 actor=request.user,
                 agent=agent,
                 applicant=applicant,

@@ -5,6 +5,8 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 
+from django.core.files.base import ContentFile
+
 from gaoxin.core.errors import ValidationFailed
 
 MAX_BYTES = 10 * 1024 * 1024
@@ -48,3 +50,20 @@ def check_upload(upload, *, allowed: list[str], label: str) -> CheckedFile:
             fields={label: "文件内容与类型不符"},
         )
     return CheckedFile(kind, len(content), hashlib.sha256(content).hexdigest(), content, name)
+
+
+def store_material_file(m, upload) -> None:
+    checked = check_upload(upload, allowed=m.spec.types, label=m.spec.name)
+    m.file.save(
+        f"{m.case.number}-{m.spec.order}-{checked.sha256[:12]}.{checked.kind}",
+        ContentFile(checked.content),
+        save=False,
+    )
+    m.original_name, m.content_type, m.size, m.sha256 = (
+        checked.name,
+        checked.kind,
+        checked.size,
+        checked.sha256,
+    )
+    m.status = m.Status.PROVIDED
+    m.save()
