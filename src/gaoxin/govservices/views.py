@@ -18,7 +18,7 @@ from . import permissions as perms
 from . import selectors
 from .models import AgentAuthorisation, Case
 from .services import cases as case_services
-from .services import catalogue, licences, submission
+from .services import catalogue, common, licences, submission
 
 VERIFY_STYLE = {"valid": "ok", "revoked": "bad", "expired": "bad", "not_genuine": "bad"}
 
@@ -157,6 +157,7 @@ def case_view(request, number: str):
             "licence": getattr(case, "licence", None) if hasattr(case, "licence") else None,
             "verification": getattr(case, "verification", None) if hasattr(case, "verification") else None,
             "can_defer": case.version.allow_deferral,
+            "today": common.today(),
             "form_data": [(f["label"], case.data.get(f["name"], "")) for f in case.version.form_fields],
         },
     )
