@@ -90,3 +90,17 @@ def test_a_licence_is_reused_as_a_material(gz):
         materials={"3": f"licence:{lic.number}"},
     )
     assert r.status_code == 422 and "不属于申请人" in r.json()["message"]
+
+
+def test_a_citizens_id_number_is_masked_on_public_verification(gz):
+    p = gz["p"]
+    clerk = client_for(p["clerk"])
+    from gaoxin.govservices.models import ItemVersion
+
+    ItemVersion.objects.filter(item__code="000000000001").update(result_type="licence")
+    number = submit(clerk, "000000000001", applicant="citizen", files={1: pdf()}).json()["number"]
+    act(clerk, number, "accept_instant")
+    lic = Licence.objects.get(case__number=number)
+    assert lic.holder_id == "11010519491231002X"
+    v = verification(lic.number, holder_id="11010519491231002X")
+    assert v["status"] == "valid" and v["fields"]["holder_id"] != lic.holder_id and v["fields"]["holder_id"].endswith("002X")

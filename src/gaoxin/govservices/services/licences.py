@@ -20,6 +20,7 @@ from django.utils import timezone
 from gaoxin.accounts.permissions import is_system_admin
 from gaoxin.core import audit
 from gaoxin.core.errors import PermissionDenied
+from gaoxin.core.identifiers import check_id_card, mask_id_card
 from gaoxin.core.models import AuditEvent
 
 from ..models import Licence
@@ -223,7 +224,10 @@ def verify(*, number: str = "", token: str = "", claimed: dict | None = None) ->
         status, message = "expired", f"该证照已于 {licence.valid_to} 过期"
     else:
         status, message = "valid", "证照真实有效"
-    return {"status": status, "message": message, "altered": altered, "licence": licence, "fields": fields}
+    public = dict(fields)
+    if check_id_card(public.get("holder_id") or "").valid:
+        public["holder_id"] = mask_id_card(public["holder_id"])  # the page is public; a citizen's number is not
+    return {"status": status, "message": message, "altered": altered, "licence": licence, "fields": public}
 
 
 def render_pdf(licence: Licence) -> bytes:
