@@ -713,7 +713,7 @@ def build(ctx: dict) -> None:
             "result_type": rtype,
             "result_name": rname,
             "licence_years": years,
-            "consultation": f"0772-2688{len(code) % 10}00（{depts[dept].name}）；政务服务中心 {dept} 窗口",
+            "consultation": f"0772-26881{int(code[-2:]):03d}；政务服务中心{depts[dept].name}综合窗口",
             "complaint": "12345 政务服务便民热线",
             "form_fields": FIELDS["person" if who == "citizen" else "ent"],
         }
