@@ -137,6 +137,7 @@ def inbox_view(request):
         request.GET.get("page")
     )
     context = {"page": page, "light": light, "state": state, "q": q, "states": Case.State.choices}
+    context["checks"] = selectors.verification_tasks(user=request.user)[:50]
     template = "govservices/_inbox_rows.html" if request.htmx else "govservices/inbox.html"
     return render(request, template, context)
 

@@ -35,6 +35,8 @@ class Case(models.Model):
         RED = "red", "红灯"
 
     OPEN_STATES = ("submitted", "correction", "in_review", "suspended", "approved")
+    DECISION_STATES = ("in_review", "suspended", "approved")
+    REVIEW_STATES = ("in_review", "suspended")
 
     number = models.CharField("办件编号", max_length=20, unique=True)
     item = models.ForeignKey(ServiceItem, verbose_name="事项", on_delete=models.PROTECT, related_name="cases")
@@ -92,6 +94,16 @@ class Case(models.Model):
             models.Index(fields=["applicant", "-submitted_at"], name="case_applicant_idx"),
             models.Index(fields=["state", "due_on"], name="case_state_due_idx"),
             models.Index(fields=["-submitted_at", "-id"], name="case_submitted_idx"),
+            models.Index(
+                fields=["department", "due_on", "submitted_at"],
+                condition=Q(state__in=["in_review", "suspended", "approved"]),
+                name="case_decision_queue_idx",
+            ),
+            models.Index(
+                fields=["due_on", "submitted_at"],
+                condition=Q(state__in=["in_review", "suspended"]),
+                name="case_review_queue_idx",
+            ),
             models.Index(fields=["enterprise_uscc", "-submitted_at"], name="case_enterprise_idx"),
         ]
         constraints = [
@@ -174,6 +186,7 @@ class CaseStage(models.Model):
         PENDING = "pending", "未开始"
         ACTIVE = "active", "办理中"
         DONE = "done", "已完成"
+        STOPPED = "stopped", "已终止"
 
     case = models.ForeignKey(Case, verbose_name="办件", on_delete=models.CASCADE, related_name="stages")
     spec = models.ForeignKey(StageSpec, verbose_name="环节", on_delete=models.PROTECT, related_name="+")

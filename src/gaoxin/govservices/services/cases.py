@@ -363,6 +363,7 @@ TRANSITIONS: list[Transition] = [
     ),
 ]
 BY_ACTION = {t.action: t for t in TRANSITIONS}
+ENDED = (S.NOT_ACCEPTED, S.WITHDRAWN, S.DENIED)
 ROLE_NAMES = {
     "applicant": "申请人或其代办员",
     "clerk": "窗口受理员",
@@ -422,6 +423,9 @@ def case_act(
         details = transition.effect(case, actor, payload, on) if transition.effect else {}
         if transition.target:
             case.state = transition.target
+        if case.state in ENDED:
+            # A case that ends mid-review leaves no stage waiting in anyone's inbox.
+            case.stages.filter(state=CaseStage.State.ACTIVE).update(state=CaseStage.State.STOPPED)
         case.light = light_for(case.due_on, on) if case.state in Case.OPEN_STATES else ""
         case.revision += 1
         case.save()

@@ -226,7 +226,9 @@ def verify(*, number: str = "", token: str = "", claimed: dict | None = None) ->
         status, message = "valid", "证照真实有效"
     public = dict(fields)
     if check_id_card(public.get("holder_id") or "").valid:
-        public["holder_id"] = mask_id_card(public["holder_id"])  # the page is public; a citizen's number is not
+        public["holder_id"] = mask_id_card(
+            public["holder_id"]
+        )  # the page is public; a citizen's number is not
     return {"status": status, "message": message, "altered": altered, "licence": licence, "fields": public}
 
 
