@@ -103,4 +103,8 @@ def test_a_citizens_id_number_is_masked_on_public_verification(gz):
     lic = Licence.objects.get(case__number=number)
     assert lic.holder_id == "11010519491231002X"
     v = verification(lic.number, holder_id="11010519491231002X")
-    assert v["status"] == "valid" and v["fields"]["holder_id"] != lic.holder_id and v["fields"]["holder_id"].endswith("002X")
+    assert (
+        v["status"] == "valid"
+        and v["fields"]["holder_id"] != lic.holder_id
+        and v["fields"]["holder_id"].endswith("002X")
+    )

@@ -37,3 +37,12 @@ def test_a_reviewer_of_another_department_sees_no_case(gz):
     ]
     assert client_for(p["reviewer_land"]).get(f"/api/v1/cases/{number}").status_code == 404
     assert client_for(p["reviewer"]).get(f"/api/v1/cases/{number}").status_code == 200
+
+
+def test_home_cards_count_what_waits(gz):
+    p = gz["p"]
+    number = submit(client_for(p["ent"]), "000000000002", files={1: pdf()}).json()["number"]
+    act(client_for(p["clerk"]), number, "request_correction", problems={"2": "缺少平面图"})
+    home = client_for(p["ent"]).get("/").content.decode()
+    assert "待补正" in home and "在办办件" in home
+    assert "待办件" in client_for(p["approver"]).get("/").content.decode()
