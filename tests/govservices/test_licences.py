@@ -108,3 +108,16 @@ def test_a_citizens_id_number_is_masked_on_public_verification(gz):
         and v["fields"]["holder_id"] != lic.holder_id
         and v["fields"]["holder_id"].endswith("002X")
     )
+
+
+def test_key_rotation_from_the_command_line(gz):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    first = issued_licence(gz)
+    out = StringIO()
+    call_command("licence_key", "--rotate", stdout=out)
+    assert "新签名密钥" in out.getvalue()
+    assert verification(first.number)["status"] == "valid"
+    assert issued_licence(gz, "ent2").key_id != first.key_id
