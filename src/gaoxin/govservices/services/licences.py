@@ -66,7 +66,10 @@ def _write_key(kid: str) -> None:
     path = keys_dir() / f"{kid}.pem"
     path.write_bytes(pem)
     path.chmod(0o600)
-    (keys_dir() / "current").write_text(kid)
+    # Replace the pointer atomically: another worker reading it mid-write must not see an empty name.
+    tmp = keys_dir() / f".current-{kid}"
+    tmp.write_text(kid)
+    os.replace(tmp, keys_dir() / "current")
 
 
 def current_key_id() -> str:
