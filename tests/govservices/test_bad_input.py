@@ -52,3 +52,30 @@ def test_bad_query_parameters(gz, client):
     c = client_for(gz["p"]["approver"])
     assert c.get("/api/v1/cases", {"offset": -1}).status_code == 422
     assert c.get("/api/v1/cases", {"state": "x" * 40, "inbox": "true"}).status_code == 200
+
+
+def test_nul_characters_are_refused_quietly(gz, client):
+    """PostgreSQL refuses NUL in text; a request carrying one is answered with a 4xx or served, never a 500."""
+    c = client_for(gz["p"]["ent"])
+    answers = [
+        client.get("/api/v1/service-items", {"q": "食\x00品"}),
+        client.get("/api/v1/licences/GX\x00Z/verification"),
+        c.get("/api/v1/cases/GX\x001"),
+        c.get("/api/v1/cases", {"state": "\x00"}),
+        c.post(
+            "/api/v1/cases",
+            json.dumps({"item": "0000\x0000001", "data": {"project": "\x00"}}),
+            content_type="application/json",
+        ),
+        c.post(
+            "/api/v1/cases/GX1/actions/accept",
+            json.dumps({"opinion": "\x00"}),
+            content_type="application/json",
+        ),
+    ]
+    assert [r.status_code < 500 for r in answers] == [True] * len(answers)
+
+
+def test_huge_offsets_are_refused(gz, client):
+    assert client.get("/api/v1/service-items", {"offset": 2**63}).status_code == 422
+    assert client_for(gz["p"]["ent"]).get("/api/v1/cases", {"offset": 2**63}).status_code == 422

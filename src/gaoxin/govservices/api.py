@@ -6,7 +6,7 @@ from typing import Any
 
 from django.http import HttpResponse
 from ninja import Field, Query, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, PaginationBase, paginate
+from ninja.pagination import PaginationBase, paginate
 
 from gaoxin.core.errors import ValidationFailed
 
@@ -15,6 +15,7 @@ from .models import Licence
 from .services import cases as case_services
 from .services import catalogue, licences, submission
 from .services.cases import available_actions
+from .services.common import scrub, text
 
 router = Router(tags=["政务服务"])
 
@@ -100,6 +101,28 @@ class ItemDetailOut(Schema):
     stages: list[StageSpecOut]
 
 
+class Page(PaginationBase):
+    """Offset pages without a total: counting a million visible cases on every request is the slow part."""
+
+    class Input(Schema):
+        limit: int = Field(25, ge=1, le=100)
+        offset: int = Field(0, ge=0, le=100_000)
+
+    class Output(Schema):
+        items: list[Any]
+        next_offset: int | None
+
+    items_attribute = "items"
+
+    def paginate_queryset(self, queryset, pagination: Input, **params):
+        rows = list(queryset[pagination.offset : pagination.offset + pagination.limit + 1])
+        more = len(rows) > pagination.limit
+        return {
+            "items": rows[: pagination.limit],
+            "next_offset": pagination.offset + pagination.limit if more else None,
+        }
+
+
 class ItemFilter(Schema):
     q: str = ""
     department: str = ""
@@ -108,7 +131,7 @@ class ItemFilter(Schema):
 @router.get(
     "/service-items", response=list[ItemOut], auth=None, summary="事项目录（可按中文、拼音、编码检索）"
 )
-@paginate(LimitOffsetPagination)
+@paginate(Page)
 def item_list(request, f: Query[ItemFilter]):
     return selectors.item_list(q=f.q, department=f.department)
 
@@ -294,7 +317,7 @@ def _body(request) -> tuple[dict, dict]:
         files = {}
     if not isinstance(payload, dict):
         raise ValidationFailed("请求体应为 JSON 对象")
-    return payload, files
+    return scrub(payload), files
 
 
 @router.post(
@@ -313,31 +336,9 @@ def case_submit(request):
         files={k.removeprefix("file_"): v for k, v in files.items()},
         commitment=bool(payload.get("commitment")),
         applicant=payload.get("applicant"),
-        idempotency_key=request.headers.get("Idempotency-Key"),
+        idempotency_key=text(request.headers.get("Idempotency-Key"), 80),
     )
     return Status(201 if created else 200, selectors.case_get(user=request.user, number=case.number))
-
-
-class CasePage(PaginationBase):
-    """Offset pages without a total: counting a million visible cases on every request is the slow part."""
-
-    class Input(Schema):
-        limit: int = Field(25, ge=1, le=100)
-        offset: int = Field(0, ge=0, le=100_000)
-
-    class Output(Schema):
-        items: list[Any]
-        next_offset: int | None
-
-    items_attribute = "items"
-
-    def paginate_queryset(self, queryset, pagination: Input, **params):
-        rows = list(queryset[pagination.offset : pagination.offset + pagination.limit + 1])
-        more = len(rows) > pagination.limit
-        return {
-            "items": rows[: pagination.limit],
-            "next_offset": pagination.offset + pagination.limit if more else None,
-        }
 
 
 class CaseFilter(Schema):
@@ -348,15 +349,15 @@ class CaseFilter(Schema):
 
 
 @router.get("/cases", response=list[CaseOut], summary="办件列表（按用户权限范围）")
-@paginate(CasePage)
+@paginate(Page)
 def case_list(request, f: Query[CaseFilter]):
     if f.inbox:
         return selectors.inbox(user=request.user, light=f.light, state=f.state, q=f.q)
     qs = selectors.case_list(user=request.user).select_related("version")
     if f.state:
-        qs = qs.filter(state=f.state[:14])
+        qs = qs.filter(state=text(f.state, 14))
     if f.light:
-        qs = qs.filter(light=f.light[:6])
+        qs = qs.filter(light=text(f.light, 6))
     return qs
 
 
@@ -373,8 +374,8 @@ def case_act(request, number: str, action: str):
         raise ValidationFailed("revision 应为整数", fields={"revision": "应为整数"})
     case = case_services.case_act(
         actor=request.user,
-        number=number,
-        action=action,
+        number=text(number, 20),
+        action=text(action, 30),
         payload=payload,
         revision=revision,
         upload=next(iter(files.values()), None),
@@ -403,5 +404,5 @@ class ClaimedFields(Schema):
     "/licences/{number}/verification", response=VerificationOut, auth=None, summary="电子证照核验（公开）"
 )
 def licence_verification(request, number: str, claimed: Query[ClaimedFields]):
-    result = licences.verify(number=number[:32], claimed=claimed.dict())
+    result = licences.verify(number=text(number, 32), claimed=scrub(claimed.dict()))
     return {**result, "state": result["licence"].state if result["licence"] else None}

@@ -17,12 +17,13 @@ from gaoxin.accounts.roles import Role
 from gaoxin.core.errors import NotFound
 
 from .models import Case, CaseMaterial, ItemVersion, Licence, ServiceItem, StageOpinion, Verification
+from .services.common import text
 
 
 def item_list(*, q: str = "", department: str = "") -> QuerySet[ServiceItem]:
     """The published catalogue is public; search by Chinese name, pinyin, initials or code."""
     qs = ServiceItem.objects.filter(current__isnull=False).select_related("current", "department")
-    q = (q or "").strip()[:60]
+    q, department = text(q, 60).strip(), text(department, 40)
     if q:
         qs = qs.filter(
             Q(name__icontains=q) | Q(code__iexact=q) | Q(name_pinyin__icontains=q.lower().replace(" ", ""))
@@ -33,7 +34,7 @@ def item_list(*, q: str = "", department: str = "") -> QuerySet[ServiceItem]:
 
 
 def item_get(*, code: str) -> ServiceItem:
-    item = item_list().filter(code=code).first()
+    item = item_list().filter(code=text(code, 12)).first()
     if item is None:
         raise NotFound("未找到该事项，或事项尚未发布")
     return item
@@ -74,7 +75,7 @@ def case_get(*, user, number: str) -> Case:
     case = (
         case_list(user=user)
         .select_related("version__department", "applicant", "submitted_by", "agent", "taken_at")
-        .filter(number=number)
+        .filter(number=text(number, 20))
         .first()
     )
     if case is None:
@@ -117,6 +118,7 @@ def inbox(*, user, light: str = "", state: str = "", q: str = "") -> QuerySet[Ca
         qs = qs.filter(light=light)
     if state in Case.State.values:
         qs = qs.filter(state=state)
+    q = text(q, 30)
     if q:
         qs = qs.filter(
             Q(number__icontains=q[:30])
@@ -156,7 +158,7 @@ def licence_list(*, user) -> QuerySet[Licence]:
 
 
 def licence_get(*, user, number: str) -> Licence:
-    licence = licence_list(user=user).filter(number=number).first()
+    licence = licence_list(user=user).filter(number=text(number, 32)).first()
     if licence is None:
         raise NotFound("未找到该证照，或您无权查看")
     return licence

@@ -61,7 +61,7 @@ def apply_view(request, code: str):
         raise Http404("只有申请人、窗口受理员和代办员可以提交申请")
     error, fields = "", {}
     if request.method == "POST":
-        data = {f["name"]: request.POST.get(f["name"], "") for f in v.form_fields}
+        data = common.scrub({f["name"]: request.POST.get(f["name"], "") for f in v.form_fields})
         materials = {str(m.order): request.POST.get(f"choice_{m.order}", "") for m in v.materials.all()}
         files = {
             str(m.order): request.FILES[f"file_{m.order}"]
@@ -179,6 +179,7 @@ def case_action_view(request, number: str, action: str):
     }
     if problems:
         payload["problems"] = problems
+    payload = common.scrub(payload)
     revision = request.POST.get("revision", "")
     try:
         case_services.case_act(

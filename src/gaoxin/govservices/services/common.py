@@ -28,3 +28,19 @@ def actor_name(user) -> str:
     if user is None:
         return "系统"
     return getattr(user, "display_name", "") or user.get_username()
+
+
+def text(value, limit: int = 200) -> str:
+    """A user-supplied string as the database accepts it (PostgreSQL refuses NUL characters)."""
+    return str(value if value is not None else "").replace("\x00", "")[:limit]
+
+
+def scrub(value):
+    """NUL characters removed from every string inside a JSON payload."""
+    if isinstance(value, str):
+        return value.replace("\x00", "")
+    if isinstance(value, dict):
+        return {scrub(k): scrub(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [scrub(v) for v in value]
+    return value

@@ -24,7 +24,7 @@ from gaoxin.core.identifiers import check_id_card, mask_id_card
 from gaoxin.core.models import AuditEvent
 
 from ..models import Licence
-from .common import today
+from .common import text, today
 
 SIGNED_FIELDS = (
     "number",
@@ -193,6 +193,7 @@ def _issued_fields(licence: Licence) -> dict | None:
 def verify(*, number: str = "", token: str = "", claimed: dict | None = None) -> dict:
     """valid / revoked / expired / not_genuine, with the fields that differ from what was signed at issue."""
     qs = Licence.objects.select_related("item")
+    token, number = text(token, 40), text(number, 32)
     licence = qs.filter(token=token).first() if token else qs.filter(number=number).first()
     if licence is None:
         return {

@@ -30,7 +30,7 @@ class CheckedFile:
 
 def check_upload(upload, *, allowed: list[str], label: str) -> CheckedFile:
     """Refuse a file whose extension, size or content does not fit; the message names the material."""
-    name = (getattr(upload, "name", "") or "file")[-200:]
+    name = (getattr(upload, "name", "") or "file").replace("\x00", "")[-200:]
     ext = name.rsplit(".", 1)[-1].lower() if "." in name else ""
     kind = EXTENSIONS.get(ext)
     allowed_names = "、".join(TYPE_NAMES.get(t, t) for t in allowed)
