@@ -19,6 +19,7 @@ urlpatterns = [
     path("accounts/", include("gaoxin.accounts.urls")),
     path("enterprises/", include("gaoxin.enterprises.urls")),
     path("services/", include("gaoxin.govservices.urls")),
+    path("verify/<str:token>/", include(("gaoxin.govservices.public_urls", "verify"))),
     path("policies/", include("gaoxin.policies.urls")),
     path("investment/", include("gaoxin.investment.urls")),
     path("economy/", include("gaoxin.economy.urls")),

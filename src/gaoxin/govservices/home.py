@@ -1,6 +1,38 @@
 """Cards this app puts on a user's home page: figures that need the user's attention, with a link."""
 
+from django.urls import reverse
+
+from gaoxin.accounts.permissions import is_applicant, is_staff_member
+
+from . import selectors
+from .models import Case
+
 
 def cards(user) -> list[dict]:
     """Each card: {"label": str, "value": int | str, "url": str, "tone": "" | "warn" | "bad"}."""
+    if is_staff_member(user):
+        inbox = selectors.inbox(user=user)
+        red = inbox.filter(light="red").count()
+        url = reverse("govservices:inbox")
+        out = [{"label": "待办件", "value": inbox.count(), "url": url, "tone": ""}]
+        if red:
+            out.append({"label": "红灯（已超期）", "value": red, "url": url + "?light=red", "tone": "bad"})
+        return out
+    if is_applicant(user):
+        mine = selectors.case_list(user=user)
+        url = reverse("govservices:cases")
+        out = [
+            {
+                "label": "在办办件",
+                "value": mine.filter(state__in=Case.OPEN_STATES).count(),
+                "url": url,
+                "tone": "",
+            }
+        ]
+        corrections = mine.filter(state=Case.State.CORRECTION).count()
+        if corrections:
+            out.append(
+                {"label": "待补正", "value": corrections, "url": url + "?state=correction", "tone": "warn"}
+            )
+        return out
     return []

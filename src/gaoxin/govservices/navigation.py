@@ -1,5 +1,18 @@
 """Navigation entries this app adds for a user (collected by accounts.context_processors)."""
 
+from django.urls import reverse
+
+from gaoxin.accounts.permissions import is_applicant, is_staff_member
+
+from . import permissions
+
 
 def nav_items(user) -> list[tuple[str, str]]:
-    return []
+    items = [("办事服务", reverse("govservices:catalogue"))]
+    if is_applicant(user):
+        items.append(("我的办件", reverse("govservices:cases")))
+    if is_staff_member(user):
+        items.append(("待办件", reverse("govservices:inbox")))
+    if permissions.is_agent(user):
+        items.append(("代办工作台", reverse("govservices:agent")))
+    return items

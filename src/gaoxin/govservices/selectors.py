@@ -1,0 +1,168 @@
+"""Reads of the government services pillar, each scoped to the asking user."""
+
+from __future__ import annotations
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from gaoxin.accounts.permissions import (
+    has_role,
+    is_citizen,
+    is_enterprise_user,
+    is_leader,
+    is_staff_member,
+    is_system_admin,
+    role_departments,
+)
+from gaoxin.accounts.roles import Role
+from gaoxin.core.errors import NotFound
+
+from .models import Case, CaseMaterial, ItemVersion, Licence, ServiceItem, StageOpinion, Verification
+from .services.common import text
+
+
+def item_list(*, q: str = "", department: str = "") -> QuerySet[ServiceItem]:
+    """The published catalogue is public; search by Chinese name, pinyin, initials or code."""
+    qs = ServiceItem.objects.filter(current__isnull=False).select_related("current", "department")
+    q, department = text(q, 60).strip(), text(department, 40)
+    if q:
+        qs = qs.filter(
+            Q(name__icontains=q) | Q(code__iexact=q) | Q(name_pinyin__icontains=q.lower().replace(" ", ""))
+        )
+    if department:
+        qs = qs.filter(department__code=department[:40])
+    return qs
+
+
+def item_get(*, code: str) -> ServiceItem:
+    item = item_list().filter(code=text(code, 12)).first()
+    if item is None:
+        raise NotFound("未找到该事项，或事项尚未发布")
+    return item
+
+
+def version_detail(version: ItemVersion) -> ItemVersion:
+    return (
+        ItemVersion.objects.select_related("department", "item")
+        .prefetch_related("materials", "stages__departments")
+        .get(pk=version.pk)
+    )
+
+
+def case_list(*, user) -> QuerySet[Case]:
+    """Applicants see their own (or their enterprise's) cases; an agent the cases it submitted; window
+    clerks every case (any window takes any item); reviewers and approvers those of their departments."""
+    qs = Case.objects.select_related("item", "department", "version")
+    if not getattr(user, "is_authenticated", False):
+        return qs.none()
+    if is_enterprise_user(user):
+        return qs.filter(enterprise_uscc=user.enterprise_uscc)
+    if is_citizen(user):
+        return qs.filter(applicant=user, enterprise_uscc="")
+    if not is_staff_member(user):
+        return qs.none()
+    if is_system_admin(user) or is_leader(user) or has_role(user, Role.WINDOW_CLERK):
+        return qs
+    scope = Q(agent=user)
+    depts = role_departments(user, Role.REVIEWER) | role_departments(user, Role.APPROVER)
+    if depts:
+        scope |= Q(department_id__in=depts) | Exists(
+            StageOpinion.objects.filter(stage__case=OuterRef("pk"), department_id__in=depts)
+        )
+    return qs.filter(scope)
+
+
+def case_get(*, user, number: str) -> Case:
+    case = (
+        case_list(user=user)
+        .select_related("version__department", "applicant", "submitted_by", "agent", "taken_at")
+        .filter(number=text(number, 20))
+        .first()
+    )
+    if case is None:
+        raise NotFound("未找到该办件，或您无权查看")
+    return case
+
+
+def inbox(*, user, light: str = "", state: str = "", q: str = "") -> QuerySet[Case]:
+    """What waits for this official: intake for clerks, opinions for reviewers, decisions for approvers.
+
+    Each condition below lies inside what case_list lets the same role see, so the inbox starts from
+    the whole table: the broad visibility filter (an OR with a subquery) is what made it slow at 1M cases."""
+    if not is_staff_member(user):
+        return Case.objects.none()
+    wants: list[Q] = []
+    if has_role(user, Role.WINDOW_CLERK):
+        deferred = CaseMaterial.objects.filter(status="deferred").values("case_id").order_by()
+        wants.append(Q(state__in=["submitted", "approved"]) | Q(pk__in=deferred))
+    reviewer_depts = role_departments(user, Role.REVIEWER)
+    if reviewer_depts:
+        # Walking the open cases in due order and probing this set stops after a page of rows.
+        pending = (
+            StageOpinion.objects.filter(stage__state="active", verdict="", department_id__in=reviewer_depts)
+            .values("stage__case_id")
+            .order_by()
+        )
+        wants.append(Q(state__in=Case.REVIEW_STATES, pk__in=pending))
+    approver_depts = role_departments(user, Role.APPROVER)
+    if approver_depts:
+        wants.append(Q(department_id__in=approver_depts, state__in=Case.DECISION_STATES))
+    if has_role(user, Role.AGENT):
+        wants.append(Q(agent=user, state__in=Case.OPEN_STATES))
+    if not wants:
+        return Case.objects.none()
+    want = wants[0]
+    for w in wants[1:]:
+        want |= w
+    qs = Case.objects.select_related("item", "department", "version").filter(want)
+    if light in ("green", "yellow", "red"):
+        qs = qs.filter(light=light)
+    if state in Case.State.values:
+        qs = qs.filter(state=state)
+    q = text(q, 30)
+    if q:
+        qs = qs.filter(
+            Q(number__icontains=q[:30])
+            | Q(applicant_name__icontains=q[:30])
+            | Q(item__name__icontains=q[:30])
+        )
+    return qs.order_by("due_on", "submitted_at")
+
+
+def verification_tasks(*, user) -> QuerySet[Verification]:
+    """Open 告知承诺 checks of the departments where the user reviews or approves."""
+    depts = role_departments(user, Role.REVIEWER) | role_departments(user, Role.APPROVER)
+    return (
+        Verification.objects.filter(state="open", case__department_id__in=depts)
+        .select_related("case__item")
+        .order_by("due_on")
+    )
+
+
+def material_get(*, user, number: str, material_id: int) -> CaseMaterial:
+    case = case_get(user=user, number=number)
+    material = case.materials.select_related("spec").filter(pk=material_id).exclude(file="").first()
+    if material is None:
+        raise NotFound("未找到该材料")
+    return material
+
+
+def licence_list(*, user) -> QuerySet[Licence]:
+    qs = Licence.objects.select_related("item", "case")
+    if is_enterprise_user(user):
+        return qs.filter(holder_id=user.enterprise_uscc)
+    if is_citizen(user):
+        return qs.filter(case__applicant=user, case__enterprise_uscc="")
+    if is_staff_member(user):
+        return qs.filter(case__in=case_list(user=user))
+    return qs.none()
+
+
+def licence_get(*, user, number: str) -> Licence:
+    licence = licence_list(user=user).filter(number=text(number, 32)).first()
+    if licence is None:
+        raise NotFound("未找到该证照，或您无权查看")
+    return licence
+
+
+def agent_cases(*, user) -> QuerySet[Case]:
+    return case_list(user=user).filter(agent=user)

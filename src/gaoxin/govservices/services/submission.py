@@ -1,0 +1,210 @@
+"""Submission of cases (online, at any window, through an agent) and agents' authorisations."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from gaoxin.accounts.models import User
+from gaoxin.accounts.permissions import is_applicant, is_enterprise_user
+from gaoxin.core import audit
+from gaoxin.core.errors import NotFound, PermissionDenied, ValidationFailed
+
+from .. import permissions as perms
+from ..models import (
+    AgentAuthorisation,
+    Case,
+    CaseEvent,
+    CaseMaterial,
+    CaseStage,
+    ItemVersion,
+    Licence,
+    MaterialSpec,
+    ServiceItem,
+    StageOpinion,
+    SubmissionKey,
+)
+from .common import actor_name, today
+from .uploads import store_material_file
+
+
+def _applicant_for(actor: User, applicant_username: str | None) -> User:
+    if not applicant_username or applicant_username == actor.get_username():
+        if not is_applicant(actor):
+            raise ValidationFailed("请指明申请人账户", fields={"applicant": "必填"})
+        return actor
+    applicant = User.objects.filter(username=applicant_username).first()
+    if applicant is None or not is_applicant(applicant):
+        raise ValidationFailed("申请人账户不存在", fields={"applicant": "不存在"})
+    return applicant
+
+
+def case_submit(
+    *,
+    actor: User,
+    item_code: str,
+    data: dict | None = None,
+    materials: dict | None = None,
+    files: dict | None = None,
+    commitment: bool = False,
+    applicant: str | None = None,
+    idempotency_key: str | None = None,
+) -> tuple[Case, bool]:
+    """Submit a case online, at a window or through an agent. Returns (case, created)."""
+    key = (idempotency_key or "").strip()[:80]
+    if key:
+        existing = SubmissionKey.objects.filter(user=actor, key=key).select_related("case").first()
+        if existing:
+            return existing.case, False
+    try:
+        with transaction.atomic():
+            case = _submit(actor, item_code, data or {}, materials or {}, files or {}, commitment, applicant)
+            if key:
+                SubmissionKey.objects.create(user=actor, key=key, case=case)
+    except IntegrityError:
+        existing = (
+            SubmissionKey.objects.filter(user=actor, key=key).select_related("case").first() if key else None
+        )
+        if existing is None:
+            raise
+        return existing.case, False
+    return case, True
+
+
+def _submit(actor, item_code, data, materials, files, commitment, applicant_username) -> Case:
+    item = ServiceItem.objects.select_related("current__department").filter(code=item_code).first()
+    if item is None or item.current is None:
+        raise NotFound("未找到该事项，或事项尚未发布")
+    version: ItemVersion = item.current
+    applicant = _applicant_for(actor, applicant_username)
+    if not perms.can_submit_for(actor, applicant):
+        raise PermissionDenied("您无权代表该申请人提交；代办须有申请人的有效授权")
+    kind = "enterprise" if is_enterprise_user(applicant) else "citizen"
+    if version.applicant_kind not in (kind, ItemVersion.ApplicantKind.BOTH):
+        raise ValidationFailed(f"本事项的服务对象为{version.get_applicant_kind_display()}")
+    clean_data, errors = {}, {}
+    for f in version.form_fields:
+        value = str(data.get(f["name"], "") or "").strip()[:500]
+        if f.get("required") and not value:
+            errors[f["name"]] = f"请填写{f['label']}"
+        clean_data[f["name"]] = value
+    if errors:
+        raise ValidationFailed("申请表填写不完整：" + "；".join(errors.values()), fields=errors)
+    if commitment and not version.allow_commitment:
+        raise ValidationFailed("本事项不适用告知承诺制")
+    channel = Case.Channel.ONLINE
+    if perms.is_clerk(actor):
+        channel = Case.Channel.WINDOW
+    elif perms.is_agent(actor):
+        channel = Case.Channel.AGENT
+    case = Case.objects.create(
+        number=f"TMP{timezone.now():%H%M%S%f}{actor.pk}",
+        item=item,
+        version=version,
+        department=version.department,
+        applicant=applicant,
+        enterprise_uscc=applicant.enterprise_uscc if kind == "enterprise" else "",
+        applicant_name=applicant.enterprise_name if kind == "enterprise" else applicant.display_name,
+        submitted_by=actor,
+        agent=actor if channel == Case.Channel.AGENT else None,
+        channel=channel,
+        taken_at=actor.department if channel == Case.Channel.WINDOW else None,
+        data=clean_data,
+        commitment_signed=bool(commitment),
+        submitted_at=timezone.now(),
+    )
+    case.number = f"GX{timezone.localdate():%Y%m%d}{case.pk:07d}"
+    case.save(update_fields=["number"])
+    _attach_materials(case, version, materials, files, commitment, applicant)
+    _create_stages(case, version)
+    CaseEvent.objects.create(
+        case=case,
+        at=case.submitted_at,
+        actor=actor,
+        actor_name=actor_name(actor),
+        action="submit",
+        label={"online": "网上申请", "window": "窗口收件", "agent": "代办提交"}[channel],
+        to_state=case.state,
+        details={
+            "taken_at": actor.department.name if case.taken_at_id else "",
+            "routed_to": version.department.name,
+        },
+    )
+    audit.record(
+        actor=actor,
+        action="case.submit",
+        obj=case,
+        summary={"number": case.number, "item": item.code, "channel": channel},
+    )
+    return case
+
+
+def _attach_materials(case, version, choices, files, commitment, applicant) -> None:
+    rows = []
+    for spec in version.materials.all():
+        m = CaseMaterial(case=case, spec=spec)
+        choice = str(choices.get(str(spec.order), "") or "")
+        upload = files.get(str(spec.order))
+        if upload is not None:
+            rows.append((m, upload))
+            continue
+        if choice.startswith("licence:") and spec.licence_item:
+            m.licence = _reusable_licence(applicant, spec, choice.removeprefix("licence:"))
+            m.status = CaseMaterial.Status.LICENCE
+        elif choice == "commit" or (commitment and spec.commitment_allowed and not choice):
+            if not (commitment and spec.commitment_allowed):
+                raise ValidationFailed(f"「{spec.name}」不能以告知承诺替代，或尚未签署承诺书")
+            m.status = CaseMaterial.Status.COMMITTED
+        rows.append((m, None))
+    CaseMaterial.objects.bulk_create([m for m, upload in rows if upload is None])
+    for m, upload in rows:
+        if upload is not None:
+            m.save()
+            store_material_file(m, upload)
+
+
+def _reusable_licence(applicant, spec: MaterialSpec, number: str) -> Licence:
+    holder = applicant.enterprise_uscc or applicant.id_card or ""
+    licence = Licence.objects.filter(number=number, holder_id=holder, item__code=spec.licence_item).first()
+    if (
+        licence is None
+        or licence.state != Licence.State.VALID
+        or (licence.valid_to and licence.valid_to < today())
+    ):
+        raise ValidationFailed(
+            f"「{spec.name}」引用的电子证照不存在、不属于申请人或已失效", fields={spec.name: "证照不可用"}
+        )
+    return licence
+
+
+def _create_stages(case, version) -> None:
+    for spec in version.stages.prefetch_related("departments"):
+        stage = CaseStage.objects.create(case=case, spec=spec, order=spec.order, name=spec.name)
+        StageOpinion.objects.bulk_create(
+            [StageOpinion(stage=stage, department=d) for d in spec.departments.all()]
+        )
+
+
+def agent_authorise(*, actor: User, agent: User, applicant: User, project: str = "", valid_until: dt.date):
+    """The applicant (or a window clerk holding its signed authorisation) records an agent's mandate."""
+    if not (perms.can_submit_for(actor, applicant) and not perms.is_agent(actor)):
+        raise PermissionDenied("只有申请人本人或窗口受理员可以登记代办授权")
+    if not perms.is_agent(agent):
+        raise ValidationFailed("被授权人不是代办员", fields={"agent": "不是代办员"})
+    with transaction.atomic():
+        auth = AgentAuthorisation.objects.create(
+            agent=agent,
+            applicant=applicant,
+            project=project[:120],
+            granted_at=timezone.now(),
+            valid_until=valid_until,
+        )
+        audit.record(
+            actor=actor,
+            action="agent.authorise",
+            obj=auth,
+            summary={"agent": agent.username, "applicant": applicant.username, "project": project},
+        )
+    return auth

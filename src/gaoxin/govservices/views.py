@@ -1,0 +1,274 @@
+"""Pages of the government services pillar: catalogue, guide, application, cases, inbox, agents, verification."""
+
+import datetime as dt
+import uuid
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from gaoxin.accounts.models import Department, User
+from gaoxin.accounts.permissions import is_applicant, is_staff_member
+from gaoxin.core.errors import DomainError, NotFound
+
+from . import permissions as perms
+from . import selectors
+from .models import AgentAuthorisation, Case
+from .services import cases as case_services
+from .services import catalogue, common, licences, submission
+
+VERIFY_STYLE = {"valid": "ok", "revoked": "bad", "expired": "bad", "not_genuine": "bad"}
+
+
+def _or_404(call):
+    try:
+        return call()
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+
+
+def catalogue_view(request):
+    q = request.GET.get("q", "")[:60]
+    department = request.GET.get("department", "")[:40]
+    page = Paginator(selectors.item_list(q=q, department=department), 20).get_page(request.GET.get("page"))
+    context = {
+        "page": page,
+        "q": q,
+        "department": department,
+        "departments": Department.objects.filter(active=True),
+        "can_edit": perms.can_edit_catalogue(request.user),
+    }
+    template = "govservices/_items.html" if request.htmx else "govservices/catalogue.html"
+    return render(request, template, context)
+
+
+def guide_view(request, code: str):
+    item = _or_404(lambda: selectors.item_get(code=code))
+    return render(
+        request, "govservices/guide.html", {"item": item, "v": selectors.version_detail(item.current)}
+    )
+
+
+@login_required
+def apply_view(request, code: str):
+    item = _or_404(lambda: selectors.item_get(code=code))
+    v = selectors.version_detail(item.current)
+    staff_submit = perms.is_clerk(request.user) or perms.is_agent(request.user)
+    if not (is_applicant(request.user) or staff_submit):
+        raise Http404("只有申请人、窗口受理员和代办员可以提交申请")
+    error, fields = "", {}
+    if request.method == "POST":
+        data = common.scrub({f["name"]: request.POST.get(f["name"], "") for f in v.form_fields})
+        materials = {str(m.order): request.POST.get(f"choice_{m.order}", "") for m in v.materials.all()}
+        files = {
+            str(m.order): request.FILES[f"file_{m.order}"]
+            for m in v.materials.all()
+            if f"file_{m.order}" in request.FILES
+        }
+        try:
+            case, _ = submission.case_submit(
+                actor=request.user,
+                item_code=code,
+                data=data,
+                materials={k: x for k, x in materials.items() if x},
+                files=files,
+                commitment=request.POST.get("commitment") == "on",
+                applicant=request.POST.get("applicant") or None,
+                idempotency_key=request.POST.get("idempotency_key"),
+            )
+        except DomainError as exc:
+            error, fields = exc.message, exc.fields
+        else:
+            messages.success(request, f"已提交，办件编号 {case.number}")
+            return redirect("govservices:case", number=case.number)
+    my_licences = (
+        selectors.licence_list(user=request.user).filter(state="valid") if is_applicant(request.user) else []
+    )
+    applicants = []
+    if perms.is_agent(request.user):
+        applicants = [
+            a.applicant
+            for a in AgentAuthorisation.objects.filter(
+                agent=request.user, revoked_at__isnull=True
+            ).select_related("applicant")
+        ]
+    return render(
+        request,
+        "govservices/apply.html",
+        {
+            "item": item,
+            "v": v,
+            "error": error,
+            "fields": fields,
+            "post": request.POST,
+            "licences": my_licences,
+            "staff_submit": staff_submit,
+            "applicants": applicants,
+            "key": uuid.uuid4().hex,
+        },
+    )
+
+
+@login_required
+def case_list_view(request):
+    qs = selectors.case_list(user=request.user)
+    state = request.GET.get("state", "")[:14]
+    if state:
+        qs = qs.filter(state=state)
+    page = Paginator(qs, 20).get_page(request.GET.get("page"))
+    return render(
+        request, "govservices/cases.html", {"page": page, "state": state, "states": Case.State.choices}
+    )
+
+
+@login_required
+def inbox_view(request):
+    if not is_staff_member(request.user):
+        return redirect("govservices:cases")
+    light, state, q = (
+        request.GET.get("light", "")[:6],
+        request.GET.get("state", "")[:14],
+        request.GET.get("q", "")[:30],
+    )
+    page = Paginator(selectors.inbox(user=request.user, light=light, state=state, q=q), 25).get_page(
+        request.GET.get("page")
+    )
+    context = {"page": page, "light": light, "state": state, "q": q, "states": Case.State.choices}
+    context["checks"] = selectors.verification_tasks(user=request.user)[:50]
+    template = "govservices/_inbox_rows.html" if request.htmx else "govservices/inbox.html"
+    return render(request, template, context)
+
+
+@login_required
+def case_view(request, number: str):
+    case = _or_404(lambda: selectors.case_get(user=request.user, number=number))
+    actions = case_services.available_actions(user=request.user, case=case)
+    return render(
+        request,
+        "govservices/case.html",
+        {
+            "case": case,
+            "actions": actions,
+            "materials": case.materials.select_related("spec", "licence"),
+            "stages": case.stages.prefetch_related("opinions__department", "opinions__actor"),
+            "events": case.events.all(),
+            "licence": getattr(case, "licence", None) if hasattr(case, "licence") else None,
+            "verification": getattr(case, "verification", None) if hasattr(case, "verification") else None,
+            "can_defer": case.version.allow_deferral,
+            "today": common.today(),
+            "form_data": [(f["label"], case.data.get(f["name"], "")) for f in case.version.form_fields],
+        },
+    )
+
+
+@login_required
+@require_POST
+def case_action_view(request, number: str, action: str):
+    payload = {
+        k: request.POST[k]
+        for k in ("opinion", "reason", "verdict", "supply_due", "material", "override")
+        if request.POST.get(k)
+    }
+    problems = {
+        k.removeprefix("problem_"): v
+        for k, v in request.POST.items()
+        if k.startswith("problem_") and v.strip()
+    }
+    if problems:
+        payload["problems"] = problems
+    payload = common.scrub(payload)
+    revision = request.POST.get("revision", "")
+    try:
+        case_services.case_act(
+            actor=request.user,
+            number=number,
+            action=action,
+            payload=payload,
+            revision=int(revision) if revision.isdigit() else None,
+            upload=request.FILES.get("file"),
+        )
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"已{case_services.BY_ACTION[action].label}")
+    return redirect("govservices:case", number=number)
+
+
+@login_required
+def material_download(request, number: str, material_id: int):
+    m = _or_404(lambda: selectors.material_get(user=request.user, number=number, material_id=material_id))
+    return FileResponse(
+        m.file.open("rb"), as_attachment=True, filename=m.original_name or m.file.name.rsplit("/", 1)[-1]
+    )
+
+
+@login_required
+def licence_pdf(request, number: str):
+    lic = _or_404(lambda: selectors.licence_get(user=request.user, number=number))
+    return FileResponse(lic.pdf.open("rb"), content_type="application/pdf", filename=f"{lic.number}.pdf")
+
+
+@login_required
+def agent_view(request):
+    if not perms.can_manage_agents(request.user):
+        raise Http404("无权访问代办工作台")
+    if request.method == "POST":
+        try:
+            agent = User.objects.filter(username=request.POST.get("agent", "")[:150]).first()
+            applicant = User.objects.filter(username=request.POST.get("applicant", "")[:150]).first()
+            if agent is None or applicant is None:
+                raise NotFound("代办员或申请人账户不存在")
+            submission.agent_authorise(
+                actor=request.user,
+                agent=agent,
+                applicant=applicant,
+                project=request.POST.get("project", ""),
+                valid_until=dt.date.fromisoformat(request.POST.get("valid_until") or "2099-12-31"),
+            )
+            messages.success(request, "已登记代办授权")
+        except (DomainError, ValueError) as exc:
+            messages.error(request, getattr(exc, "message", "日期格式不正确"))
+        return redirect("govservices:agent")
+    auths = (
+        AgentAuthorisation.objects.filter(agent=request.user).select_related("applicant")
+        if perms.is_agent(request.user)
+        else AgentAuthorisation.objects.select_related("applicant", "agent")[:50]
+    )
+    return render(
+        request,
+        "govservices/agent.html",
+        {"auths": auths, "cases": selectors.agent_cases(user=request.user)[:50]},
+    )
+
+
+@login_required
+def catalogue_excel(request):
+    if not perms.can_edit_catalogue(request.user):
+        raise Http404
+    if request.method == "POST" and request.FILES.get("file"):
+        try:
+            versions = catalogue.catalogue_import(
+                actor=request.user, content=request.FILES["file"].read(10 * 1024 * 1024)
+            )
+            messages.success(request, f"已导入并发布 {len(versions)} 个事项")
+        except DomainError as exc:
+            return render(request, "govservices/import.html", {"error": exc.message, "rows": exc.fields})
+        return redirect("govservices:catalogue")
+    if request.GET.get("download"):
+        response = HttpResponse(
+            catalogue.catalogue_export(user=request.user),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        response["Content-Disposition"] = 'attachment; filename="catalogue.xlsx"'
+        return response
+    return render(request, "govservices/import.html", {})
+
+
+def verify_view(request, token: str):
+    result = licences.verify(token=token[:40])
+    return render(request, "govservices/verify.html", {"r": result, "style": VERIFY_STYLE[result["status"]]})
