@@ -26,6 +26,16 @@ def _fast_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _fresh_calendar_cache():
+    """Each test's database starts over; so does the process's working-day cache."""
+    from gaoxin.core import calendar
+
+    calendar.invalidate()
+    yield
+    calendar.invalidate()
+
+
 @pytest.fixture
 def dept(db):
     return department("approval", "行政审批局")
@@ -65,4 +75,6 @@ def pytest_sessionfinish(session, exitstatus):
     if skipped and session.exitstatus == 0:
         session.exitstatus = 1
         if reporter:
-            reporter.write_line(f"{skipped} 个测试被跳过，而 CI 要求全部运行（GAOXIN_REQUIRE_BROWSER=1）", red=True)
+            reporter.write_line(
+                f"{skipped} 个测试被跳过，而 CI 要求全部运行（GAOXIN_REQUIRE_BROWSER=1）", red=True
+            )

@@ -11,18 +11,29 @@ def department(code: str, name: str) -> Department:
 
 
 def staff_user(username: str, dept: Department, roles: list[str], password: str = DEFAULT_PASSWORD) -> User:
-    user = User.objects.create_user(username=username, password=password, full_name=username, kind=Kind.STAFF, department=dept)
+    user = User.objects.create_user(
+        username=username, password=password, full_name=username, kind=Kind.STAFF, department=dept
+    )
     for role in roles:
         RoleAssignment.objects.create(user=user, role=role, department=dept)
     return user
 
 
-def enterprise_user(username: str, uscc: str, name: str, *, legal_rep: bool = True, password: str = DEFAULT_PASSWORD) -> User:
+def enterprise_user(
+    username: str, uscc: str, name: str, *, legal_rep: bool = True, password: str = DEFAULT_PASSWORD
+) -> User:
     return User.objects.create_user(
-        username=username, password=password, kind=Kind.ENTERPRISE, enterprise_uscc=uscc,
-        enterprise_name=name, is_legal_rep=legal_rep, full_name=f"{username}法人",
+        username=username,
+        password=password,
+        kind=Kind.ENTERPRISE,
+        enterprise_uscc=uscc,
+        enterprise_name=name,
+        is_legal_rep=legal_rep,
+        full_name=f"{username}法人",
     )
 
 
 def citizen_user(username: str, id_card: str, password: str = DEFAULT_PASSWORD) -> User:
-    return User.objects.create_user(username=username, password=password, kind=Kind.CITIZEN, id_card=id_card, full_name="张三")
+    return User.objects.create_user(
+        username=username, password=password, kind=Kind.CITIZEN, id_card=id_card, full_name="张三"
+    )

@@ -177,7 +177,9 @@ TASKS = {
     "default": {
         "BACKEND": env(
             "TASK_BACKEND",
-            "django_tasks.backends.immediate.ImmediateBackend" if TESTING else "django_tasks_db.DatabaseBackend",
+            "django_tasks.backends.immediate.ImmediateBackend"
+            if TESTING
+            else "django_tasks_db.DatabaseBackend",
         ),
     }
 }

@@ -23,7 +23,9 @@ def home(request):
             if enterprise:
                 context["qualifications"] = enterprise_selectors.active_qualifications(enterprise=enterprise)
     else:
-        context["missing_years"] = calendar.missing_years(context["today"]) if permissions.can_manage_calendar(user) else []
+        context["missing_years"] = (
+            calendar.missing_years(context["today"]) if permissions.can_manage_calendar(user) else []
+        )
         context["task_runs"] = task_run_list(user=user)[:5]
         if kind == "leader":
             overview = enterprise_selectors.zone_overview(user=user)

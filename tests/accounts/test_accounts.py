@@ -58,7 +58,9 @@ class TestTotp:
     def test_enable_then_login_needs_the_code(self, clerk):
         secret = services.totp_begin(user=clerk)
         with pytest.raises(ValidationFailed):
-            services.totp_confirm(user=clerk, code="000000" if pyotp.TOTP(secret).now() != "000000" else "111111")
+            services.totp_confirm(
+                user=clerk, code="000000" if pyotp.TOTP(secret).now() != "000000" else "111111"
+            )
         services.totp_confirm(user=clerk, code=pyotp.TOTP(secret).now())
         with pytest.raises(NotAuthenticated) as exc:
             login("clerk", DEFAULT_PASSWORD)
@@ -75,7 +77,10 @@ class TestTotp:
         c = Client()
         r = c.post("/accounts/login/", {"username": "clerk", "password": DEFAULT_PASSWORD})
         assert "动态验证码" in r.content.decode() and 'name="otp"' in r.content.decode()
-        r = c.post("/accounts/login/", {"username": "clerk", "password": DEFAULT_PASSWORD, "otp": pyotp.TOTP(secret).now()})
+        r = c.post(
+            "/accounts/login/",
+            {"username": "clerk", "password": DEFAULT_PASSWORD, "otp": pyotp.TOTP(secret).now()},
+        )
         assert r.status_code == 302
 
 
@@ -96,48 +101,39 @@ class TestPasswords:
         assert login("clerk", "Another-pass-2026") == clerk
 
 
+def create_enterprise_user(actor, username, uscc, *, legal_rep):
+    return services.enterprise_user_create(
+        actor=actor,
+        username=username,
+        password=f"{username}-Pass-2026",
+        full_name=f"{username}姓名",
+        uscc=uscc,
+        enterprise_name="示例科技有限公司",
+        legal_rep=legal_rep,
+    )
+
+
 class TestEnterpriseAccounts:
     def test_legal_rep_registers_and_authorises_an_operator(self):
-        rep = services.enterprise_user_create(
-            actor=None, username="rep", password="Rep-pass-2026", full_name="王法人",
-            uscc="91350100m000100y43", enterprise_name="示例科技有限公司", legal_rep=True,
-        )
+        rep = create_enterprise_user(None, "rep", "91350100m000100y43", legal_rep=True)
         assert rep.enterprise_uscc == "91350100M000100Y43"
-        op = services.enterprise_user_create(
-            actor=rep, username="op", password="Op-pass-20266", full_name="李经办",
-            uscc=rep.enterprise_uscc, enterprise_name=rep.enterprise_name, legal_rep=False,
-        )
+        op = create_enterprise_user(rep, "op", rep.enterprise_uscc, legal_rep=False)
         assert op.authorised_by == rep and not permissions.can_authorise_operators(op)
 
     def test_second_legal_rep_is_a_conflict(self, ent_user):
         with pytest.raises(Conflict):
-            services.enterprise_user_create(
-                actor=None, username="rep2", password="Rep-pass-2026", full_name="x",
-                uscc=ent_user.enterprise_uscc, enterprise_name="x", legal_rep=True,
-            )
+            create_enterprise_user(None, "rep2", ent_user.enterprise_uscc, legal_rep=True)
 
     def test_only_the_legal_rep_of_that_enterprise_authorises_operators(self, ent_user):
         with pytest.raises(PermissionDenied, match="法定代表人"):
-            services.enterprise_user_create(
-                actor=None, username="op", password="Op-pass-20266", full_name="x",
-                uscc=ent_user.enterprise_uscc, enterprise_name="x", legal_rep=False,
-            )
-        op = services.enterprise_user_create(
-            actor=ent_user, username="op", password="Op-pass-20266", full_name="x",
-            uscc=ent_user.enterprise_uscc, enterprise_name="x", legal_rep=False,
-        )
+            create_enterprise_user(None, "op", ent_user.enterprise_uscc, legal_rep=False)
+        op = create_enterprise_user(ent_user, "op", ent_user.enterprise_uscc, legal_rep=False)
         with pytest.raises(PermissionDenied):
-            services.enterprise_user_create(
-                actor=op, username="op2", password="Op-pass-20266", full_name="y",
-                uscc=ent_user.enterprise_uscc, enterprise_name="x", legal_rep=False,
-            )
+            create_enterprise_user(op, "op2", ent_user.enterprise_uscc, legal_rep=False)
 
     def test_invalid_uscc_is_refused_with_its_reason(self):
         with pytest.raises(ValidationFailed, match="校验位"):
-            services.enterprise_user_create(
-                actor=None, username="rep", password="Rep-pass-2026", full_name="x",
-                uscc="91350100M000100Y44", enterprise_name="x", legal_rep=True,
-            )
+            create_enterprise_user(None, "rep", "91350100M000100Y44", legal_rep=True)
 
 
 class TestCitizens:
@@ -145,12 +141,24 @@ class TestCitizens:
         c = Client()
         r = c.post(
             "/accounts/register/",
-            {"kind": "citizen", "username": "zhang", "full_name": "张三", "id_card": "110105194912310021", "password": "Zhang-pass-2026"},
+            {
+                "kind": "citizen",
+                "username": "zhang",
+                "full_name": "张三",
+                "id_card": "110105194912310021",
+                "password": "Zhang-pass-2026",
+            },
         )
         assert "校验位" in r.content.decode() and not User.objects.filter(username="zhang").exists()
         r = c.post(
             "/accounts/register/",
-            {"kind": "citizen", "username": "zhang", "full_name": "张三", "id_card": "11010519491231002x", "password": "Zhang-pass-2026"},
+            {
+                "kind": "citizen",
+                "username": "zhang",
+                "full_name": "张三",
+                "id_card": "11010519491231002x",
+                "password": "Zhang-pass-2026",
+            },
         )
         assert r.status_code == 302
         me = c.get("/api/v1/auth/me").json()
@@ -158,7 +166,9 @@ class TestCitizens:
 
     def test_same_id_twice_is_a_conflict(self, citizen):
         with pytest.raises(Conflict):
-            services.citizen_create(username="dup", password="Dup-pass-2026", full_name="x", id_card=citizen.id_card)
+            services.citizen_create(
+                username="dup", password="Dup-pass-2026", full_name="x", id_card=citizen.id_card
+            )
 
 
 class TestPredicates:

@@ -48,8 +48,14 @@ class TestCalendarEndpoint:
 
 class TestIdentifierEndpoint:
     def test_valid_uscc_normalized(self, client):
-        r = post_json(client, "/api/v1/identifiers/check", {"kind": "uscc", "value": "９１３５０１００m000100y43"})
-        assert r.json() == {"valid": True, "normalized": "91350100M000100Y43", "message": "统一社会信用代码有效"}
+        r = post_json(
+            client, "/api/v1/identifiers/check", {"kind": "uscc", "value": "９１３５０１００m000100y43"}
+        )
+        assert r.json() == {
+            "valid": True,
+            "normalized": "91350100M000100Y43",
+            "message": "统一社会信用代码有效",
+        }
 
     def test_invalid_id_card_explains(self, client):
         r = post_json(client, "/api/v1/identifiers/check", {"kind": "id_card", "value": "110105194912310021"})
@@ -68,7 +74,9 @@ class TestIdentifierEndpoint:
 
 class TestTokens:
     def test_token_lifecycle(self, client, clerk):
-        r = post_json(client, "/api/v1/auth/token", {"username": "clerk", "password": DEFAULT_PASSWORD, "name": "脚本"})
+        r = post_json(
+            client, "/api/v1/auth/token", {"username": "clerk", "password": DEFAULT_PASSWORD, "name": "脚本"}
+        )
         assert r.status_code == 201
         token = r.json()["token"]
         auth = {"Authorization": f"Bearer {token}"}
@@ -92,9 +100,15 @@ class TestTokens:
         assert r.status_code == 401 and r.json()["message"] == "用户名或密码不正确"
 
     def test_cannot_revoke_someone_elses_token(self, client, clerk, leader):
-        other = post_json(client, "/api/v1/auth/token", {"username": "leader", "password": DEFAULT_PASSWORD}).json()
-        mine = post_json(client, "/api/v1/auth/token", {"username": "clerk", "password": DEFAULT_PASSWORD}).json()
-        r = client.delete(f"/api/v1/auth/tokens/{other['token_id']}", headers={"Authorization": f"Bearer {mine['token']}"})
+        other = post_json(
+            client, "/api/v1/auth/token", {"username": "leader", "password": DEFAULT_PASSWORD}
+        ).json()
+        mine = post_json(
+            client, "/api/v1/auth/token", {"username": "clerk", "password": DEFAULT_PASSWORD}
+        ).json()
+        r = client.delete(
+            f"/api/v1/auth/tokens/{other['token_id']}", headers={"Authorization": f"Bearer {mine['token']}"}
+        )
         assert r.status_code == 404
 
     def test_session_auth_requires_csrf_for_writes(self, clerk):
@@ -103,7 +117,9 @@ class TestTokens:
         c = Client(enforce_csrf_checks=True)
         c.force_login(clerk)
         assert c.get("/api/v1/auth/me").status_code == 200
-        tok = ApiToken.objects.create(user=clerk, prefix="gx_x", key_hash="0" * 64, expires_at="2099-01-01T00:00:00Z")
+        tok = ApiToken.objects.create(
+            user=clerk, prefix="gx_x", key_hash="0" * 64, expires_at="2099-01-01T00:00:00Z"
+        )
         assert c.delete(f"/api/v1/auth/tokens/{tok.pk}").status_code in (401, 403)
 
     def test_anonymous_gets_401_json(self, client):
@@ -118,7 +134,11 @@ def test_unknown_api_path_is_json_404(client):
 
 def test_healthz_reports_the_database(client):
     r = client.get("/healthz")
-    assert r.status_code == 200 and r.json()["status"] == "ok" and r.json()["database"] in ("sqlite", "postgresql")
+    assert (
+        r.status_code == 200
+        and r.json()["status"] == "ok"
+        and r.json()["database"] in ("sqlite", "postgresql")
+    )
 
 
 def test_openapi_and_local_docs(client):

@@ -39,7 +39,11 @@ schema = schemathesis.pytest.from_fixture("api_schema")
 @settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
 def test_no_input_yields_a_server_error(case, bearer):
     response = case.call(headers=bearer)
-    assert response.status_code < 500, f"{case.method} {case.formatted_path} → {response.status_code}: {response.text[:300]}"
-    if response.status_code >= 400 and response.headers.get("Content-Type", "").startswith("application/json"):
+    assert response.status_code < 500, (
+        f"{case.method} {case.formatted_path} → {response.status_code}: {response.text[:300]}"
+    )
+    if response.status_code >= 400 and response.headers.get("Content-Type", "").startswith(
+        "application/json"
+    ):
         body = response.json()
         assert {"code", "message"} <= set(body), body

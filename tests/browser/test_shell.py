@@ -51,7 +51,10 @@ def test_leader_sees_charts_drawn_from_local_echarts(page, zone):
 def test_wrong_password_gives_a_chinese_message_and_locks_after_five(page, zone):
     for _ in range(5):
         login(page, "reviewer", "wrong-password")
-        assert "用户名或密码不正确" in page.locator("[role=alert]").inner_text() or "锁定" in page.locator("[role=alert]").inner_text()
+        assert (
+            "用户名或密码不正确" in page.locator("[role=alert]").inner_text()
+            or "锁定" in page.locator("[role=alert]").inner_text()
+        )
     login(page, "reviewer", DEMO_PASSWORD)
     assert "锁定" in page.locator("[role=alert]").inner_text()
     shot(page, "login-locked")

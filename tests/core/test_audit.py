@@ -8,7 +8,16 @@ from gaoxin.core.models import AuditEvent
 
 
 def _events(n, actor=None):
-    return [audit.record(actor=actor, action="test.event", object_type="t", object_id=str(i), summary={"i": i, "金额": "1.10"}) for i in range(n)]
+    return [
+        audit.record(
+            actor=actor,
+            action="test.event",
+            object_type="t",
+            object_id=str(i),
+            summary={"i": i, "金额": "1.10"},
+        )
+        for i in range(n)
+    ]
 
 
 def _sql(statement, params):
@@ -54,7 +63,10 @@ class TestAuditChain:
         events = _events(4)
         forged = AuditEvent.objects.get(seq=2)
         forged.action = "test.forged"
-        _sql("UPDATE core_auditevent SET action = %s, hash = %s WHERE seq = 2", ["test.forged", audit.event_hash(forged)])
+        _sql(
+            "UPDATE core_auditevent SET action = %s, hash = %s WHERE seq = 2",
+            ["test.forged", audit.event_hash(forged)],
+        )
         problem = audit.verify()
         assert (problem.seq, problem.kind) == (3, "inserted")
         assert events

@@ -33,7 +33,9 @@ class TestDeadlines:
 
     def test_a_whole_year_of_workdays(self):
         days = calendar.year_days(2025).workdays
-        assert len(days) == 248  # 2025: 365 days − 104 weekend days − 15 holiday weekdays + 2 调休... as published
+        assert (
+            len(days) == 248
+        )  # 2025: 365 days − 104 weekend days − 15 holiday weekdays + 2 调休... as published
         assert calendar.workdays_between(D(2024, 12, 31), D(2025, 12, 31)) == (len(days), True)
         assert calendar.add_workdays(D(2024, 12, 31), len(days)).deadline == days[-1]
 

@@ -41,7 +41,11 @@ def test_demo_secret_key_is_generated_once_into_the_data_dir(tmp_path):
 
 def test_database_url_selects_the_backend(tmp_path):
     code = "from django.conf import settings; print(settings.DATABASES['default']['ENGINE'])"
-    r = gaoxin(["shell", "--no-imports", "-c", code], tmp_path, GAOXIN_DATABASE_URL="postgres://u@db.internal:5432/zone")
+    r = gaoxin(
+        ["shell", "--no-imports", "-c", code],
+        tmp_path,
+        GAOXIN_DATABASE_URL="postgres://u@db.internal:5432/zone",
+    )
     assert r.stdout.strip() == "django.db.backends.postgresql"
     r = gaoxin(["shell", "--no-imports", "-c", code], tmp_path)
     assert r.stdout.strip() == "django.db.backends.sqlite3"

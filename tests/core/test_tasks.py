@@ -34,7 +34,9 @@ def test_a_failing_task_records_its_message(admin_user):
 
 
 def test_running_task_page_polls_itself(admin_user):
-    run = TaskRun.objects.create(name="导入", status=TaskRun.Status.RUNNING, done=30, total=120, created_by=admin_user)
+    run = TaskRun.objects.create(
+        name="导入", status=TaskRun.Status.RUNNING, done=30, total=120, created_by=admin_user
+    )
     c = Client()
     c.force_login(admin_user)
     page = c.get(f"/tasks/{run.pk}/").content.decode()
@@ -55,7 +57,9 @@ def test_database_backend_and_worker_run_the_task(admin_user, settings):
     """What `make demo` and production run: the row is queued in the database and a worker picks it up."""
     from django.core.management import call_command
 
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}  # resets django-tasks' handler
+    settings.TASKS = {
+        "default": {"BACKEND": "django_tasks_db.DatabaseBackend"}
+    }  # resets django-tasks' handler
     audit.record(actor=admin_user, action="test.event")
     run = audit.verify_chain.start(user=admin_user)
     run.refresh_from_db()

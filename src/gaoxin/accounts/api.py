@@ -27,7 +27,9 @@ class TokenOut(Schema):
 
 @router.post("/token", response={201: TokenOut}, auth=None, summary="用户名密码换取令牌")
 def token_create(request, payload: TokenIn):
-    user = services.login_check(request=request, username=payload.username, password=payload.password, otp=payload.otp)
+    user = services.login_check(
+        request=request, username=payload.username, password=payload.password, otp=payload.otp
+    )
     token, key = services.token_issue(user=user, name=payload.name)
     return Status(201, {"token": key, "token_id": token.pk, "expires_at": token.expires_at})
 
@@ -77,4 +79,3 @@ class MeOut(Schema):
 @router.get("/me", response=MeOut, summary="当前用户")
 def me(request):
     return selectors.user_profile(user=request.user)
-

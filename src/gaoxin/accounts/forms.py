@@ -11,7 +11,9 @@ class LoginForm(forms.Form):
 
 class PasswordChangeForm(forms.Form):
     old_password = forms.CharField(label="原密码", widget=forms.PasswordInput)
-    new_password = forms.CharField(label="新密码", widget=forms.PasswordInput, help_text="至少8位，不能全为数字或过于常见")
+    new_password = forms.CharField(
+        label="新密码", widget=forms.PasswordInput, help_text="至少8位，不能全为数字或过于常见"
+    )
     new_password2 = forms.CharField(label="再次输入新密码", widget=forms.PasswordInput)
 
     def clean(self):

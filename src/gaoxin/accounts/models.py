@@ -27,7 +27,12 @@ class User(AbstractUser):
     full_name = models.CharField("姓名", max_length=60, blank=True)
     phone = models.CharField("手机号", max_length=20, blank=True)
     department = models.ForeignKey(
-        Department, verbose_name="所属部门", null=True, blank=True, on_delete=models.PROTECT, related_name="members"
+        Department,
+        verbose_name="所属部门",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="members",
     )
     id_card = models.CharField("居民身份证号", max_length=18, null=True, blank=True, unique=True)
     enterprise_uscc = models.CharField("所属企业统一社会信用代码", max_length=18, blank=True, db_index=True)
@@ -71,7 +76,9 @@ class User(AbstractUser):
 
 
 class RoleAssignment(models.Model):
-    user = models.ForeignKey(User, verbose_name="用户", on_delete=models.CASCADE, related_name="role_assignments")
+    user = models.ForeignKey(
+        User, verbose_name="用户", on_delete=models.CASCADE, related_name="role_assignments"
+    )
     role = models.CharField("角色", max_length=30, choices=Role.choices)
     department = models.ForeignKey(Department, verbose_name="部门", on_delete=models.PROTECT)
 

@@ -14,7 +14,11 @@ def token_list(*, user) -> QuerySet[ApiToken]:
 
 
 def department_list(*, user) -> QuerySet[Department]:
-    return Department.objects.filter(active=True) if permissions.is_staff_member(user) else Department.objects.none()
+    return (
+        Department.objects.filter(active=True)
+        if permissions.is_staff_member(user)
+        else Department.objects.none()
+    )
 
 
 def user_list(*, user) -> QuerySet[User]:

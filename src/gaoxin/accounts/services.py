@@ -23,7 +23,7 @@ from . import permissions
 from .models import ApiToken, Department, RoleAssignment, User
 from .roles import Kind, Role
 
-TOKEN_PREFIX = "gx_"
+TOKEN_PREFIX = "gx_"  # noqa: S105  (a public prefix, not a secret)
 
 
 def _locked_message(user: User) -> str:
@@ -81,7 +81,9 @@ def password_change(*, user: User, old_password: str, new_password: str) -> User
     try:
         validate_password(new_password, user)
     except ValidationError as exc:
-        raise ValidationFailed("；".join(exc.messages), fields={"new_password": "；".join(exc.messages)}) from exc
+        raise ValidationFailed(
+            "；".join(exc.messages), fields={"new_password": "；".join(exc.messages)}
+        ) from exc
     user.set_password(new_password)
     user.save(update_fields=["password"])
     ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
@@ -113,7 +115,9 @@ def totp_confirm(*, user: User, code: str) -> User:
     if user.totp_enabled:
         raise Conflict("动态口令已启用")
     if not user.totp_secret or not pyotp.TOTP(user.totp_secret).verify((code or "").strip(), valid_window=1):
-        raise ValidationFailed("动态验证码不正确，请查看验证器应用中当前的6位数字", fields={"code": "验证码不正确"})
+        raise ValidationFailed(
+            "动态验证码不正确，请查看验证器应用中当前的6位数字", fields={"code": "验证码不正确"}
+        )
     user.totp_enabled = True
     user.save(update_fields=["totp_enabled"])
     audit.record(actor=user, action="account.totp_enable", obj=user)
@@ -188,7 +192,9 @@ def token_revoke(*, actor: User, token: ApiToken) -> ApiToken:
 
 
 @transaction.atomic
-def department_save(*, actor: User, code: str, name: str, order: int = 100, active: bool = True) -> Department:
+def department_save(
+    *, actor: User, code: str, name: str, order: int = 100, active: bool = True
+) -> Department:
     if not permissions.can_manage_departments(actor):
         raise PermissionDenied("只有系统管理员可以维护部门")
     name = (name or "").strip()
@@ -241,7 +247,9 @@ def staff_create(
     user = User(username=username, full_name=full_name, kind=Kind.STAFF, department=department)
     user.set_password(password)
     user.save()
-    RoleAssignment.objects.bulk_create([RoleAssignment(user=user, role=r, department=department) for r in roles])
+    RoleAssignment.objects.bulk_create(
+        [RoleAssignment(user=user, role=r, department=department) for r in roles]
+    )
     if audit_it:
         audit.record(actor=actor, action="account.create_staff", obj=user, summary={"roles": roles})
     return user
@@ -264,7 +272,11 @@ def enterprise_user_create(
     if not checked.valid:
         raise ValidationFailed(checked.message, fields={"uscc": checked.message})
     if not legal_rep:
-        if actor is None or not permissions.can_authorise_operators(actor) or actor.enterprise_uscc != checked.normalized:
+        if (
+            actor is None
+            or not permissions.can_authorise_operators(actor)
+            or actor.enterprise_uscc != checked.normalized
+        ):
             raise PermissionDenied("经办人须由本企业法定代表人账户授权")
     elif User.objects.filter(enterprise_uscc=checked.normalized, is_legal_rep=True).exists():
         raise Conflict("该企业已有法定代表人账户", fields={"uscc": "已注册"})
@@ -300,7 +312,9 @@ def citizen_create(
     if User.objects.filter(id_card=checked.normalized).exists():
         raise Conflict("该身份证号已注册账户", fields={"id_card": "已注册"})
     _check_new_user(username, password)
-    user = User(username=username, full_name=full_name, kind=Kind.CITIZEN, id_card=checked.normalized, phone=phone)
+    user = User(
+        username=username, full_name=full_name, kind=Kind.CITIZEN, id_card=checked.normalized, phone=phone
+    )
     user.set_password(password)
     user.save()
     if audit_it:

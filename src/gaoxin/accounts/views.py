@@ -33,7 +33,9 @@ def login_view(request):
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
-            user = services.login_check(request=request, username=d["username"], password=d["password"], otp=d["otp"])
+            user = services.login_check(
+                request=request, username=d["username"], password=d["password"], otp=d["otp"]
+            )
         except DomainError as exc:
             need_otp = exc.code in {"otp_required", "bad_otp"}
             form.add_error(None, exc.message)
@@ -56,7 +58,9 @@ def password_change_view(request):
     if request.method == "POST" and run_service(
         request,
         form,
-        lambda d: services.password_change(user=request.user, old_password=d["old_password"], new_password=d["new_password"]),
+        lambda d: services.password_change(
+            user=request.user, old_password=d["old_password"], new_password=d["new_password"]
+        ),
         "密码已修改",
     ):
         update_session_auth_hash(request, request.user)
@@ -109,7 +113,9 @@ def operators_view(request):
         "已授权新的经办人",
     ):
         return redirect("accounts:operators")
-    operators = User.objects.filter(enterprise_uscc=user.enterprise_uscc).order_by("-is_legal_rep", "username")
+    operators = User.objects.filter(enterprise_uscc=user.enterprise_uscc).order_by(
+        "-is_legal_rep", "username"
+    )
     return render(request, "accounts/operators.html", {"form": form, "operators": operators})
 
 
@@ -122,7 +128,11 @@ def register_view(request):
     def create(d):
         if kind == "citizen":
             created["user"] = services.citizen_create(
-                username=d["username"], password=d["password"], full_name=d["full_name"], id_card=d["id_card"], phone=d["phone"]
+                username=d["username"],
+                password=d["password"],
+                full_name=d["full_name"],
+                id_card=d["id_card"],
+                phone=d["phone"],
             )
         else:
             created["user"] = services.enterprise_user_create(
@@ -138,4 +148,8 @@ def register_view(request):
     if request.method == "POST" and run_service(request, form, create, "注册成功，欢迎使用"):
         login(request, created["user"], backend="gaoxin.accounts.backends.LockoutModelBackend")
         return redirect("home")
-    return render(request, "accounts/register.html", {"form": form, "kind": "citizen" if kind == "citizen" else "enterprise"})
+    return render(
+        request,
+        "accounts/register.html",
+        {"form": form, "kind": "citizen" if kind == "citizen" else "enterprise"},
+    )

@@ -55,7 +55,9 @@ class IdentifierOut(Schema):
     message: str
 
 
-@router.post("/identifiers/check", response=IdentifierOut, auth=None, summary="校验统一社会信用代码或身份证号")
+@router.post(
+    "/identifiers/check", response=IdentifierOut, auth=None, summary="校验统一社会信用代码或身份证号"
+)
 def identifiers_check(request, payload: IdentifierIn):
     result = identifiers.check(payload.kind, payload.value)
     return {"valid": result.valid, "normalized": result.normalized, "message": result.message}

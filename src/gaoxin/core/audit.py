@@ -89,7 +89,11 @@ def record(
 
 def changes(before: dict, after: dict) -> dict:
     """The summary of an edit: only the fields whose value changed, as {field: [old, new]}."""
-    return {k: [before.get(k), after.get(k)] for k in sorted(set(before) | set(after)) if before.get(k) != after.get(k)}
+    return {
+        k: [before.get(k), after.get(k)]
+        for k in sorted(set(before) | set(after))
+        if before.get(k) != after.get(k)
+    }
 
 
 @dataclass(frozen=True)
@@ -108,12 +112,16 @@ def verify(batch: int = 5000, progress: Callable[[int], None] | None = None) -> 
         if progress and n % batch == 0:
             progress(n)
         if event.seq > expected_seq:
-            return ChainProblem(expected_seq, "deleted", f"审计事件 #{expected_seq} 至 #{event.seq - 1} 已被删除")
+            return ChainProblem(
+                expected_seq, "deleted", f"审计事件 #{expected_seq} 至 #{event.seq - 1} 已被删除"
+            )
         if event_hash(event) != event.hash:
             return ChainProblem(event.seq, "altered", f"审计事件 #{event.seq} 的内容被改动")
         if event.prev_hash != expected_prev:
             return ChainProblem(
-                event.seq, "inserted", f"审计事件 #{event.seq} 与前一条不相连（此处被插入，或前一条被改写后重算了哈希）"
+                event.seq,
+                "inserted",
+                f"审计事件 #{event.seq} 与前一条不相连（此处被插入，或前一条被改写后重算了哈希）",
             )
         expected_prev, expected_seq = event.hash, event.seq + 1
         last = event

@@ -10,6 +10,7 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import threading
+import time
 from dataclasses import dataclass
 
 import chinese_calendar
@@ -35,7 +36,12 @@ class Deadline:
 
 _cache: dict[int, YearDays] = {}
 _cache_stamp: object = None
+_stamp_checked = 0.0
 _lock = threading.Lock()
+# How long a process trusts its cache before re-reading the override tables' stamp: an edit made in
+# another process (web worker, task worker) is seen within this many seconds; the editing process
+# sees it at once (services call invalidate()).
+STAMP_TTL = 1.0
 
 
 def _library_covers(year: int) -> bool:
@@ -54,10 +60,7 @@ def _stamp() -> tuple:
 
 
 def _build_year(year: int) -> YearDays:
-    overrides = {
-        d.date: d.kind
-        for d in CalendarDay.objects.filter(date__year=year).only("date", "kind")
-    }
+    overrides = {d.date: d.kind for d in CalendarDay.objects.filter(date__year=year).only("date", "kind")}
     library = _library_covers(year)
     certain = library or CalendarYear.objects.filter(year=year).exists()
     day = dt.date(year, 1, 1)
@@ -77,22 +80,26 @@ def _build_year(year: int) -> YearDays:
 
 
 def year_days(year: int) -> YearDays:
-    global _cache_stamp
-    stamp = _stamp()
+    global _cache_stamp, _stamp_checked
     with _lock:
-        if stamp != _cache_stamp:
-            _cache.clear()
-            _cache_stamp = stamp
+        now = time.monotonic()
+        if now - _stamp_checked > STAMP_TTL:
+            stamp = _stamp()
+            if stamp != _cache_stamp:
+                _cache.clear()
+                _cache_stamp = stamp
+            _stamp_checked = now
         if year not in _cache:
             _cache[year] = _build_year(year)
         return _cache[year]
 
 
 def invalidate() -> None:
-    global _cache_stamp
+    global _cache_stamp, _stamp_checked
     with _lock:
         _cache.clear()
         _cache_stamp = None
+        _stamp_checked = 0.0
 
 
 def is_workday(day: dt.date) -> tuple[bool, bool]:

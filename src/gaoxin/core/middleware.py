@@ -22,7 +22,9 @@ class RequestIdMiddleware:
 
     def __call__(self, request):
         incoming = request.headers.get("X-Request-ID", "")
-        rid = incoming if 8 <= len(incoming) <= 64 and incoming.replace("-", "").isalnum() else uuid.uuid4().hex
+        rid = (
+            incoming if 8 <= len(incoming) <= 64 and incoming.replace("-", "").isalnum() else uuid.uuid4().hex
+        )
         request.request_id = rid
         token = _request_id.set(rid)
         try:
@@ -49,8 +51,10 @@ class ApiErrorMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
-        if request.path.startswith("/api/") and response.status_code == 404 and "json" not in response.get(
-            "Content-Type", ""
+        if (
+            request.path.startswith("/api/")
+            and response.status_code == 404
+            and "json" not in response.get("Content-Type", "")
         ):
             return api_error(404, "not_found", "请求的接口不存在")
         return response

@@ -78,6 +78,9 @@ class AuditHead(models.Model):
     seq = models.PositiveBigIntegerField(default=0)
     hash = models.CharField(max_length=64)
 
+    def __str__(self):
+        return f"#{self.seq} {self.hash[:12]}"
+
 
 class TaskRun(models.Model):
     """Progress and outcome of one piece of long work, shown on its page and in the CLI."""

@@ -31,6 +31,7 @@ def calendar_day_set(*, actor, date: dt.date, kind: str, note: str = "") -> Cale
         obj=day,
         summary={"date": date.isoformat(), "kind": [previous.kind if previous else None, kind], "note": note},
     )
+    calendar.invalidate()
     transaction.on_commit(calendar.invalidate)
     return day
 
@@ -43,6 +44,7 @@ def calendar_day_delete(*, actor, date: dt.date) -> None:
         return
     audit.record(actor=actor, action="calendar.override_delete", obj=day, summary={"date": date.isoformat()})
     day.delete()
+    calendar.invalidate()
     transaction.on_commit(calendar.invalidate)
 
 
@@ -91,7 +93,9 @@ def parse_notice(text: str) -> tuple[int, list[dt.date], list[dt.date], str]:
 def calendar_year_load(*, actor, path: Path | None = None, text: str | None = None) -> CalendarYear:
     """Load one year's holidays and 调休 workdays; replaces that year's earlier overrides."""
     _require_calendar_admin(actor)
-    year, holidays, workdays, source = parse_notice(text if text is not None else Path(path).read_text("utf-8"))
+    year, holidays, workdays, source = parse_notice(
+        text if text is not None else Path(path).read_text("utf-8")
+    )
     CalendarDay.objects.filter(date__year=year).delete()
     CalendarDay.objects.bulk_create(
         [CalendarDay(date=d, kind=CalendarDay.Kind.HOLIDAY, note=source[:100]) for d in holidays]
@@ -104,5 +108,6 @@ def calendar_year_load(*, actor, path: Path | None = None, text: str | None = No
         obj=loaded,
         summary={"year": year, "holidays": len(holidays), "workdays": len(workdays), "source": source},
     )
+    calendar.invalidate()
     transaction.on_commit(calendar.invalidate)
     return loaded

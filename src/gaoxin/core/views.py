@@ -24,7 +24,9 @@ def healthz(request):
             cursor.execute("SELECT 1")
             cursor.fetchone()
     except Exception as exc:  # the health check reports the failure instead of raising it
-        return JsonResponse({"status": "error", "database": "unreachable", "detail": exc.__class__.__name__}, status=503)
+        return JsonResponse(
+            {"status": "error", "database": "unreachable", "detail": exc.__class__.__name__}, status=503
+        )
     return JsonResponse({"status": "ok", "database": connection.vendor})
 
 
@@ -58,7 +60,9 @@ def calendar_admin(request):
             if run_service(
                 request,
                 day_form,
-                lambda d: services.calendar_day_set(actor=request.user, date=d["date"], kind=d["kind"], note=d["note"]),
+                lambda d: services.calendar_day_set(
+                    actor=request.user, date=d["date"], kind=d["kind"], note=d["note"]
+                ),
                 "已保存工作日调整",
             ):
                 return redirect("calendar")
@@ -67,13 +71,17 @@ def calendar_admin(request):
             if run_service(
                 request,
                 load_form,
-                lambda d: services.calendar_year_load(actor=request.user, text=d["file"].read().decode("utf-8", "replace")),
+                lambda d: services.calendar_year_load(
+                    actor=request.user, text=d["file"].read().decode("utf-8", "replace")
+                ),
                 "已载入年度节假日安排",
             ):
                 return redirect("calendar")
         elif action == "delete":
             try:
-                services.calendar_day_delete(actor=request.user, date=dt.date.fromisoformat(request.POST.get("date", "")))
+                services.calendar_day_delete(
+                    actor=request.user, date=dt.date.fromisoformat(request.POST.get("date", ""))
+                )
                 messages.success(request, "已删除该调整")
             except ValueError:
                 messages.error(request, "日期格式不正确")

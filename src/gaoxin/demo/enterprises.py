@@ -14,12 +14,33 @@ from gaoxin.enterprises.search import pinyin_key
 # code, name, tier, share of enterprises, GB/T 4754 division, name suffixes
 INDUSTRIES = [
     ("auto", "汽车", "1", 0.16, "C36", ["汽车零部件", "汽车配件", "新能源汽车", "汽车电子", "车身制造"]),
-    ("equipment", "高端装备制造（含轨道交通）", "3", 0.14, "C34", ["机械", "智能装备", "轨道交通设备", "液压", "工程机械"]),
+    (
+        "equipment",
+        "高端装备制造（含轨道交通）",
+        "3",
+        0.14,
+        "C34",
+        ["机械", "智能装备", "轨道交通设备", "液压", "工程机械"],
+    ),
     ("electronics", "电子光电", "3", 0.10, "C39", ["电子", "光电", "智能终端", "半导体", "传感器"]),
     ("materials", "新材料", "3", 0.09, "C30", ["新材料", "复合材料", "高分子材料", "电池材料", "金属材料"]),
-    ("tech-service", "科技服务", "5", 0.16, "M75", ["科技", "检测技术", "技术服务", "知识产权服务", "工业设计"]),
+    (
+        "tech-service",
+        "科技服务",
+        "5",
+        0.16,
+        "M75",
+        ["科技", "检测技术", "技术服务", "知识产权服务", "工业设计"],
+    ),
     ("logistics", "智慧物流", "5", 0.11, "G59", ["物流", "供应链管理", "仓储", "冷链物流", "货运代理"]),
-    ("exhibition", "商务会展", "5", 0.08, "L72", ["会展服务", "商务咨询", "广告", "企业管理咨询", "人力资源服务"]),
+    (
+        "exhibition",
+        "商务会展",
+        "5",
+        0.08,
+        "L72",
+        ["会展服务", "商务咨询", "广告", "企业管理咨询", "人力资源服务"],
+    ),
     ("culture", "文化旅游", "5", 0.06, "R88", ["文化传播", "文旅发展", "影视传媒", "旅游开发", "创意设计"]),
     ("bigdata", "大数据", "5", 0.10, "I65", ["信息技术", "大数据", "软件", "云计算", "数字科技"]),
 ]
@@ -96,20 +117,28 @@ def build_enterprises(rng: random.Random, count: int, as_of: dt.date, log) -> li
         code, _, _, _, division, suffixes = rng.choices(INDUSTRIES, weights=weights)[0]
         size = _size(rng)
         manufacturing = division.startswith("C")
-        above = size in ("large", "medium") or (size == "small" and rng.random() < (0.22 if manufacturing else 0.08))
+        above = size in ("large", "medium") or (
+            size == "small" and rng.random() < (0.22 if manufacturing else 0.08)
+        )
         name = _name(rng, suffixes, names)
         founded = dt.date(rng.randrange(1995, as_of.year), rng.randrange(1, 13), rng.randrange(1, 29))
         capital = Decimal(rng.choice([50, 100, 200, 500, 1000, 2000, 5000, 10000, 30000])) * 10000
         rows.append(
             Enterprise(
-                uscc=make_uscc("91" + rng.choice(["450200", "450203", "450205", "450206"]), _serial(rng, serials)),
+                uscc=make_uscc(
+                    "91" + rng.choice(["450200", "450203", "450205", "450206"]), _serial(rng, serials)
+                ),
                 name=name,
                 name_pinyin=pinyin_key(name),
                 legal_rep=rng.choice(SURNAMES) + rng.choice(GIVEN) + rng.choice(["", *GIVEN]),
                 registered_on=founded,
                 registered_capital=capital,
                 address=f"柳州市{rng.choice(ROADS)}{rng.randrange(1, 400)}号",
-                park=parks[0 if code in ("tech-service", "bigdata", "culture") and rng.random() < 0.6 else rng.randrange(len(parks))],
+                park=parks[
+                    0
+                    if code in ("tech-service", "bigdata", "culture") and rng.random() < 0.6
+                    else rng.randrange(len(parks))
+                ],
                 industry=industries[code],
                 gbt_code=division,
                 size=size,
@@ -121,18 +150,24 @@ def build_enterprises(rng: random.Random, count: int, as_of: dt.date, log) -> li
     Enterprise.objects.bulk_create(rows, batch_size=500)
     enterprises = list(Enterprise.objects.select_related("industry").order_by("id"))
     _qualifications(rng, enterprises, as_of)
-    log(f"企业 {len(enterprises)} 家（规上 {sum(e.above_scale for e in enterprises)} 家），产业 {len(industries)} 类，园区 {len(parks)} 个")
+    log(
+        f"企业 {len(enterprises)} 家（规上 {sum(e.above_scale for e in enterprises)} 家），产业 {len(industries)} 类，园区 {len(parks)} 个"
+    )
     return enterprises
 
 
 def _qualifications(rng: random.Random, enterprises: list[Enterprise], as_of: dt.date) -> None:
     tech = [e for e in enterprises if e.industry.code in TECH_KINDS]
-    ranked = sorted(tech, key=lambda e: ({"large": 0, "medium": 1, "small": 2, "micro": 3}[e.size], rng.random()))
+    ranked = sorted(
+        tech, key=lambda e: ({"large": 0, "medium": 1, "small": 2, "micro": 3}[e.size], rng.random())
+    )
     rows = []
     for kind, (held, level, years) in QUAL_TARGETS.items():
-        pool = ranked[: max(held * 2, held + 20)] if kind != Qualification.Kind.TECH_SME else [
-            e for e in ranked if e.size in ("small", "micro", "medium")
-        ]
+        pool = (
+            ranked[: max(held * 2, held + 20)]
+            if kind != Qualification.Kind.TECH_SME
+            else [e for e in ranked if e.size in ("small", "micro", "medium")]
+        )
         holders = rng.sample(pool, min(held, len(pool)))
         for n, e in enumerate(holders, start=1):
             if years is None:
@@ -143,7 +178,11 @@ def _qualifications(rng: random.Random, enterprises: list[Enterprise], as_of: dt
                 end = start.replace(year=start.year + years) - dt.timedelta(days=1)
             rows.append(
                 Qualification(
-                    enterprise=e, kind=kind, level=level, valid_from=start, valid_to=end,
+                    enterprise=e,
+                    kind=kind,
+                    level=level,
+                    valid_from=start,
+                    valid_to=end,
                     certificate_no=f"{kind.upper()[:3]}{start.year}{n:05d}",
                 )
             )
@@ -152,8 +191,11 @@ def _qualifications(rng: random.Random, enterprises: list[Enterprise], as_of: dt
         start = dt.date(as_of.year - rng.randrange(4, 8), rng.randrange(1, 13), 1)
         rows.append(
             Qualification(
-                enterprise=e, kind=Qualification.Kind.HIGH_TECH, level=Qualification.Level.NATIONAL,
-                valid_from=start, valid_to=start.replace(year=start.year + 3) - dt.timedelta(days=1),
+                enterprise=e,
+                kind=Qualification.Kind.HIGH_TECH,
+                level=Qualification.Level.NATIONAL,
+                valid_from=start,
+                valid_to=start.replace(year=start.year + 3) - dt.timedelta(days=1),
                 certificate_no=f"GR{start.year}4500{n:04d}",
             )
         )

@@ -51,7 +51,9 @@ def clear() -> None:
 
 
 @transaction.atomic
-def build(*, seed: int = 2020, count: int = 2000, as_of: dt.date | None = None, log=print, progress=None) -> dict:
+def build(
+    *, seed: int = 2020, count: int = 2000, as_of: dt.date | None = None, log=print, progress=None
+) -> dict:
     ctx = {"rng": random.Random(seed), "count": count, "as_of": as_of or dt.date.today(), "log": log}
     for i, (label, step) in enumerate(STEPS, start=1):
         step(ctx)

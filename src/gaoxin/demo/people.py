@@ -11,7 +11,7 @@ from gaoxin.accounts.models import Department, RoleAssignment, User
 from gaoxin.accounts.roles import Kind, Role
 from gaoxin.core.identifiers import make_id_card
 
-DEMO_PASSWORD = "Gaoxin@2026"
+DEMO_PASSWORD = "Gaoxin@2026"  # noqa: S105  (the published demo password)
 
 DEPARTMENTS = [
     ("office", "党政办公室"),
@@ -57,30 +57,51 @@ def build_people(rng: random.Random, enterprises: list, log) -> dict:
     }
     for username, name, dept, roles in STAFF:
         user = User.objects.create(
-            username=username, full_name=name, kind=Kind.STAFF, department=depts[dept], password=password,
+            username=username,
+            full_name=name,
+            kind=Kind.STAFF,
+            department=depts[dept],
+            password=password,
             is_staff=Role.SYSTEM_ADMIN in roles,
         )
-        RoleAssignment.objects.bulk_create([RoleAssignment(user=user, role=r, department=depts[dept]) for r in roles])
+        RoleAssignment.objects.bulk_create(
+            [RoleAssignment(user=user, role=r, department=depts[dept]) for r in roles]
+        )
     for i, (username, name) in enumerate(CITIZENS):
         birth = dt.date(1975 + rng.randrange(30), rng.randrange(1, 13), rng.randrange(1, 29))
         User.objects.create(
-            username=username, full_name=name, kind=Kind.CITIZEN, password=password,
+            username=username,
+            full_name=name,
+            kind=Kind.CITIZEN,
+            password=password,
             id_card=make_id_card(AREAS[i % len(AREAS)], birth, f"{rng.randrange(1000):03d}"),
         )
     ent_users = []
     for i, ent in enumerate(enterprises[:12], start=1):
         suffix = "" if i == 1 else str(i)
         rep = User.objects.create(
-            username=f"ent{suffix}", full_name=ent.legal_rep, kind=Kind.ENTERPRISE, password=password,
-            enterprise_uscc=ent.uscc, enterprise_name=ent.name, is_legal_rep=True,
+            username=f"ent{suffix}",
+            full_name=ent.legal_rep,
+            kind=Kind.ENTERPRISE,
+            password=password,
+            enterprise_uscc=ent.uscc,
+            enterprise_name=ent.name,
+            is_legal_rep=True,
         )
         ent_users.append(rep)
         if i <= 3:
             User.objects.create(
-                username=f"ent{suffix}_op", full_name=f"{ent.legal_rep[0]}经办", kind=Kind.ENTERPRISE,
-                password=password, enterprise_uscc=ent.uscc, enterprise_name=ent.name, authorised_by=rep,
+                username=f"ent{suffix}_op",
+                full_name=f"{ent.legal_rep[0]}经办",
+                kind=Kind.ENTERPRISE,
+                password=password,
+                enterprise_uscc=ent.uscc,
+                enterprise_name=ent.name,
+                authorised_by=rep,
             )
-    log(f"部门 {len(depts)} 个，工作人员 {len(STAFF)} 人，企业账户 {len(ent_users)} 个，个人账户 {len(CITIZENS)} 个")
+    log(
+        f"部门 {len(depts)} 个，工作人员 {len(STAFF)} 人，企业账户 {len(ent_users)} 个，个人账户 {len(CITIZENS)} 个"
+    )
     return {"departments": depts}
 
 

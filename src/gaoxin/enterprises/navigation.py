@@ -1,7 +1,6 @@
 """Navigation entries this app adds for a user (collected by accounts.context_processors)."""
 
 from django.urls import reverse
-
 from django.utils.translation import gettext_lazy as _
 
 from gaoxin.accounts import permissions

@@ -13,7 +13,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         total = AuditEvent.objects.count()
-        with tqdm(total=total, desc="校验审计链", unit="条", disable=options["verbosity"] < 1 or total < 10000) as bar:
+        with tqdm(
+            total=total, desc="校验审计链", unit="条", disable=options["verbosity"] < 1 or total < 10000
+        ) as bar:
             problem = audit.verify(progress=lambda done: bar.update(done - bar.n))
             bar.update(total - bar.n)
         if problem:
