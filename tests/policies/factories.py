@@ -60,7 +60,11 @@ def qualify(ent: Enterprise, kind: str, *, valid_from=dt.date(2024, 1, 1), valid
 
 
 def report(ent: Enterprise, year: int, *, month: int = 0, state: str = Report.State.ACCEPTED, **values):
-    values = {k: (Decimal(v) if k not in ("employees", "rd_staff", "bachelor_staff") else v) for k, v in values.items() if v is not None}
+    values = {
+        k: (Decimal(v) if k not in ("employees", "rd_staff", "bachelor_staff") else v)
+        for k, v in values.items()
+        if v is not None
+    }
     return Report.objects.create(
         enterprise=ent,
         form=annual_form() if month == 0 else monthly_form(),

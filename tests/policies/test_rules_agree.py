@@ -43,8 +43,12 @@ def _atoms():
             ]
         ),
         st.builds(lambda d, y, op, t: f"data.{d}({y}) {op} {t}", DATA, YEAR, CMP, THRESHOLD),
-        st.builds(lambda a, b, op, t: f"data.{a}(2025) / data.{b}(2025) {op} {t}", DATA, DATA, CMP, THRESHOLD),
-        st.builds(lambda a, b, op, t: f"data.{a}(2025) + data.{b}(2024) * 2 {op} {t}", DATA, DATA, CMP, THRESHOLD),
+        st.builds(
+            lambda a, b, op, t: f"data.{a}(2025) / data.{b}(2025) {op} {t}", DATA, DATA, CMP, THRESHOLD
+        ),
+        st.builds(
+            lambda a, b, op, t: f"data.{a}(2025) + data.{b}(2024) * 2 {op} {t}", DATA, DATA, CMP, THRESHOLD
+        ),
         st.builds(lambda d, op, t: f"-data.{d}(2025) {op} {t}", DATA, CMP, THRESHOLD),
         st.builds(lambda op, t: f"growth.revenue_yoy(2025) {op} {t}", CMP, THRESHOLD),
         st.builds(lambda op, t: f"ip.invention_granted(2025) {op} {t}", CMP, THRESHOLD),
@@ -63,7 +67,12 @@ RULES = st.recursive(
 )
 
 QUAL_WINDOWS = st.sampled_from(
-    [None, (dt.date(2024, 1, 1), dt.date(2027, 1, 1)), (dt.date(2020, 1, 1), dt.date(2023, 1, 1)), (dt.date(2026, 1, 1), None)]
+    [
+        None,
+        (dt.date(2024, 1, 1), dt.date(2027, 1, 1)),
+        (dt.date(2020, 1, 1), dt.date(2023, 1, 1)),
+        (dt.date(2026, 1, 1), None),
+    ]
 )
 REPORT = st.one_of(
     st.none(),
@@ -118,7 +127,11 @@ def _build(spec):
     return ent
 
 
-@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(
+    max_examples=120,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 @given(rule=RULES, population=st.lists(ENTERPRISE, min_size=1, max_size=5))
 def test_sql_and_python_agree(db, rule, population):
     node = parse_rule(rule)
