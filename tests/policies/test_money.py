@@ -27,14 +27,14 @@ def test_batch_through_notice_confirmation_payment_and_clawback(
     other = f.enterprise(size="small")  # no qualification: not eligible
     run = money.award_batch.run_now(clause_id=rd_clause.pk, actor_id=officer.pk)
     assert run.status == "succeeded", run.error
-    assert run.result["created"] == 1 and run.done == 1
+    assert run.result["新生成待审核"] == 1 and run.done == 1
     award = Award.objects.get(clause=rd_clause)
     assert award.enterprise == hte_firm and award.amount == Decimal("150000.00")  # 200000 capped
     assert award.basis["conditions"][0]["text"] == "enterprise.hte"
     assert not Award.objects.filter(enterprise=other).exists()
 
     # a rerun creates nothing twice (unique clause × enterprise × period)
-    assert money.award_batch.run_now(clause_id=rd_clause.pk, actor_id=officer.pk).result["created"] == 0
+    assert money.award_batch.run_now(clause_id=rd_clause.pk, actor_id=officer.pk).result["新生成待审核"] == 0
 
     with pytest.raises(PermissionDenied):
         money.award_approve(actor=finance, award=award)

@@ -23,6 +23,10 @@ class Variable:
     takes_year: bool = False
     choices: tuple[tuple[str, str], ...] = field(default=())
 
+    @property
+    def type_label(self) -> str:
+        return TYPE_LABELS[self.type]
+
 
 def _registry() -> dict[str, Variable]:
     out: list[Variable] = [

@@ -194,10 +194,10 @@ def award_batch(run: Progress, clause_id: int, actor_id: int | None = None, as_o
             summary={"eligible": len(ids), "created": created, "no_amount": missing},
         )
     return {
-        "eligible": len(ids),
-        "created": created,
-        "skipped_existing": len(existing & set(ids)),
-        "no_amount": missing,
+        "符合条件企业": len(ids),
+        "新生成待审核": created,
+        "已有记录跳过": len(existing & set(ids)),
+        "缺少数据未测算": missing,
     }
 
 
