@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from .catalogue import Budget, Clause, money
 
@@ -117,7 +118,7 @@ class LedgerEntry(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    at = models.DateTimeField("记账时间", auto_now_add=True)
+    at = models.DateTimeField("记账时间", default=timezone.now)
 
     class Meta:
         ordering = ["at", "id"]
