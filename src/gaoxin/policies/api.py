@@ -5,7 +5,7 @@ from decimal import Decimal
 from typing import Annotated, Literal
 
 from django.http import HttpResponse
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from gaoxin.core.errors import ValidationFailed
@@ -263,7 +263,7 @@ def _budget_out(b):
 def clause_batch(request, clause_id: ObjectId):
     clause = selectors.clause_get(user=request.user, pk=clause_id)
     run = money.award_batch_start(actor=request.user, clause=clause)
-    return 202, {"task_run": run.pk}
+    return Status(202, {"task_run": run.pk})
 
 
 @router.get("/awards", response=list[AwardOut], summary="兑现记录")
@@ -314,7 +314,7 @@ def batch_create(request, payload: BatchIn):
     awards = None
     if payload.ids is not None:
         awards = list(selectors.award_list(user=request.user).filter(pk__in=payload.ids))
-    return 201, money.payment_batch_create(actor=request.user, awards=awards)
+    return Status(201, money.payment_batch_create(actor=request.user, awards=awards))
 
 
 @router.get("/payment-batches/{batch_id}/file", summary="导出银行拨付文件（Excel）")

@@ -230,12 +230,11 @@ def awards_view(request):
         if not chosen:
             messages.error(request, "请先勾选兑现记录")
         elif action == "approve":
-
-            def approve_all():
-                for a in chosen:
-                    money.award_approve(actor=request.user, award=a)
-
-            _act(request, approve_all, f"已审核通过 {len(chosen)} 笔并预留预算")
+            _act(
+                request,
+                lambda: money.awards_approve(actor=request.user, awards=chosen),
+                f"已审核通过 {len(chosen)} 笔并预留预算",
+            )
         elif action == "publish":
             _act(
                 request,

@@ -7,380 +7,902 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0001_initial'),
-        ('core', '0001_initial'),
-        ('enterprises', '0003_report_forms_and_search_indexes'),
+        ("accounts", "0001_initial"),
+        ("core", "0001_initial"),
+        ("enterprises", "0003_report_forms_and_search_indexes"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Building',
+            name="Building",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, unique=True, verbose_name='楼宇名称')),
-                ('address', models.CharField(blank=True, max_length=200, verbose_name='地址')),
-                ('owner', models.CharField(default='高新区国有资产经营公司', max_length=120, verbose_name='产权单位')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, unique=True, verbose_name="楼宇名称")),
+                ("address", models.CharField(blank=True, max_length=200, verbose_name="地址")),
+                (
+                    "owner",
+                    models.CharField(
+                        default="高新区国有资产经营公司", max_length=120, verbose_name="产权单位"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '国有物业楼宇',
-                'verbose_name_plural': '国有物业楼宇',
-                'ordering': ['name'],
+                "verbose_name": "国有物业楼宇",
+                "verbose_name_plural": "国有物业楼宇",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Award',
+            name="Award",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('period', models.PositiveSmallIntegerField(verbose_name='兑现年度')),
-                ('amount', models.DecimalField(decimal_places=2, max_digits=18, verbose_name='兑现金额（元）')),
-                ('state', models.CharField(choices=[('draft', '待审核'), ('approved', '已审核'), ('notice', '公示中'), ('confirmed', '企业已确认'), ('in_payment', '拨付中'), ('paid', '已拨付'), ('rejected', '不予兑现'), ('revoked', '已撤销'), ('clawed_back', '已追回')], default='draft', max_length=12, verbose_name='状态')),
-                ('basis', models.JSONField(blank=True, default=dict, verbose_name='测算依据')),
-                ('source', models.CharField(default='batch', help_text='batch 免申即享批次 / apply 申报', max_length=12, verbose_name='来源')),
-                ('notice_from', models.DateField(blank=True, null=True, verbose_name='公示开始')),
-                ('notice_to', models.DateField(blank=True, null=True, verbose_name='公示截止')),
-                ('bank_name', models.CharField(blank=True, max_length=80, verbose_name='开户银行')),
-                ('account_name', models.CharField(blank=True, max_length=120, verbose_name='账户名称')),
-                ('account_no', models.CharField(blank=True, max_length=40, verbose_name='银行账号')),
-                ('confirmed_at', models.DateTimeField(blank=True, null=True, verbose_name='确认时间')),
-                ('paid_on', models.DateField(blank=True, null=True, verbose_name='拨付日期')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='生成时间')),
-                ('batch_run', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='core.taskrun', verbose_name='批次任务')),
-                ('enterprise', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='policy_awards', to='enterprises.enterprise', verbose_name='企业')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("period", models.PositiveSmallIntegerField(verbose_name="兑现年度")),
+                (
+                    "amount",
+                    models.DecimalField(decimal_places=2, max_digits=18, verbose_name="兑现金额（元）"),
+                ),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("draft", "待审核"),
+                            ("approved", "已审核"),
+                            ("notice", "公示中"),
+                            ("confirmed", "企业已确认"),
+                            ("in_payment", "拨付中"),
+                            ("paid", "已拨付"),
+                            ("rejected", "不予兑现"),
+                            ("revoked", "已撤销"),
+                            ("clawed_back", "已追回"),
+                        ],
+                        default="draft",
+                        max_length=12,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("basis", models.JSONField(blank=True, default=dict, verbose_name="测算依据")),
+                (
+                    "source",
+                    models.CharField(
+                        default="batch",
+                        help_text="batch 免申即享批次 / apply 申报",
+                        max_length=12,
+                        verbose_name="来源",
+                    ),
+                ),
+                ("notice_from", models.DateField(blank=True, null=True, verbose_name="公示开始")),
+                ("notice_to", models.DateField(blank=True, null=True, verbose_name="公示截止")),
+                ("bank_name", models.CharField(blank=True, max_length=80, verbose_name="开户银行")),
+                ("account_name", models.CharField(blank=True, max_length=120, verbose_name="账户名称")),
+                ("account_no", models.CharField(blank=True, max_length=40, verbose_name="银行账号")),
+                ("confirmed_at", models.DateTimeField(blank=True, null=True, verbose_name="确认时间")),
+                ("paid_on", models.DateField(blank=True, null=True, verbose_name="拨付日期")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="生成时间")),
+                (
+                    "batch_run",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="core.taskrun",
+                        verbose_name="批次任务",
+                    ),
+                ),
+                (
+                    "enterprise",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="policy_awards",
+                        to="enterprises.enterprise",
+                        verbose_name="企业",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '兑现记录',
-                'verbose_name_plural': '兑现记录',
-                'ordering': ['-created_at', 'id'],
+                "verbose_name": "兑现记录",
+                "verbose_name_plural": "兑现记录",
+                "ordering": ["-created_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='AwardEvent',
+            name="AwardEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('action', models.CharField(max_length=20, verbose_name='操作')),
-                ('from_state', models.CharField(max_length=12, verbose_name='原状态')),
-                ('to_state', models.CharField(max_length=12, verbose_name='新状态')),
-                ('note', models.CharField(blank=True, max_length=300, verbose_name='说明')),
-                ('at', models.DateTimeField(auto_now_add=True, verbose_name='时间')),
-                ('actor', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='操作人')),
-                ('award', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='events', to='policies.award', verbose_name='兑现记录')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("action", models.CharField(max_length=20, verbose_name="操作")),
+                ("from_state", models.CharField(max_length=12, verbose_name="原状态")),
+                ("to_state", models.CharField(max_length=12, verbose_name="新状态")),
+                ("note", models.CharField(blank=True, max_length=300, verbose_name="说明")),
+                ("at", models.DateTimeField(auto_now_add=True, verbose_name="时间")),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="操作人",
+                    ),
+                ),
+                (
+                    "award",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="events",
+                        to="policies.award",
+                        verbose_name="兑现记录",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '兑现流转记录',
-                'verbose_name_plural': '兑现流转记录',
-                'ordering': ['at', 'id'],
+                "verbose_name": "兑现流转记录",
+                "verbose_name_plural": "兑现流转记录",
+                "ordering": ["at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Clause',
+            name="Clause",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(max_length=40, unique=True, verbose_name='事项编码')),
-                ('title', models.CharField(max_length=200, verbose_name='兑现事项')),
-                ('summary', models.TextField(blank=True, verbose_name='条款内容')),
-                ('mode', models.CharField(choices=[('apply', '申报'), ('auto', '免申即享')], default='auto', max_length=8, verbose_name='兑现方式')),
-                ('rule', models.TextField(default='true', verbose_name='资格条件（CEL）')),
-                ('formula', models.TextField(default='0', verbose_name='金额公式（CEL，元）')),
-                ('award_cap', models.DecimalField(blank=True, decimal_places=2, max_digits=18, null=True, verbose_name='单户上限（元）')),
-                ('period', models.PositiveSmallIntegerField(verbose_name='兑现年度')),
-                ('window_from', models.DateField(blank=True, null=True, verbose_name='申报开始')),
-                ('window_to', models.DateField(blank=True, null=True, verbose_name='申报截止')),
-                ('materials', models.TextField(blank=True, verbose_name='申报材料')),
-                ('notice_days', models.PositiveSmallIntegerField(default=5, verbose_name='公示期（工作日）')),
-                ('service_code', models.CharField(blank=True, max_length=60, verbose_name='政务服务事项编码')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('department', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.department', verbose_name='审核部门')),
-                ('updated_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='修改人')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.SlugField(max_length=40, unique=True, verbose_name="事项编码")),
+                ("title", models.CharField(max_length=200, verbose_name="兑现事项")),
+                ("summary", models.TextField(blank=True, verbose_name="条款内容")),
+                (
+                    "mode",
+                    models.CharField(
+                        choices=[("apply", "申报"), ("auto", "免申即享")],
+                        default="auto",
+                        max_length=8,
+                        verbose_name="兑现方式",
+                    ),
+                ),
+                ("rule", models.TextField(default="true", verbose_name="资格条件（CEL）")),
+                ("formula", models.TextField(default="0", verbose_name="金额公式（CEL，元）")),
+                (
+                    "award_cap",
+                    models.DecimalField(
+                        blank=True, decimal_places=2, max_digits=18, null=True, verbose_name="单户上限（元）"
+                    ),
+                ),
+                ("period", models.PositiveSmallIntegerField(verbose_name="兑现年度")),
+                ("window_from", models.DateField(blank=True, null=True, verbose_name="申报开始")),
+                ("window_to", models.DateField(blank=True, null=True, verbose_name="申报截止")),
+                ("materials", models.TextField(blank=True, verbose_name="申报材料")),
+                ("notice_days", models.PositiveSmallIntegerField(default=5, verbose_name="公示期（工作日）")),
+                (
+                    "service_code",
+                    models.CharField(blank=True, max_length=60, verbose_name="政务服务事项编码"),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                (
+                    "department",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="accounts.department",
+                        verbose_name="审核部门",
+                    ),
+                ),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="修改人",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '兑现事项',
-                'verbose_name_plural': '兑现事项',
-                'ordering': ['policy', 'code'],
+                "verbose_name": "兑现事项",
+                "verbose_name_plural": "兑现事项",
+                "ordering": ["policy", "code"],
             },
         ),
         migrations.CreateModel(
-            name='Budget',
+            name="Budget",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(verbose_name='年度')),
-                ('amount', models.DecimalField(decimal_places=2, max_digits=18, verbose_name='预算金额（元）')),
-                ('clause', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='budgets', to='policies.clause', verbose_name='兑现事项')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("year", models.PositiveSmallIntegerField(verbose_name="年度")),
+                (
+                    "amount",
+                    models.DecimalField(decimal_places=2, max_digits=18, verbose_name="预算金额（元）"),
+                ),
+                (
+                    "clause",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="budgets",
+                        to="policies.clause",
+                        verbose_name="兑现事项",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '预算',
-                'verbose_name_plural': '预算',
-                'ordering': ['clause', '-year'],
+                "verbose_name": "预算",
+                "verbose_name_plural": "预算",
+                "ordering": ["clause", "-year"],
             },
         ),
         migrations.AddField(
-            model_name='award',
-            name='clause',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='awards', to='policies.clause', verbose_name='兑现事项'),
+            model_name="award",
+            name="clause",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="awards",
+                to="policies.clause",
+                verbose_name="兑现事项",
+            ),
         ),
         migrations.CreateModel(
-            name='Lease',
+            name="Lease",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('tenant_name', models.CharField(max_length=120, verbose_name='承租人')),
-                ('tenant_kind', models.CharField(choices=[('sme', '中小企业'), ('individual', '个体工商户'), ('other', '其他承租人')], max_length=12, verbose_name='承租人类型')),
-                ('monthly_rent', models.DecimalField(decimal_places=2, max_digits=18, verbose_name='月租金（元）')),
-                ('monthly_fee', models.DecimalField(decimal_places=2, max_digits=18, verbose_name='月物业费（元）')),
-                ('start', models.DateField(verbose_name='起租日')),
-                ('end', models.DateField(verbose_name='到期日')),
-                ('enterprise', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='leases', to='enterprises.enterprise', verbose_name='承租企业')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("tenant_name", models.CharField(max_length=120, verbose_name="承租人")),
+                (
+                    "tenant_kind",
+                    models.CharField(
+                        choices=[("sme", "中小企业"), ("individual", "个体工商户"), ("other", "其他承租人")],
+                        max_length=12,
+                        verbose_name="承租人类型",
+                    ),
+                ),
+                (
+                    "monthly_rent",
+                    models.DecimalField(decimal_places=2, max_digits=18, verbose_name="月租金（元）"),
+                ),
+                (
+                    "monthly_fee",
+                    models.DecimalField(decimal_places=2, max_digits=18, verbose_name="月物业费（元）"),
+                ),
+                ("start", models.DateField(verbose_name="起租日")),
+                ("end", models.DateField(verbose_name="到期日")),
+                (
+                    "enterprise",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="leases",
+                        to="enterprises.enterprise",
+                        verbose_name="承租企业",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '租赁合同',
-                'verbose_name_plural': '租赁合同',
-                'ordering': ['unit'],
+                "verbose_name": "租赁合同",
+                "verbose_name_plural": "租赁合同",
+                "ordering": ["unit"],
             },
         ),
         migrations.CreateModel(
-            name='LedgerEntry',
+            name="LedgerEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('reserve', '预留'), ('release', '释放'), ('pay', '拨付'), ('clawback', '追回')], max_length=10, verbose_name='类型')),
-                ('amount', models.DecimalField(decimal_places=2, max_digits=18, verbose_name='金额（元）')),
-                ('reference', models.CharField(blank=True, max_length=80, verbose_name='凭证/银行流水号')),
-                ('memo', models.CharField(blank=True, max_length=300, verbose_name='说明')),
-                ('at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='记账时间')),
-                ('actor', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='经办人')),
-                ('award', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='entries', to='policies.award', verbose_name='兑现记录')),
-                ('budget', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='entries', to='policies.budget', verbose_name='预算')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("reserve", "预留"),
+                            ("release", "释放"),
+                            ("pay", "拨付"),
+                            ("clawback", "追回"),
+                        ],
+                        max_length=10,
+                        verbose_name="类型",
+                    ),
+                ),
+                ("amount", models.DecimalField(decimal_places=2, max_digits=18, verbose_name="金额（元）")),
+                ("reference", models.CharField(blank=True, max_length=80, verbose_name="凭证/银行流水号")),
+                ("memo", models.CharField(blank=True, max_length=300, verbose_name="说明")),
+                ("at", models.DateTimeField(default=django.utils.timezone.now, verbose_name="记账时间")),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="经办人",
+                    ),
+                ),
+                (
+                    "award",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="entries",
+                        to="policies.award",
+                        verbose_name="兑现记录",
+                    ),
+                ),
+                (
+                    "budget",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="entries",
+                        to="policies.budget",
+                        verbose_name="预算",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '资金台账',
-                'verbose_name_plural': '资金台账',
-                'ordering': ['at', 'id'],
+                "verbose_name": "资金台账",
+                "verbose_name_plural": "资金台账",
+                "ordering": ["at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Notification',
+            name="Notification",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(default='eligible', max_length=20, verbose_name='类型')),
-                ('message', models.CharField(max_length=300, verbose_name='内容')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='时间')),
-                ('read_at', models.DateTimeField(blank=True, null=True, verbose_name='已读时间')),
-                ('clause', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, to='policies.clause', verbose_name='兑现事项')),
-                ('enterprise', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='policy_notifications', to='enterprises.enterprise', verbose_name='企业')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("kind", models.CharField(default="eligible", max_length=20, verbose_name="类型")),
+                ("message", models.CharField(max_length=300, verbose_name="内容")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="时间")),
+                ("read_at", models.DateTimeField(blank=True, null=True, verbose_name="已读时间")),
+                (
+                    "clause",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        to="policies.clause",
+                        verbose_name="兑现事项",
+                    ),
+                ),
+                (
+                    "enterprise",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="policy_notifications",
+                        to="enterprises.enterprise",
+                        verbose_name="企业",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '政策消息',
-                'verbose_name_plural': '政策消息',
-                'ordering': ['-created_at', '-id'],
+                "verbose_name": "政策消息",
+                "verbose_name_plural": "政策消息",
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='PaymentBatch',
+            name="PaymentBatch",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=30, unique=True, verbose_name='批次号')),
-                ('state', models.CharField(choices=[('draft', '待导出'), ('exported', '已导出待拨付'), ('paid', '已拨付')], default='draft', max_length=10, verbose_name='状态')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
-                ('exported_at', models.DateTimeField(blank=True, null=True, verbose_name='导出时间')),
-                ('paid_on', models.DateField(blank=True, null=True, verbose_name='拨付日期')),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='创建人')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=30, unique=True, verbose_name="批次号")),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[("draft", "待导出"), ("exported", "已导出待拨付"), ("paid", "已拨付")],
+                        default="draft",
+                        max_length=10,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="创建时间")),
+                ("exported_at", models.DateTimeField(blank=True, null=True, verbose_name="导出时间")),
+                ("paid_on", models.DateField(blank=True, null=True, verbose_name="拨付日期")),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="创建人",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '拨付批次',
-                'verbose_name_plural': '拨付批次',
-                'ordering': ['-created_at', '-id'],
+                "verbose_name": "拨付批次",
+                "verbose_name_plural": "拨付批次",
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='PaymentItem',
+            name="PaymentItem",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('amount', models.DecimalField(decimal_places=2, max_digits=18, verbose_name='金额（元）')),
-                ('bank_reference', models.CharField(blank=True, max_length=80, verbose_name='银行流水号')),
-                ('award', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='payment_items', to='policies.award', verbose_name='兑现记录')),
-                ('batch', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='items', to='policies.paymentbatch', verbose_name='拨付批次')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("amount", models.DecimalField(decimal_places=2, max_digits=18, verbose_name="金额（元）")),
+                ("bank_reference", models.CharField(blank=True, max_length=80, verbose_name="银行流水号")),
+                (
+                    "award",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="payment_items",
+                        to="policies.award",
+                        verbose_name="兑现记录",
+                    ),
+                ),
+                (
+                    "batch",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="items",
+                        to="policies.paymentbatch",
+                        verbose_name="拨付批次",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '拨付明细',
-                'verbose_name_plural': '拨付明细',
-                'ordering': ['batch', 'id'],
+                "verbose_name": "拨付明细",
+                "verbose_name_plural": "拨付明细",
+                "ordering": ["batch", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Policy',
+            name="Policy",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=200, verbose_name='政策名称')),
-                ('issuer', models.CharField(max_length=120, verbose_name='发文机关')),
-                ('doc_no', models.CharField(blank=True, max_length=80, verbose_name='文号')),
-                ('issued_on', models.DateField(verbose_name='发布日期')),
-                ('effective_from', models.DateField(verbose_name='生效日期')),
-                ('effective_to', models.DateField(blank=True, null=True, verbose_name='失效日期')),
-                ('full_text', models.TextField(blank=True, verbose_name='政策原文')),
-                ('tags', models.CharField(blank=True, help_text='以逗号分隔', max_length=200, verbose_name='标签')),
-                ('status', models.CharField(choices=[('draft', '草稿'), ('published', '已发布'), ('expired', '已失效')], default='published', max_length=12, verbose_name='状态')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=200, verbose_name="政策名称")),
+                ("issuer", models.CharField(max_length=120, verbose_name="发文机关")),
+                ("doc_no", models.CharField(blank=True, max_length=80, verbose_name="文号")),
+                ("issued_on", models.DateField(verbose_name="发布日期")),
+                ("effective_from", models.DateField(verbose_name="生效日期")),
+                ("effective_to", models.DateField(blank=True, null=True, verbose_name="失效日期")),
+                ("full_text", models.TextField(blank=True, verbose_name="政策原文")),
+                (
+                    "tags",
+                    models.CharField(blank=True, help_text="以逗号分隔", max_length=200, verbose_name="标签"),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("draft", "草稿"), ("published", "已发布"), ("expired", "已失效")],
+                        default="published",
+                        max_length=12,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="创建时间")),
             ],
             options={
-                'verbose_name': '政策文件',
-                'verbose_name_plural': '政策文件',
-                'ordering': ['-issued_on', 'id'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('effective_to__isnull', True), ('effective_to__gte', models.F('effective_from')), _connector='OR'), name='policy_effective_range', violation_error_message='失效日期不能早于生效日期')],
+                "verbose_name": "政策文件",
+                "verbose_name_plural": "政策文件",
+                "ordering": ["-issued_on", "id"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("effective_to__isnull", True),
+                            ("effective_to__gte", models.F("effective_from")),
+                            _connector="OR",
+                        ),
+                        name="policy_effective_range",
+                        violation_error_message="失效日期不能早于生效日期",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='FinancingNeed',
+            name="FinancingNeed",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('bank', models.CharField(max_length=80, verbose_name='合作银行')),
-                ('purpose', models.CharField(blank=True, max_length=200, verbose_name='用途')),
-                ('requested', models.DecimalField(decimal_places=2, max_digits=18, verbose_name='需求金额（元）')),
-                ('recommended', models.DecimalField(decimal_places=2, max_digits=18, verbose_name='推荐金额（元）')),
-                ('approved', models.DecimalField(blank=True, decimal_places=2, max_digits=18, null=True, verbose_name='审批金额（元）')),
-                ('granted', models.DecimalField(blank=True, decimal_places=2, max_digits=18, null=True, verbose_name='放款金额（元）')),
-                ('granted_on', models.DateField(blank=True, null=True, verbose_name='放款日期')),
-                ('state', models.CharField(choices=[('recommended', '已推荐'), ('approved', '银行已审批'), ('granted', '已放款'), ('declined', '银行未通过')], default='recommended', max_length=12, verbose_name='状态')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='推荐时间')),
-                ('enterprise', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='financing_needs', to='enterprises.enterprise', verbose_name='企业')),
-                ('policy', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='loans', to='policies.policy', verbose_name='政策')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("bank", models.CharField(max_length=80, verbose_name="合作银行")),
+                ("purpose", models.CharField(blank=True, max_length=200, verbose_name="用途")),
+                (
+                    "requested",
+                    models.DecimalField(decimal_places=2, max_digits=18, verbose_name="需求金额（元）"),
+                ),
+                (
+                    "recommended",
+                    models.DecimalField(decimal_places=2, max_digits=18, verbose_name="推荐金额（元）"),
+                ),
+                (
+                    "approved",
+                    models.DecimalField(
+                        blank=True, decimal_places=2, max_digits=18, null=True, verbose_name="审批金额（元）"
+                    ),
+                ),
+                (
+                    "granted",
+                    models.DecimalField(
+                        blank=True, decimal_places=2, max_digits=18, null=True, verbose_name="放款金额（元）"
+                    ),
+                ),
+                ("granted_on", models.DateField(blank=True, null=True, verbose_name="放款日期")),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("recommended", "已推荐"),
+                            ("approved", "银行已审批"),
+                            ("granted", "已放款"),
+                            ("declined", "银行未通过"),
+                        ],
+                        default="recommended",
+                        max_length=12,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="推荐时间")),
+                (
+                    "enterprise",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="financing_needs",
+                        to="enterprises.enterprise",
+                        verbose_name="企业",
+                    ),
+                ),
+                (
+                    "policy",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="loans",
+                        to="policies.policy",
+                        verbose_name="政策",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '政策贷款',
-                'verbose_name_plural': '政策贷款',
-                'ordering': ['-created_at', 'id'],
+                "verbose_name": "政策贷款",
+                "verbose_name_plural": "政策贷款",
+                "ordering": ["-created_at", "id"],
             },
         ),
         migrations.AddField(
-            model_name='clause',
-            name='policy',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='clauses', to='policies.policy', verbose_name='政策'),
+            model_name="clause",
+            name="policy",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="clauses",
+                to="policies.policy",
+                verbose_name="政策",
+            ),
         ),
         migrations.CreateModel(
-            name='ReliefScheme',
+            name="ReliefScheme",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=120, unique=True, verbose_name='减免方案')),
-                ('period_from', models.DateField(verbose_name='减免期起')),
-                ('waive_months', models.PositiveSmallIntegerField(default=3, verbose_name='中小企业/个体户免收月数')),
-                ('halve_months', models.PositiveSmallIntegerField(default=3, verbose_name='其他承租人减半月数')),
-                ('include_fees', models.BooleanField(default=True, verbose_name='同时减免物业费')),
-                ('policy', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to='policies.policy', verbose_name='依据政策')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=120, unique=True, verbose_name="减免方案")),
+                ("period_from", models.DateField(verbose_name="减免期起")),
+                (
+                    "waive_months",
+                    models.PositiveSmallIntegerField(default=3, verbose_name="中小企业/个体户免收月数"),
+                ),
+                (
+                    "halve_months",
+                    models.PositiveSmallIntegerField(default=3, verbose_name="其他承租人减半月数"),
+                ),
+                ("include_fees", models.BooleanField(default=True, verbose_name="同时减免物业费")),
+                (
+                    "policy",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="policies.policy",
+                        verbose_name="依据政策",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '租金减免方案',
-                'verbose_name_plural': '租金减免方案',
-                'ordering': ['-period_from'],
+                "verbose_name": "租金减免方案",
+                "verbose_name_plural": "租金减免方案",
+                "ordering": ["-period_from"],
             },
         ),
         migrations.CreateModel(
-            name='Relief',
+            name="Relief",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('months', models.DecimalField(decimal_places=2, max_digits=5, verbose_name='折算减免月数')),
-                ('rent_relief', models.DecimalField(decimal_places=2, max_digits=18, verbose_name='减免租金（元）')),
-                ('fee_relief', models.DecimalField(decimal_places=2, max_digits=18, verbose_name='减免物业费（元）')),
-                ('state', models.CharField(choices=[('computed', '已测算'), ('approved', '已批准')], default='computed', max_length=10, verbose_name='状态')),
-                ('approved_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='批准人')),
-                ('lease', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='reliefs', to='policies.lease', verbose_name='租赁合同')),
-                ('scheme', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='reliefs', to='policies.reliefscheme', verbose_name='减免方案')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("months", models.DecimalField(decimal_places=2, max_digits=5, verbose_name="折算减免月数")),
+                (
+                    "rent_relief",
+                    models.DecimalField(decimal_places=2, max_digits=18, verbose_name="减免租金（元）"),
+                ),
+                (
+                    "fee_relief",
+                    models.DecimalField(decimal_places=2, max_digits=18, verbose_name="减免物业费（元）"),
+                ),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[("computed", "已测算"), ("approved", "已批准")],
+                        default="computed",
+                        max_length=10,
+                        verbose_name="状态",
+                    ),
+                ),
+                (
+                    "approved_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="批准人",
+                    ),
+                ),
+                (
+                    "lease",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="reliefs",
+                        to="policies.lease",
+                        verbose_name="租赁合同",
+                    ),
+                ),
+                (
+                    "scheme",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="reliefs",
+                        to="policies.reliefscheme",
+                        verbose_name="减免方案",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '租金减免',
-                'verbose_name_plural': '租金减免',
-                'ordering': ['scheme', 'lease'],
+                "verbose_name": "租金减免",
+                "verbose_name_plural": "租金减免",
+                "ordering": ["scheme", "lease"],
             },
         ),
         migrations.CreateModel(
-            name='Unit',
+            name="Unit",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=30, verbose_name='房号')),
-                ('area', models.DecimalField(decimal_places=2, max_digits=10, verbose_name='面积（平方米）')),
-                ('building', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='units', to='policies.building', verbose_name='楼宇')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=30, verbose_name="房号")),
+                ("area", models.DecimalField(decimal_places=2, max_digits=10, verbose_name="面积（平方米）")),
+                (
+                    "building",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="units",
+                        to="policies.building",
+                        verbose_name="楼宇",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '物业单元',
-                'verbose_name_plural': '物业单元',
-                'ordering': ['building', 'code'],
+                "verbose_name": "物业单元",
+                "verbose_name_plural": "物业单元",
+                "ordering": ["building", "code"],
             },
         ),
         migrations.AddField(
-            model_name='lease',
-            name='unit',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='leases', to='policies.unit', verbose_name='单元'),
+            model_name="lease",
+            name="unit",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="leases",
+                to="policies.unit",
+                verbose_name="单元",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='budget',
-            constraint=models.UniqueConstraint(fields=('clause', 'year'), name='unique_budget_clause_year', violation_error_message='该事项该年度已有预算'),
+            model_name="budget",
+            constraint=models.UniqueConstraint(
+                fields=("clause", "year"),
+                name="unique_budget_clause_year",
+                violation_error_message="该事项该年度已有预算",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='budget',
-            constraint=models.CheckConstraint(condition=models.Q(('amount__gte', 0)), name='budget_amount_nonnegative', violation_error_message='预算金额不能为负'),
+            model_name="budget",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("amount__gte", 0)),
+                name="budget_amount_nonnegative",
+                violation_error_message="预算金额不能为负",
+            ),
         ),
         migrations.AddIndex(
-            model_name='award',
-            index=models.Index(fields=['state', 'clause'], name='award_state_clause_idx'),
+            model_name="award",
+            index=models.Index(fields=["state", "clause"], name="award_state_clause_idx"),
         ),
         migrations.AddConstraint(
-            model_name='award',
-            constraint=models.UniqueConstraint(fields=('clause', 'enterprise', 'period'), name='unique_award_per_clause_enterprise_period', violation_error_message='该企业在该事项本年度已有兑现记录'),
+            model_name="award",
+            constraint=models.UniqueConstraint(
+                fields=("clause", "enterprise", "period"),
+                name="unique_award_per_clause_enterprise_period",
+                violation_error_message="该企业在该事项本年度已有兑现记录",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='award',
-            constraint=models.CheckConstraint(condition=models.Q(('amount__gt', 0)), name='award_amount_positive', violation_error_message='兑现金额必须大于 0'),
+            model_name="award",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("amount__gt", 0)),
+                name="award_amount_positive",
+                violation_error_message="兑现金额必须大于 0",
+            ),
         ),
         migrations.AddIndex(
-            model_name='ledgerentry',
-            index=models.Index(fields=['budget', 'kind'], name='ledger_budget_kind_idx'),
+            model_name="ledgerentry",
+            index=models.Index(fields=["budget", "kind"], name="ledger_budget_kind_idx"),
         ),
         migrations.AddConstraint(
-            model_name='ledgerentry',
-            constraint=models.CheckConstraint(condition=models.Q(('amount__gt', 0)), name='ledger_amount_positive', violation_error_message='台账金额必须大于 0'),
+            model_name="ledgerentry",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("amount__gt", 0)),
+                name="ledger_amount_positive",
+                violation_error_message="台账金额必须大于 0",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='ledgerentry',
-            constraint=models.UniqueConstraint(fields=('award', 'kind'), name='unique_ledger_movement_per_award', violation_error_message='该兑现记录已有同类资金变动'),
+            model_name="ledgerentry",
+            constraint=models.UniqueConstraint(
+                fields=("award", "kind"),
+                name="unique_ledger_movement_per_award",
+                violation_error_message="该兑现记录已有同类资金变动",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='notification',
-            constraint=models.UniqueConstraint(fields=('enterprise', 'clause', 'kind'), name='unique_policy_notification', violation_error_message='已发送过该通知'),
+            model_name="notification",
+            constraint=models.UniqueConstraint(
+                fields=("enterprise", "clause", "kind"),
+                name="unique_policy_notification",
+                violation_error_message="已发送过该通知",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='paymentitem',
-            constraint=models.UniqueConstraint(fields=('batch', 'award'), name='unique_payment_batch_award', violation_error_message='该兑现记录已在本批次中'),
+            model_name="paymentitem",
+            constraint=models.UniqueConstraint(
+                fields=("batch", "award"),
+                name="unique_payment_batch_award",
+                violation_error_message="该兑现记录已在本批次中",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='paymentitem',
-            constraint=models.UniqueConstraint(fields=('award',), name='unique_payment_per_award', violation_error_message='该兑现记录已列入拨付批次'),
+            model_name="paymentitem",
+            constraint=models.UniqueConstraint(
+                fields=("award",),
+                name="unique_payment_per_award",
+                violation_error_message="该兑现记录已列入拨付批次",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='financingneed',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('approved__isnull', True), ('approved__lte', models.F('recommended')), _connector='OR'), models.Q(('granted__isnull', True), models.Q(('approved__isnull', False), ('granted__lte', models.F('approved'))), _connector='OR')), name='loan_amounts_order', violation_error_message='放款金额不能超过审批金额，审批金额不能超过推荐金额'),
+            model_name="financingneed",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(
+                        ("approved__isnull", True),
+                        ("approved__lte", models.F("recommended")),
+                        _connector="OR",
+                    ),
+                    models.Q(
+                        ("granted__isnull", True),
+                        models.Q(("approved__isnull", False), ("granted__lte", models.F("approved"))),
+                        _connector="OR",
+                    ),
+                ),
+                name="loan_amounts_order",
+                violation_error_message="放款金额不能超过审批金额，审批金额不能超过推荐金额",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='clause',
-            constraint=models.CheckConstraint(condition=models.Q(('award_cap__isnull', True), ('award_cap__gt', 0), _connector='OR'), name='clause_cap_positive', violation_error_message='单户上限必须大于 0'),
+            model_name="clause",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("award_cap__isnull", True), ("award_cap__gt", 0), _connector="OR"),
+                name="clause_cap_positive",
+                violation_error_message="单户上限必须大于 0",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='clause',
-            constraint=models.CheckConstraint(condition=models.Q(('window_from__isnull', True), ('window_to__isnull', True), ('window_to__gte', models.F('window_from')), _connector='OR'), name='clause_window_range', violation_error_message='申报截止不能早于申报开始'),
+            model_name="clause",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("window_from__isnull", True),
+                    ("window_to__isnull", True),
+                    ("window_to__gte", models.F("window_from")),
+                    _connector="OR",
+                ),
+                name="clause_window_range",
+                violation_error_message="申报截止不能早于申报开始",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='relief',
-            constraint=models.UniqueConstraint(fields=('scheme', 'lease'), name='unique_relief_per_lease', violation_error_message='该合同已按本方案测算'),
+            model_name="relief",
+            constraint=models.UniqueConstraint(
+                fields=("scheme", "lease"),
+                name="unique_relief_per_lease",
+                violation_error_message="该合同已按本方案测算",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='unit',
-            constraint=models.UniqueConstraint(fields=('building', 'code'), name='unique_unit_code', violation_error_message='房号重复'),
+            model_name="unit",
+            constraint=models.UniqueConstraint(
+                fields=("building", "code"), name="unique_unit_code", violation_error_message="房号重复"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='lease',
-            constraint=models.CheckConstraint(condition=models.Q(('end__gte', models.F('start'))), name='lease_range', violation_error_message='到期日不能早于起租日'),
+            model_name="lease",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("end__gte", models.F("start"))),
+                name="lease_range",
+                violation_error_message="到期日不能早于起租日",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='lease',
-            constraint=models.CheckConstraint(condition=models.Q(('monthly_rent__gte', 0), ('monthly_fee__gte', 0)), name='lease_amounts_nonnegative', violation_error_message='租金和物业费不能为负'),
+            model_name="lease",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("monthly_rent__gte", 0), ("monthly_fee__gte", 0)),
+                name="lease_amounts_nonnegative",
+                violation_error_message="租金和物业费不能为负",
+            ),
         ),
     ]

@@ -230,6 +230,14 @@ def award_approve(*, actor, award: Award, note: str = "") -> Award:
 
 
 @transaction.atomic
+def awards_approve(*, actor, awards) -> int:
+    """Approve several awards all or nothing (one short budget refuses the whole selection)."""
+    for award in sorted(awards, key=lambda a: a.pk):
+        award_approve(actor=actor, award=award)
+    return len(awards)
+
+
+@transaction.atomic
 def award_reject(*, actor, award: Award, reason: str) -> Award:
     if not reason.strip():
         raise ValidationFailed("请填写不予兑现的理由", fields={"reason": "必填"})
