@@ -390,7 +390,7 @@ def funds_view(request):
     by = by if by in reports.DIMENSIONS else "policy"
     budgets = [(b, money.budget_balance(b)) for b in selectors.budget_list(user=request.user, year=year)]
     totals = {
-        k: sum((bal[k] for _, bal in budgets), Decimal("0"))
+        k: sum((bal[k] for _, bal in budgets), Decimal("0.00"))
         for k in ("amount", "committed", "paid", "available")
     }
     if request.GET.get("format") == "xlsx":

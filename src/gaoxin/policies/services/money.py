@@ -28,6 +28,7 @@ from ..rules.facts import enterprises_with_facts, load_facts
 from .matching import operating
 
 S = Award.State
+CENT = Decimal("0.01")
 OFFICER, FINANCE, ENTERPRISE = "officer", "finance", "enterprise"
 
 # (state, action) → (next state, who may)
@@ -106,9 +107,9 @@ def _move(
 
 
 def _sums(entries) -> dict[str, Decimal]:
-    sums = {k: Decimal("0") for k in LedgerEntry.Kind.values}
+    sums = {k: Decimal("0.00") for k in LedgerEntry.Kind.values}
     for row in entries.values("kind").annotate(total=Sum("amount")):
-        sums[row["kind"]] = row["total"]
+        sums[row["kind"]] = Decimal(row["total"]).quantize(CENT)
     return sums
 
 
