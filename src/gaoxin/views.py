@@ -3,6 +3,7 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
 from gaoxin.accounts import permissions
 from gaoxin.accounts.selectors import user_profile
@@ -10,12 +11,30 @@ from gaoxin.core import calendar
 from gaoxin.core.selectors import task_run_list
 from gaoxin.enterprises import selectors as enterprise_selectors
 
+# Each pillar's home.cards(user), in the order they appear on the home page.
+HOME_CARDS = [
+    "gaoxin.govservices.home.cards",
+    "gaoxin.policies.home.cards",
+    "gaoxin.enterprises.home.cards",
+    "gaoxin.investment.home.cards",
+    "gaoxin.economy.home.cards",
+]
+
+
+def home_cards(user) -> list[dict]:
+    return [card for path in HOME_CARDS for card in import_string(path)(user)]
+
 
 @login_required
 def home(request):
     user = request.user
     kind = permissions.home_kind(user)
-    context = {"kind": kind, "profile": user_profile(user=user), "today": timezone.localdate()}
+    context = {
+        "kind": kind,
+        "profile": user_profile(user=user),
+        "today": timezone.localdate(),
+        "cards": home_cards(user),
+    }
     if kind == "applicant":
         if permissions.is_enterprise_user(user):
             enterprise = enterprise_selectors.enterprise_list(user=user).first()

@@ -5,7 +5,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from gaoxin.accounts import permissions, services
+from gaoxin.accounts import permissions, selectors, services
 from gaoxin.accounts.models import User
 from gaoxin.core.errors import Conflict, NotAuthenticated, PermissionDenied, ValidationFailed
 from gaoxin.core.models import AuditEvent
@@ -114,17 +114,48 @@ def create_enterprise_user(actor, username, uscc, *, legal_rep):
 
 
 class TestEnterpriseAccounts:
-    def test_legal_rep_registers_and_authorises_an_operator(self):
+    def test_online_registration_only_claims_until_a_clerk_verifies(self, clerk):
         rep = create_enterprise_user(None, "rep", "91350100m000100y43", legal_rep=True)
-        assert rep.enterprise_uscc == "91350100M000100Y43"
+        assert (rep.enterprise_uscc, rep.claimed_uscc) == ("", "91350100M000100Y43")
+        assert not permissions.can_act_for_enterprise(rep, "91350100M000100Y43")
+        assert not permissions.can_authorise_operators(rep)
+        services.enterprise_claim_verify(actor=clerk, user=rep, approve=True)
+        rep.refresh_from_db()
+        assert permissions.can_act_for_enterprise(rep, "91350100M000100Y43")
         op = create_enterprise_user(rep, "op", rep.enterprise_uscc, legal_rep=False)
-        assert op.authorised_by == rep and not permissions.can_authorise_operators(op)
+        assert op.authorised_by == rep and op.enterprise_uscc == rep.enterprise_uscc
+        assert not permissions.can_authorise_operators(op)
+        assert AuditEvent.objects.filter(action="account.claim_verify").count() == 1
 
-    def test_second_legal_rep_is_a_conflict(self, ent_user):
+    def test_a_second_claim_on_a_verified_enterprise_is_a_conflict(self, ent_user, clerk):
+        claimant = create_enterprise_user(None, "rep2", ent_user.enterprise_uscc, legal_rep=True)
+        with pytest.raises(Conflict, match="已有已核验"):
+            services.enterprise_claim_verify(actor=clerk, user=claimant, approve=True)
+
+    def test_refusing_a_claim_needs_a_reason_and_deactivates(self, clerk):
+        rep = create_enterprise_user(None, "rep", "91350100M000100Y43", legal_rep=True)
+        with pytest.raises(ValidationFailed):
+            services.enterprise_claim_verify(actor=clerk, user=rep, approve=False)
+        services.enterprise_claim_verify(
+            actor=clerk, user=rep, approve=False, reason="营业执照与法定代表人不符"
+        )
+        rep.refresh_from_db()
+        assert not rep.is_active and rep.enterprise_uscc == ""
+        assert rep not in selectors.enterprise_claim_list(user=clerk)
+
+    def test_only_clerks_and_admins_verify(self, ent_user, leader):
+        rep = create_enterprise_user(None, "rep", "91350100M000100Y43", legal_rep=True)
+        for actor in (ent_user, leader):
+            with pytest.raises(PermissionDenied):
+                services.enterprise_claim_verify(actor=actor, user=rep, approve=True)
+
+    def test_clerk_opens_a_bound_account_at_the_window(self, clerk):
+        rep = create_enterprise_user(clerk, "rep", "91350100M000100Y43", legal_rep=True)
+        assert rep.enterprise_uscc == "91350100M000100Y43"
         with pytest.raises(Conflict):
-            create_enterprise_user(None, "rep2", ent_user.enterprise_uscc, legal_rep=True)
+            create_enterprise_user(clerk, "rep2", "91350100M000100Y43", legal_rep=True)
 
-    def test_only_the_legal_rep_of_that_enterprise_authorises_operators(self, ent_user):
+    def test_only_the_verified_legal_rep_authorises_operators(self, ent_user):
         with pytest.raises(PermissionDenied, match="法定代表人"):
             create_enterprise_user(None, "op", ent_user.enterprise_uscc, legal_rep=False)
         op = create_enterprise_user(ent_user, "op", ent_user.enterprise_uscc, legal_rep=False)
@@ -134,6 +165,17 @@ class TestEnterpriseAccounts:
     def test_invalid_uscc_is_refused_with_its_reason(self):
         with pytest.raises(ValidationFailed, match="校验位"):
             create_enterprise_user(None, "rep", "91350100M000100Y44", legal_rep=True)
+
+    def test_claims_page_lists_and_verifies(self, clerk):
+        rep = create_enterprise_user(None, "rep", "91350100M000100Y43", legal_rep=True)
+        c = Client()
+        c.force_login(clerk)
+        assert "91350100M000100Y43" in c.get("/accounts/claims/").content.decode()
+        r = c.post("/accounts/claims/", {"user": rep.pk, "decision": "approve"})
+        assert r.status_code == 302
+        rep.refresh_from_db()
+        assert rep.enterprise_uscc == "91350100M000100Y43"
+        assert "没有待核验的申请" in c.get("/accounts/claims/").content.decode()
 
 
 class TestCitizens:

@@ -65,8 +65,8 @@ def login(page, username: str, password: str) -> None:
     page.goto(page.base + "/accounts/login/")
     page.fill("#id_username", username)
     page.fill("#id_password", password)
-    page.click("button[type=submit]")
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():
+        page.click("button[type=submit]")
 
 
 def shot(page, name: str) -> Path:

@@ -72,6 +72,7 @@ class MeOut(Schema):
     roles: list[RoleOut]
     enterprise_uscc: str | None
     enterprise_name: str | None
+    claimed_uscc: str | None
     id_card_masked: str | None
     home: str
 

@@ -25,6 +25,8 @@ def navigation(request):
     items = [(_("首页"), reverse("home"))]
     for path in PILLAR_NAV:
         items.extend(import_string(path)(user))
+    if permissions.can_verify_enterprise_claims(user):
+        items.append((_("企业账户核验"), reverse("accounts:claims")))
     if permissions.can_authorise_operators(user):
         items.append((_("经办人授权"), reverse("accounts:operators")))
     if permissions.can_manage_calendar(user):

@@ -35,7 +35,10 @@ class User(AbstractUser):
         related_name="members",
     )
     id_card = models.CharField("居民身份证号", max_length=18, null=True, blank=True, unique=True)
+    # Set only once the binding is verified: everything an enterprise account may see or do follows it.
     enterprise_uscc = models.CharField("所属企业统一社会信用代码", max_length=18, blank=True, db_index=True)
+    # What a self-registered legal representative claims, until staff verify it against the licence.
+    claimed_uscc = models.CharField("申请绑定的统一社会信用代码", max_length=18, blank=True, db_index=True)
     enterprise_name = models.CharField("所属企业名称", max_length=120, blank=True)
     is_legal_rep = models.BooleanField("法定代表人", default=False)
     authorised_by = models.ForeignKey(
@@ -51,7 +54,7 @@ class User(AbstractUser):
         constraints = [
             models.CheckConstraint(
                 name="enterprise_user_has_uscc",
-                condition=~Q(kind=Kind.ENTERPRISE) | ~Q(enterprise_uscc=""),
+                condition=~Q(kind=Kind.ENTERPRISE) | ~Q(enterprise_uscc="") | ~Q(claimed_uscc=""),
                 violation_error_message="企业用户必须绑定统一社会信用代码",
             ),
             models.CheckConstraint(
@@ -62,7 +65,7 @@ class User(AbstractUser):
             models.UniqueConstraint(
                 name="one_legal_rep_per_enterprise",
                 fields=["enterprise_uscc"],
-                condition=Q(is_legal_rep=True),
+                condition=Q(is_legal_rep=True) & ~Q(enterprise_uscc=""),
                 violation_error_message="该企业已有法定代表人账户",
             ),
         ]

@@ -66,11 +66,15 @@ def can_view_audit(user) -> bool:
 
 
 def can_act_for_enterprise(user, uscc: str) -> bool:
-    return is_enterprise_user(user) and user.enterprise_uscc == uscc
+    return is_enterprise_user(user) and bool(uscc) and user.enterprise_uscc == uscc
 
 
 def can_authorise_operators(user) -> bool:
-    return is_enterprise_user(user) and user.is_legal_rep
+    return is_enterprise_user(user) and user.is_legal_rep and bool(user.enterprise_uscc)
+
+
+def can_verify_enterprise_claims(user) -> bool:
+    return is_system_admin(user) or has_role(user, Role.WINDOW_CLERK)
 
 
 def can_view_enterprise_registry(user) -> bool:

@@ -27,6 +27,13 @@ def user_list(*, user) -> QuerySet[User]:
     return User.objects.select_related("department").prefetch_related("role_assignments__department")
 
 
+def enterprise_claim_list(*, user) -> QuerySet[User]:
+    """Self-registered legal representatives waiting for their enterprise binding to be verified."""
+    if not permissions.can_verify_enterprise_claims(user):
+        return User.objects.none()
+    return User.objects.filter(is_active=True).exclude(claimed_uscc="").order_by("date_joined")
+
+
 def user_profile(*, user) -> dict:
     """What a user may know of their own account; the ID number stays masked in every answer."""
     roles = [
@@ -41,6 +48,7 @@ def user_profile(*, user) -> dict:
         "roles": roles,
         "enterprise_uscc": user.enterprise_uscc or None,
         "enterprise_name": user.enterprise_name or None,
+        "claimed_uscc": user.claimed_uscc or None,
         "id_card_masked": mask_id_card(user.id_card) if user.id_card else None,
         "home": permissions.home_kind(user),
     }

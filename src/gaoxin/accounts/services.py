@@ -246,7 +246,7 @@ def staff_create(
     _check_new_user(username, password)
     user = User(username=username, full_name=full_name, kind=Kind.STAFF, department=department)
     user.set_password(password)
-    user.save()
+    _save_new(user)
     RoleAssignment.objects.bulk_create(
         [RoleAssignment(user=user, role=r, department=department) for r in roles]
     )
@@ -267,39 +267,83 @@ def enterprise_user_create(
     legal_rep: bool,
     audit_it: bool = True,
 ) -> User:
-    """A legal representative's account (registration) or an operator authorised by the legal rep."""
+    """A legal representative's account, or an operator authorised by the verified legal rep.
+
+    A legal rep who registers online (no actor) only *claims* the enterprise: the account sees
+    nothing of it until staff verify the claim (`enterprise_claim_verify`). Staff creating the
+    account (at the window, with the licence in hand) bind it at once."""
     checked = check_uscc(uscc)
     if not checked.valid:
         raise ValidationFailed(checked.message, fields={"uscc": checked.message})
+    code = checked.normalized
+    binds = False
     if not legal_rep:
-        if (
-            actor is None
-            or not permissions.can_authorise_operators(actor)
-            or actor.enterprise_uscc != checked.normalized
-        ):
-            raise PermissionDenied("经办人须由本企业法定代表人账户授权")
-    elif User.objects.filter(enterprise_uscc=checked.normalized, is_legal_rep=True).exists():
+        if actor is None or not permissions.can_authorise_operators(actor) or actor.enterprise_uscc != code:
+            raise PermissionDenied("经办人须由本企业已核验的法定代表人账户授权")
+        binds = True
+    elif actor is not None:
+        if not permissions.can_verify_enterprise_claims(actor):
+            raise PermissionDenied("只有窗口或系统管理员可以直接开立企业账户")
+        binds = True
+    if binds and legal_rep and User.objects.filter(enterprise_uscc=code, is_legal_rep=True).exists():
         raise Conflict("该企业已有法定代表人账户", fields={"uscc": "已注册"})
     _check_new_user(username, password)
     user = User(
         username=username,
         full_name=full_name,
         kind=Kind.ENTERPRISE,
-        enterprise_uscc=checked.normalized,
+        enterprise_uscc=code if binds else "",
+        claimed_uscc="" if binds else code,
         enterprise_name=enterprise_name,
         is_legal_rep=legal_rep,
-        authorised_by=None if legal_rep else actor,
+        authorised_by=actor if not legal_rep else None,
     )
     user.set_password(password)
-    user.save()
+    _save_new(user)
     if audit_it:
         audit.record(
             actor=actor or user,
             action="account.create_enterprise_user",
             obj=user,
-            summary={"uscc": checked.normalized, "legal_rep": legal_rep},
+            summary={"uscc": code, "legal_rep": legal_rep, "verified": binds},
         )
     return user
+
+
+@transaction.atomic
+def enterprise_claim_verify(*, actor: User, user: User, approve: bool, reason: str = "") -> User:
+    """Staff check the claimant's business licence and bind the account to the enterprise, or refuse."""
+    if not permissions.can_verify_enterprise_claims(actor):
+        raise PermissionDenied("只有窗口受理员或系统管理员可以核验企业账户")
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if not user.claimed_uscc or not user.is_active:
+        raise Conflict("该账户没有待核验的企业绑定申请")
+    code = user.claimed_uscc
+    if approve:
+        if User.objects.filter(enterprise_uscc=code, is_legal_rep=True).exists():
+            raise Conflict("该企业已有已核验的法定代表人账户；如需变更请先停用原账户")
+        user.enterprise_uscc, user.claimed_uscc = code, ""
+    else:
+        if not reason.strip():
+            raise ValidationFailed("请填写不予核验的原因", fields={"reason": "必填"})
+        user.is_active = False  # the claim stays on record with the audit event
+    user.save(update_fields=["enterprise_uscc", "claimed_uscc", "is_active"])
+    audit.record(
+        actor=actor,
+        action="account.claim_verify" if approve else "account.claim_refuse",
+        obj=user,
+        summary={"uscc": code, "reason": reason},
+    )
+    return user
+
+
+def _save_new(user: User) -> None:
+    """Insert a new account; a concurrent registration of the same name or ID loses with a 409."""
+    try:
+        with transaction.atomic():
+            user.save()
+    except IntegrityError as exc:
+        raise Conflict("用户名、身份证号或企业绑定已被其他账户占用，请更换后重试") from exc
 
 
 @transaction.atomic
@@ -316,7 +360,7 @@ def citizen_create(
         username=username, full_name=full_name, kind=Kind.CITIZEN, id_card=checked.normalized, phone=phone
     )
     user.set_password(password)
-    user.save()
+    _save_new(user)
     if audit_it:
         audit.record(actor=user, action="account.create_citizen", obj=user)
     return user

@@ -10,4 +10,5 @@ urlpatterns = [
     path("totp/", views.totp_view, name="totp"),
     path("operators/", views.operators_view, name="operators"),
     path("register/", views.register_view, name="register"),
+    path("claims/", views.claims_view, name="claims"),
 ]

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from gaoxin.core.errors import DomainError
 from gaoxin.core.views import run_service
 
-from . import permissions, services
+from . import permissions, selectors, services
 from .forms import (
     CitizenRegisterForm,
     EnterpriseRegisterForm,
@@ -119,6 +119,39 @@ def operators_view(request):
     return render(request, "accounts/operators.html", {"form": form, "operators": operators})
 
 
+@login_required
+def claims_view(request):
+    """Window clerks check a self-registered legal representative's licence and bind the account."""
+    if not permissions.can_verify_enterprise_claims(request.user):
+        raise DjangoPermissionDenied("只有窗口受理员或系统管理员可以核验企业账户")
+    if request.method == "POST":
+        claimant = (
+            selectors.enterprise_claim_list(user=request.user)
+            .filter(pk=request.POST.get("user", "0")[:18])
+            .first()
+        )
+        if claimant is None:
+            messages.error(request, "该申请已处理或不存在")
+        else:
+            approve = request.POST.get("decision") == "approve"
+            try:
+                services.enterprise_claim_verify(
+                    actor=request.user,
+                    user=claimant,
+                    approve=approve,
+                    reason=request.POST.get("reason", "")[:200],
+                )
+                messages.success(
+                    request, f"已{'核验通过' if approve else '不予核验'}：{claimant.enterprise_name}"
+                )
+            except DomainError as exc:
+                messages.error(request, exc.message)
+        return redirect("accounts:claims")
+    return render(
+        request, "accounts/claims.html", {"claims": selectors.enterprise_claim_list(user=request.user)}
+    )
+
+
 def register_view(request):
     kind = request.GET.get("kind") or request.POST.get("kind") or "enterprise"
     form_class = CitizenRegisterForm if kind == "citizen" else EnterpriseRegisterForm
@@ -145,7 +178,8 @@ def register_view(request):
                 legal_rep=True,
             )
 
-    if request.method == "POST" and run_service(request, form, create, "注册成功，欢迎使用"):
+    done = "注册成功" if kind == "citizen" else "注册成功：请携营业执照到任一综合窗口核验后即可办理企业事项"
+    if request.method == "POST" and run_service(request, form, create, done):
         login(request, created["user"], backend="gaoxin.accounts.backends.LockoutModelBackend")
         return redirect("home")
     return render(

@@ -79,6 +79,14 @@ QUAL_TARGETS = {
 TECH_KINDS = {"auto", "equipment", "electronics", "materials", "tech-service", "bigdata"}
 
 
+def _add_years(day: dt.date, years: int) -> dt.date:
+    """The same day `years` later; 29 February becomes 28 February in a common year."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
+
+
 def _size(rng: random.Random) -> str:
     r = rng.random()
     return "large" if r < 0.02 else "medium" if r < 0.10 else "small" if r < 0.40 else "micro"
@@ -175,7 +183,7 @@ def _qualifications(rng: random.Random, enterprises: list[Enterprise], as_of: dt
                 end = None
             else:
                 start = as_of - dt.timedelta(days=rng.randrange(30, 365 * years - 30))
-                end = start.replace(year=start.year + years) - dt.timedelta(days=1)
+                end = _add_years(start, years) - dt.timedelta(days=1)
             rows.append(
                 Qualification(
                     enterprise=e,
@@ -187,7 +195,7 @@ def _qualifications(rng: random.Random, enterprises: list[Enterprise], as_of: dt
                 )
             )
     # Certificates that lapsed: the history a re-certification reminder is about.
-    for n, e in enumerate(rng.sample(ranked, 60), start=1):
+    for n, e in enumerate(rng.sample(ranked, min(60, len(ranked))), start=1):
         start = dt.date(as_of.year - rng.randrange(4, 8), rng.randrange(1, 13), 1)
         rows.append(
             Qualification(
@@ -195,7 +203,7 @@ def _qualifications(rng: random.Random, enterprises: list[Enterprise], as_of: dt
                 kind=Qualification.Kind.HIGH_TECH,
                 level=Qualification.Level.NATIONAL,
                 valid_from=start,
-                valid_to=start.replace(year=start.year + 3) - dt.timedelta(days=1),
+                valid_to=_add_years(start, 3) - dt.timedelta(days=1),
                 certificate_no=f"GR{start.year}4500{n:04d}",
             )
         )
