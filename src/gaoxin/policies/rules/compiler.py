@@ -13,16 +13,16 @@ from decimal import Decimal
 
 from django.db import connection
 from django.db.models import (
+    BooleanField,
     Case,
-    Exists,
+    Count,
     ExpressionWrapper,
     F,
+    FilteredRelation,
     FloatField,
     IntegerField,
     Lookup,
-    OuterRef,
     Q,
-    Subquery,
     Value,
     When,
 )
@@ -31,10 +31,10 @@ from django.db.models.functions import Cast, NullIf
 from django.db.models.lookups import Exact, GreaterThan, GreaterThanOrEqual, LessThan, LessThanOrEqual
 from django.db.models.lookups import In as InLookup
 
-from gaoxin.enterprises.models import Enterprise, IntellectualProperty
+from gaoxin.enterprises.models import Enterprise, Report
 
 from .ast import And, Arith, Cmp, In, Lit, Neg, Not, Or, Ref, conjuncts
-from .facts import reported_reports, valid_qualifications
+from .facts import ANNUAL, DECEMBER, valid_qualifications
 from .variables import BOOL, NUMBER
 
 ALWAYS = Q(pk__isnull=False)
@@ -46,16 +46,15 @@ class _Compiler:
     def __init__(self, as_of: dt.date):
         self.as_of = as_of
         self.aliases: dict[str, object] = {}
-        self.names: dict[str, str] = {}
+        self.names: dict[str, object] = {}
 
     # values ---------------------------------------------------------------------------------
     def ref(self, node: Ref):
+        """The variable's expression, inlined where used (the joins it needs are registered once)."""
         key = str(node)
         if key not in self.names:
-            name = f"r{len(self.names)}"
-            self.names[key] = name
-            self.aliases[name] = self._ref_expression(node)
-        return F(self.names[key])
+            self.names[key] = self._ref_expression(node)
+        return self.names[key]
 
     def _ref_expression(self, node: Ref):
         var = node.var
@@ -66,12 +65,13 @@ class _Compiler:
                 return ExtractYear("registered_on")
             return F(var.column)
         if var.source == "qualification":
-            return Exists(valid_qualifications(self.as_of).filter(enterprise=OuterRef("pk"), kind=var.column))
+            t, _ = self._qualified(var.column)
+            return Case(When(t, then=Value(True)), default=Value(False), output_field=BooleanField())
         if var.source == "data":
             return self._data(var.column, node.year)
         if var.source == "ip":
-            rows = IntellectualProperty.objects.filter(enterprise=OuterRef("pk"), year=node.year)
-            return Subquery(rows.values(var.column)[:1])
+            ip = self._join(f"ip{node.year}", "ip_years", Q(ip_years__year=node.year))
+            return F(f"{ip}__{var.column}")
         if var.source == "growth":
             cur, prev = self._data(var.column, node.year), self._data(var.column, node.year - 1)
             return ExpressionWrapper(
@@ -81,9 +81,29 @@ class _Compiler:
             )
         raise ValueError(var.source)
 
+    def _join(self, key: str, relation: str, condition: Q) -> str:
+        """One LEFT JOIN per (table, year, kind), shared by every column read from it."""
+        if key not in self.aliases:
+            self.aliases[key] = FilteredRelation(relation, condition=condition)
+        return key
+
     def _data(self, column: str, year: int):
-        rows = reported_reports().filter(enterprise=OuterRef("pk"), year=year).order_by("month")
-        return Subquery(rows.values(column)[:1])
+        accepted = {"reports__state": Report.State.ACCEPTED, "reports__year": year}
+        annual = self._join(f"rep{year}a", "reports", Q(**accepted, reports__month=ANNUAL))
+        december = self._join(f"rep{year}d", "reports", Q(**accepted, reports__month=DECEMBER))
+        field = Report._meta.get_field(column)
+        return Case(
+            When(**{f"{annual}__id__isnull": False}, then=F(f"{annual}__{column}")),
+            default=F(f"{december}__{column}"),
+            output_field=field.__class__(
+                **({"max_digits": 18, "decimal_places": 2} if isinstance(field, DecimalF) else {})
+            ),
+        )
+
+    def _qualified(self, kind: str) -> tuple[Q, Q]:
+        """Holding a valid qualification, as an uncorrelated IN (a hashed subplan, also inside OR)."""
+        holders = valid_qualifications(self.as_of).filter(kind=kind).values("enterprise_id")
+        return Q(pk__in=holders), ~Q(pk__in=holders)
 
     def value(self, node):
         if isinstance(node, Lit):
@@ -108,6 +128,8 @@ class _Compiler:
         if isinstance(node, Lit):
             return (ALWAYS, NEVER) if node.value else (NEVER, ALWAYS)
         if isinstance(node, Ref):
+            if node.var.source == "qualification":
+                return self._qualified(node.var.column)
             expr = self.ref(node)
             return Q(Exact(expr, True)), Q(Exact(expr, False))
         if isinstance(node, Not):
@@ -188,9 +210,12 @@ class CompiledRule:
         self.true, self.false = self._c.cond(node)
         self.parts = [self._c.cond(c)[0] for c in conjuncts(node)]
 
+    def _fresh_aliases(self) -> dict:
+        return _fresh(self._c)
+
     def queryset(self, base=None):
         base = Enterprise.objects.all() if base is None else base
-        return base.alias(**self._c.aliases).filter(self.true)
+        return base.alias(**self._fresh_aliases()).filter(self.true)
 
     def near_misses(self, base=None):
         """Enterprises failing exactly one top-level condition; `missed` is its index."""
@@ -205,7 +230,7 @@ class CompiledRule:
             *[When(**{f"c{i}": 0}, then=Value(i)) for i in range(len(self.parts))], default=Value(-1)
         )
         return (
-            base.alias(**self._c.aliases)
+            base.alias(**self._fresh_aliases())
             .annotate(**flags)
             .annotate(passed=total)
             .filter(passed=len(self.parts) - 1)
@@ -213,5 +238,38 @@ class CompiledRule:
         )
 
 
+def _fresh(compiler: _Compiler) -> dict:
+    # Django binds a FilteredRelation to the query that uses it: give each query its own copy
+    return {k: v.clone() if isinstance(v, FilteredRelation) else v for k, v in compiler.aliases.items()}
+
+
 def compile_rule(node, as_of: dt.date) -> CompiledRule:
     return CompiledRule(node, as_of)
+
+
+class CompiledRules:
+    """Many rules over one scan: their joins are shared, each rule is one FILTER (WHERE …) column."""
+
+    def __init__(self, nodes, as_of: dt.date):
+        self._c = _Compiler(as_of)
+        self.true = [self._c.cond(n)[0] for n in nodes]
+
+    def counts(self, base=None) -> list[int]:
+        base = Enterprise.objects.all() if base is None else base
+        row = base.alias(**_fresh(self._c)).aggregate(
+            **{f"c{i}": Count("pk", filter=t) for i, t in enumerate(self.true)}
+        )
+        return [row[f"c{i}"] for i in range(len(self.true))]
+
+    def matches(self, base=None):
+        """(pk, [rule indexes it meets]) for every enterprise meeting at least one rule."""
+        base = Enterprise.objects.all() if base is None else base
+        flags = {
+            f"m{i}": Case(When(t, then=Value(True)), default=Value(False)) for i, t in enumerate(self.true)
+        }
+        any_rule = self.true[0]
+        for t in self.true[1:]:
+            any_rule |= t
+        rows = base.alias(**_fresh(self._c)).filter(any_rule).annotate(**flags).values_list("pk", *flags)
+        for pk, *hits in rows.iterator(chunk_size=2000):
+            yield pk, [i for i, hit in enumerate(hits) if hit]
