@@ -171,9 +171,29 @@ def _parse_tree(text: str) -> Tree:
         raise RuleError(f"表达式语法错误：{detail}") from None
 
 
+MAX_DEPTH = 40
+
+
+def _convert(text: str, allow_formula: bool):
+    try:
+        node = _Converter(allow_formula).convert(_parse_tree(text))
+    except RecursionError:
+        raise RuleError(f"表达式嵌套过深（最多 {MAX_DEPTH} 层）") from None
+    if _depth(node) > MAX_DEPTH:
+        raise RuleError(f"表达式嵌套过深（最多 {MAX_DEPTH} 层）")
+    return node
+
+
+def _depth(node) -> int:
+    kids = [getattr(node, a) for a in ("x", "left", "right", "test", "a", "b") if hasattr(node, a)]
+    kids += list(getattr(node, "items", ()) or ()) + list(getattr(node, "args", ()) or ())
+    kids = [k for k in kids if not isinstance(k, Lit | str)]
+    return 1 + max((_depth(k) for k in kids), default=0)
+
+
 def parse_rule(text: str):
     """An eligibility rule: must be a condition (是/否)."""
-    node = _Converter(allow_formula=False).convert(_parse_tree(text))
+    node = _convert(text, allow_formula=False)
     if node.type != BOOL:
         raise RuleError(f"资格条件的结果必须是“是/否”，而这个表达式的结果是{TYPE_LABELS[node.type]}")
     return node
@@ -181,7 +201,7 @@ def parse_rule(text: str):
 
 def parse_formula(text: str):
     """An award formula: a number of yuan (may use `cond ? a : b`, `min`, `max`)."""
-    node = _Converter(allow_formula=True).convert(_parse_tree(text))
+    node = _convert(text, allow_formula=True)
     if node.type != NUMBER:
         raise RuleError(f"金额公式的结果必须是数值，而这个表达式的结果是{TYPE_LABELS[node.type]}")
     return node

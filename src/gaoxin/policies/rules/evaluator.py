@@ -192,6 +192,7 @@ def display(v, ref: Ref | None = None) -> str:
 
 
 CENT = Decimal("0.01")
+MAX_AMOUNT = Decimal("1e15")  # beyond any award; also keeps within DecimalField(18, 2)
 
 
 def award_amount(formula, facts: Facts, cap: Decimal | None) -> Decimal | None:
@@ -200,6 +201,8 @@ def award_amount(formula, facts: Facts, cap: Decimal | None) -> Decimal | None:
     if v is None:
         return None
     amount = Decimal(str(v)) if isinstance(v, float) else Decimal(v)
+    if not amount.is_finite() or amount >= MAX_AMOUNT:
+        return cap if cap is not None and amount > 0 else None
     amount = amount.quantize(CENT, rounding=ROUND_HALF_UP)
     if cap is not None and amount > cap:
         amount = cap

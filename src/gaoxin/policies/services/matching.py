@@ -7,13 +7,13 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import DataError, transaction
 from django.utils import timezone
 
 from gaoxin.enterprises.models import Enterprise
 
 from ..models import Clause, Notification, Policy
-from ..rules import parse_formula, parse_rule
+from ..rules import RuleError, parse_formula, parse_rule
 from ..rules.ast import conjuncts
 from ..rules.compiler import compile_rule
 from ..rules.evaluator import Explanation, award_amount, explain
@@ -40,13 +40,17 @@ def preview(rule: str, *, as_of: dt.date | None = None, limit: int = 10) -> Prev
     texts = [str(c) for c in conjuncts(node)]
     matches = compiled.queryset(operating()).order_by("pk")
     misses = compiled.near_misses(operating()).order_by("pk")
-    return Preview(
-        count=matches.count(),
-        sample=list(matches[:limit]),
-        near_misses=[(e, texts[e.missed]) for e in misses[:limit]],
-        near_miss_count=misses.count(),
-        conditions=texts,
-    )
+    try:
+        with transaction.atomic():
+            return Preview(
+                count=matches.count(),
+                sample=list(matches[:limit]),
+                near_misses=[(e, texts[e.missed]) for e in misses[:limit]],
+                near_miss_count=misses.count(),
+                conditions=texts,
+            )
+    except DataError:  # e.g. a product beyond double precision
+        raise RuleError("计算结果超出数值范围，请检查表达式") from None
 
 
 def clause_matches(clause: Clause, *, as_of: dt.date | None = None):
