@@ -22,19 +22,9 @@ def industry(code: str = "ind1", tier: str = "3") -> Industry:
     return Industry.objects.get_or_create(code=code, defaults={"name": f"产业{code}", "tier": tier})[0]
 
 
-def annual_form() -> ReportForm:
+def form(kind: str) -> ReportForm:
     return ReportForm.objects.get_or_create(
-        kind=ReportForm.Kind.ANNUAL,
-        version=1,
-        defaults={"title": "年报", "fields": [], "active_from": dt.date(2015, 1, 1)},
-    )[0]
-
-
-def monthly_form() -> ReportForm:
-    return ReportForm.objects.get_or_create(
-        kind=ReportForm.Kind.MONTHLY,
-        version=1,
-        defaults={"title": "月报", "fields": [], "active_from": dt.date(2015, 1, 1)},
+        kind=kind, version=1, defaults={"title": kind, "fields": [], "active_from": dt.date(2015, 1, 1)}
     )[0]
 
 
@@ -67,7 +57,7 @@ def report(ent: Enterprise, year: int, *, month: int = 0, state: str = Report.St
     }
     return Report.objects.create(
         enterprise=ent,
-        form=annual_form() if month == 0 else monthly_form(),
+        form=form(ReportForm.Kind.ANNUAL if month == 0 else ReportForm.Kind.MONTHLY),
         year=year,
         month=month,
         state=state,

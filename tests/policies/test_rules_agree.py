@@ -1,5 +1,5 @@
 """The compiler (one SQL query) and the Python evaluator must agree on every rule and enterprise,
-including missing data (three-valued logic). Runs on SQLite and PostgreSQL alike."""
+including missing data (three-valued logic), and on near misses. Runs on SQLite and PostgreSQL alike."""
 
 import datetime as dt
 
@@ -10,8 +10,9 @@ from hypothesis import strategies as st
 
 from gaoxin.enterprises.models import Report
 from gaoxin.policies.rules import parse_rule
-from gaoxin.policies.rules.compiler import compile_rule
-from gaoxin.policies.rules.evaluator import is_eligible
+from gaoxin.policies.rules.ast import conjuncts
+from gaoxin.policies.rules.compiler import CompiledRules, compile_rule
+from gaoxin.policies.rules.evaluator import is_eligible, value
 from gaoxin.policies.rules.facts import enterprises_with_facts, load_facts
 
 from . import factories as f
@@ -144,6 +145,36 @@ def test_sql_and_python_agree(db, rule, population):
             facts = load_facts(enterprises_with_facts(), f.AS_OF)
             by_python = {pk for pk, fact in facts.items() if is_eligible(node, fact)}
             assert by_sql == by_python, rule
+            assert CompiledRules([node], f.AS_OF).counts() == [len(by_sql)], rule
+            parts = conjuncts(node)
+            near_sql = {(e.pk, e.missed) for e in compiled.near_misses()}
+            near_python = set()
+            for pk, fact in facts.items():
+                failing = [i for i, part in enumerate(parts) if value(part, fact) is not True]
+                if len(parts) > 1 and len(failing) == 1:
+                    near_python.add((pk, failing[0]))
+            assert near_sql == near_python, rule
             raise _Rollback
     except _Rollback:
         pass
+
+
+def test_builder_produces_checked_cel():
+    from gaoxin.policies.rules import RuleError
+    from gaoxin.policies.rules.builder import Row, build
+
+    rule = build(
+        [
+            Row("enterprise.size", "in", "small，micro"),
+            Row("data.rd_expense", ">=", "5,000,000", "2025"),
+            Row("enterprise.hte", "is_true"),
+        ]
+    )
+    assert (
+        rule == 'enterprise.size in ["small", "micro"] && data.rd_expense(2025) >= 5000000 && enterprise.hte'
+    )
+    assert str(parse_rule(rule)) == rule
+    with pytest.raises(RuleError, match="需要填写年度"):
+        build([Row("data.revenue", ">=", "1")])
+    with pytest.raises(RuleError, match="只能选"):
+        build([Row("enterprise.size", ">", "small")])
