@@ -94,7 +94,7 @@ def test_rule_to_payment_and_clawback(page, zone):
     card = page.locator(".eligible-clause").first
     assert (
         "研发投入奖励" in card.inner_text()
-        and "250000.00" in card.inner_text()
+        and "250,000.00" in card.inner_text()
         and "20.00%" in card.inner_text()
     )
     shot(page, "policies-enterprise")
@@ -122,7 +122,7 @@ def test_rule_to_payment_and_clawback(page, zone):
     shot(page, "policies-payment")
 
     page.goto(page.base + "/policies/funds/")
-    assert page.locator("#total-paid").inner_text() == "250000.00"
+    assert page.locator("#total-paid").inner_text() == "250,000.00"
     assert page.locator("#reconciled").is_visible()
     award = Award.objects.get(clause=clause)
     page.goto(page.base + f"/policies/awards/{award.pk}/")

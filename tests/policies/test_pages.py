@@ -62,7 +62,7 @@ def test_officer_pages(client, officer, rd_clause, hte_firm):
 def test_enterprise_page_and_forbidden_staff_pages(client, hte_user, rd_clause):
     client.login(username="ent", password=DEFAULT_PASSWORD)
     body = client.get("/policies/mine/").content.decode()
-    assert "研发投入奖励" in body and "150000.00" in body and "33.33%" in body
+    assert "研发投入奖励" in body and "150,000.00" in body and "33.33%" in body
     for url in ["/policies/funds/", "/policies/awards/", "/policies/payments/"]:
         assert client.get(url).status_code == 403, url
     assert client.post("/policies/rules/preview/", {"rule": "true"}).status_code == 403
