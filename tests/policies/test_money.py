@@ -217,3 +217,16 @@ def test_payment_batch_requires_finance(officer, rd_clause):
     with pytest.raises(PermissionDenied):
         money.payment_batch_create(actor=officer)
     assert not PaymentBatch.objects.exists()
+
+
+def test_database_refuses_to_change_a_ledger_row_on_postgresql(officer, hte_firm, rd_clause):
+    from django.db import DatabaseError, connection, transaction
+
+    award = Award.objects.create(clause=rd_clause, enterprise=hte_firm, period=2026, amount=Decimal("100"))
+    money.award_approve(actor=officer, award=award)
+    if connection.vendor != "postgresql":
+        assert LedgerEntry.objects.get().amount == Decimal("100")  # the model guard is tested above
+        return
+    with pytest.raises(DatabaseError), transaction.atomic():
+        LedgerEntry.objects.update(amount=Decimal("1"))
+    assert LedgerEntry.objects.get().amount == Decimal("100")
