@@ -199,6 +199,16 @@ CURRENT = [
         "5000000",
     ),
     (
+        "innovation",
+        "innov-digital",
+        "中小企业数字化改造补贴",
+        "apply",
+        'enterprise.size in ["small", "micro", "medium"] && !enterprise.listed && enterprise.status == "operating"',
+        'enterprise.size == "medium" ? 100000 : 50000',
+        "100000",
+        "10000000",
+    ),
+    (
         "talent",
         "talent-staff",
         "高学历人才集聚补贴",
