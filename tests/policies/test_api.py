@@ -137,3 +137,46 @@ def test_bad_ids_and_foreign_awards_are_4xx(client, hte_user, hte_firm, rd_claus
     )
     assert r.status_code == 404
     assert post(client, "/api/v1/awards/99999999999999999999/approve").status_code in (404, 422)
+
+
+def test_policy_and_clause_created_over_the_api(officer_client):
+    r = post(
+        officer_client,
+        "/api/v1/policies",
+        {"title": "人才新政", "issuer": "高新区管委会", "issued_on": "2026-03-01"},
+    )
+    assert r.status_code == 201
+    pid = r.json()["id"]
+    bad = {"code": "t1", "title": "博士补贴", "period": 2026, "rule": "enterprise.phd > 1"}
+    r = post(officer_client, f"/api/v1/policies/{pid}/clauses", bad)
+    assert r.status_code == 422 and "未知变量“enterprise.phd”" in r.json()["message"]
+    r = post(
+        officer_client,
+        f"/api/v1/policies/{pid}/clauses",
+        {**bad, "rule": "enterprise.postdoc", "formula": "300000"},
+    )
+    assert r.status_code == 201 and r.json()["rule"] == "enterprise.postdoc"
+    assert post(officer_client, f"/api/v1/policies/{pid}/clauses", {**bad, "rule": "true"}).status_code == 409
+
+
+def test_loans_over_the_api(officer_client, policy):
+    ent = f.enterprise()
+    r = post(
+        officer_client,
+        "/api/v1/loans",
+        {
+            "policy_id": policy.pk,
+            "uscc": ent.uscc,
+            "bank": "柳州银行",
+            "requested": "2000000",
+            "recommended": "2000000",
+        },
+    )
+    assert r.status_code == 201
+    loan = r.json()["id"]
+    assert post(officer_client, f"/api/v1/loans/{loan}", {"granted": "1"}).status_code == 409
+    assert (
+        post(officer_client, f"/api/v1/loans/{loan}", {"approved": "1500000"}).json()["state"] == "approved"
+    )
+    r = post(officer_client, f"/api/v1/loans/{loan}", {"granted": "1500000", "granted_on": "2020-03-02"})
+    assert Decimal(r.json()["granted"]) == 1500000 and r.json()["state"] == "granted"

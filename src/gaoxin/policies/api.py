@@ -8,12 +8,13 @@ from django.http import HttpResponse
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
-from gaoxin.core.errors import ValidationFailed
+from gaoxin.core.errors import NotFound, ValidationFailed
 from gaoxin.core.schemas import ObjectId
+from gaoxin.enterprises.selectors import enterprise_get
 
 from . import selectors
 from .rules import RuleError
-from .services import catalogue, matching, money, reports
+from .services import catalogue, matching, money, premises, reports
 
 router = Router(tags=["惠企政策"])
 
@@ -381,3 +382,131 @@ def _xlsx(content: bytes, filename: str) -> HttpResponse:
     )
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+class PolicyIn(Schema):
+    title: Annotated[str, Field(min_length=2, max_length=200)]
+    issuer: Annotated[str, Field(min_length=2, max_length=120)]
+    doc_no: Annotated[str, Field(max_length=80)] = ""
+    issued_on: dt.date
+    effective_from: dt.date | None = None
+    effective_to: dt.date | None = None
+    full_text: Annotated[str, Field(max_length=50000)] = ""
+    tags: Annotated[str, Field(max_length=200)] = ""
+
+
+class ClauseIn(Schema):
+    code: Annotated[str, Field(pattern=r"^[-a-zA-Z0-9_]{1,40}$")]
+    title: Annotated[str, Field(min_length=2, max_length=200)]
+    period: Annotated[int, Field(ge=2000, le=2100)]
+    mode: Literal["apply", "auto"] = "auto"
+    rule: RuleText = "true"
+    formula: RuleText = "0"
+    award_cap: Annotated[Decimal, Field(gt=0, le=Decimal("1e15"), max_digits=18, decimal_places=2)] | None = (
+        None
+    )
+    notice_days: Annotated[int, Field(ge=1, le=30)] = 5
+    summary: Annotated[str, Field(max_length=5000)] = ""
+    materials: Annotated[str, Field(max_length=2000)] = ""
+
+
+@router.post("/policies", response={201: PolicyOut}, summary="新建政策")
+def policy_create(request, payload: PolicyIn):
+    return Status(201, catalogue.policy_create(actor=request.user, **payload.dict()))
+
+
+@router.post(
+    "/policies/{policy_id}/clauses", response={201: ClauseOut}, summary="新建兑现事项（规则经类型检查）"
+)
+def clause_create(request, policy_id: ObjectId, payload: ClauseIn):
+    policy = selectors.policy_get(user=request.user, pk=policy_id)
+    return Status(201, catalogue.clause_create(actor=request.user, policy=policy, **payload.dict()))
+
+
+class LoanOut(Schema):
+    id: int
+    uscc: str
+    enterprise: str
+    bank: str
+    requested: Decimal
+    recommended: Decimal
+    approved: Decimal | None
+    granted: Decimal | None
+    granted_on: dt.date | None
+    state: str
+
+    @staticmethod
+    def resolve_uscc(obj):
+        return obj.enterprise.uscc
+
+    @staticmethod
+    def resolve_enterprise(obj):
+        return obj.enterprise.name
+
+
+class LoanIn(Schema):
+    policy_id: ObjectId
+    uscc: Annotated[str, Field(min_length=18, max_length=18)]
+    bank: Annotated[str, Field(min_length=2, max_length=80)]
+    requested: Annotated[Decimal, Field(gt=0, le=Decimal("1e14"), max_digits=18, decimal_places=2)]
+    recommended: Annotated[Decimal, Field(gt=0, le=Decimal("1e14"), max_digits=18, decimal_places=2)]
+    purpose: Annotated[str, Field(max_length=200)] = ""
+
+
+class LoanUpdateIn(Schema):
+    approved: Annotated[Decimal, Field(gt=0, le=Decimal("1e14"), max_digits=18, decimal_places=2)] | None = (
+        None
+    )
+    granted: Annotated[Decimal, Field(gt=0, le=Decimal("1e14"), max_digits=18, decimal_places=2)] | None = (
+        None
+    )
+    granted_on: dt.date | None = None
+    declined: bool = False
+
+
+@router.get("/loans", response=list[LoanOut], summary="政策贷款（复工贷）")
+@paginate(LimitOffsetPagination)
+def loan_list(request):
+    return selectors.loan_list(user=request.user)
+
+
+@router.post("/loans", response={201: LoanOut}, summary="向合作银行推荐融资需求")
+def loan_recommend(request, payload: LoanIn):
+    policy = selectors.policy_get(user=request.user, pk=payload.policy_id)
+    ent = enterprise_get(user=request.user, uscc=payload.uscc)
+    return Status(
+        201,
+        premises.financing_recommend(
+            actor=request.user,
+            policy=policy,
+            enterprise=ent,
+            bank=payload.bank,
+            requested=payload.requested,
+            recommended=payload.recommended,
+            purpose=payload.purpose,
+        ),
+    )
+
+
+@router.post("/loans/{loan_id}", response=LoanOut, summary="登记银行审批或放款")
+def loan_update(request, loan_id: ObjectId, payload: LoanUpdateIn):
+    need = selectors.loan_list(user=request.user).filter(pk=loan_id).first()
+    if need is None:
+        raise NotFound("政策贷款记录不存在")
+    return premises.financing_update(actor=request.user, need=need, **payload.dict())
+
+
+class ReliefTotalsOut(Schema):
+    scheme: str
+    leases: int
+    rent: Decimal
+    fee: Decimal
+
+
+@router.get("/relief-schemes", response=list[ReliefTotalsOut], summary="租金减免方案与合计")
+def relief_list(request):
+    out = []
+    for scheme in selectors.scheme_list(user=request.user):
+        t = premises.relief_totals(scheme)
+        out.append({"scheme": scheme.name, "leases": t["leases"], "rent": t["rent"], "fee": t["fee"]})
+    return out
