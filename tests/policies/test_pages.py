@@ -104,3 +104,17 @@ def test_bulk_approve_from_the_review_page(client, officer, rd_clause):
     r = client.post("/policies/awards/", {"ids": [a.pk for a in awards], "action": "approve"}, follow=True)
     assert "预算余额不足" in r.content.decode()  # 1,000,000 holds one of them; the whole action is refused
     assert set(Award.objects.values_list("state", flat=True)) == {"draft"}
+
+
+def test_officer_creates_a_policy_and_a_clause_from_the_pages(client, officer):
+    client.login(username=officer.username, password=DEFAULT_PASSWORD)
+    r = client.post("/policies/", {"title": "人才新政", "issuer": "高新区管委会", "issued_on": "2026-03-01"})
+    assert r.status_code == 302
+    r = client.post(
+        r["Location"],
+        {"code": "phd", "title": "博士安家补贴", "mode": "apply", "period": 2026, "notice_days": 5},
+    )
+    assert r.status_code == 302 and r["Location"].endswith("/rule/")
+    from gaoxin.policies.models import Clause
+
+    assert Clause.objects.get(code="phd").rule == "true"

@@ -13,8 +13,10 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from gaoxin.core.errors import DomainError, NotFound, PermissionDenied
+from gaoxin.core.views import run_service
 
 from . import permissions, selectors
+from .forms import PolicyForm
 from .models import Award
 from .rules import RuleError, parse_rule
 from .rules.builder import OPERATORS, Row, build
@@ -61,6 +63,15 @@ def _money(text: str) -> Decimal | None:
 
 @page
 def catalogue_view(request):
+    form = PolicyForm(request.POST or None)
+    if request.method == "POST":
+        created = {}
+
+        def create(data):
+            created["policy"] = catalogue.policy_create(actor=request.user, **data)
+
+        if run_service(request, form, create, "政策已创建"):
+            return redirect("policies:policy", pk=created["policy"].pk)
     q = request.GET.get("q", "")[:60]
     policies = selectors.policy_list(user=request.user, q=q)
     return render(
