@@ -109,12 +109,12 @@ def test_bulk_approve_from_the_review_page(client, officer, rd_clause):
 def test_officer_creates_a_policy_and_a_clause_from_the_pages(client, officer):
     client.login(username=officer.username, password=DEFAULT_PASSWORD)
     r = client.post("/policies/", {"title": "人才新政", "issuer": "高新区管委会", "issued_on": "2026-03-01"})
-    assert r.status_code == 302
+    assert r.status_code == 302, r.content.decode()[-3000:]
     r = client.post(
         r["Location"],
         {"code": "phd", "title": "博士安家补贴", "mode": "apply", "period": 2026, "notice_days": 5},
     )
-    assert r.status_code == 302 and r["Location"].endswith("/rule/")
+    assert r.status_code == 302 and r["Location"].endswith("/rule/"), r.content.decode()[-2500:]
     from gaoxin.policies.models import Clause
 
     assert Clause.objects.get(code="phd").rule == "true"

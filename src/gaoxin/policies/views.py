@@ -16,7 +16,7 @@ from gaoxin.core.errors import DomainError, NotFound, PermissionDenied
 from gaoxin.core.views import run_service
 
 from . import permissions, selectors
-from .forms import PolicyForm
+from .forms import ClauseForm, PolicyForm
 from .models import Award
 from .rules import RuleError, parse_rule
 from .rules.builder import OPERATORS, Row, build
@@ -89,11 +89,22 @@ def catalogue_view(request):
 @page
 def policy_view(request, pk):
     policy = selectors.policy_get(user=request.user, pk=pk)
-    return render(
-        request,
-        "policies/policy.html",
-        {"policy": policy, "clauses": selectors.clause_list(user=request.user, policy=policy)},
-    )
+    form = ClauseForm(request.POST or None)
+    if request.method == "POST":
+        created = {}
+
+        def create(data):
+            created["clause"] = catalogue.clause_create(actor=request.user, policy=policy, **data)
+
+        if run_service(request, form, create, "兑现事项已创建，请编写资格条件"):
+            return redirect("policies:rule_editor", pk=created["clause"].pk)
+    context = {
+        "policy": policy,
+        "clauses": selectors.clause_list(user=request.user, policy=policy),
+        "form": form,
+        "can_manage": permissions.can_manage_policies(request.user),
+    }
+    return render(request, "policies/policy.html", context)
 
 
 @page
