@@ -100,16 +100,20 @@ def clause_create(
     _check_fields(fields)
     if Clause.objects.filter(code=code).exists():
         raise Conflict(f"事项编码“{code}”已被使用", fields={"code": "编码已被使用"})
-    clause = Clause.objects.create(
-        policy=policy,
-        code=code,
-        title=title,
-        period=period,
-        rule=rule,
-        formula=formula,
-        updated_by=actor,
-        **fields,
-    )
+    try:
+        with transaction.atomic():
+            clause = Clause.objects.create(
+                policy=policy,
+                code=code,
+                title=title,
+                period=period,
+                rule=rule,
+                formula=formula,
+                updated_by=actor,
+                **fields,
+            )
+    except IntegrityError:
+        raise Conflict(f"事项编码“{code}”已被使用", fields={"code": "编码已被使用"}) from None
     audit.record(actor=actor, action="clause.create", obj=clause, summary={"rule": rule, "formula": formula})
     return clause
 

@@ -329,7 +329,11 @@ def payment_batch_create(*, actor, awards=None, today: dt.date | None = None) ->
     if not ids:
         raise Conflict("没有公示期满且企业已确认的兑现记录")
     seq = PaymentBatch.objects.filter(code__startswith=f"BF{today:%Y%m%d}").count() + 1
-    batch = PaymentBatch.objects.create(code=f"BF{today:%Y%m%d}-{seq:03d}", created_by=actor)
+    try:
+        with transaction.atomic():
+            batch = PaymentBatch.objects.create(code=f"BF{today:%Y%m%d}-{seq:03d}", created_by=actor)
+    except IntegrityError:
+        raise Conflict("另一拨付批次正在生成，请稍后重试") from None
     for pk in ids:
         award = Award.objects.get(pk=pk)
         if award.notice_to is None or award.notice_to >= today:
