@@ -180,3 +180,9 @@ def test_loans_over_the_api(officer_client, policy):
     )
     r = post(officer_client, f"/api/v1/loans/{loan}", {"granted": "1500000", "granted_on": "2020-03-02"})
     assert Decimal(r.json()["granted"]) == 1500000 and r.json()["state"] == "granted"
+
+
+def test_eligibility_of_one_clause_for_the_enterprise(client, hte_user, rd_clause):
+    client.login(username="ent", password=DEFAULT_PASSWORD)
+    body = client.get(f"/api/v1/clauses/{rd_clause.pk}/eligibility").json()
+    assert body["eligible"] and [c["result"] for c in body["conditions"]] == [True, True, True]

@@ -510,3 +510,20 @@ def relief_list(request):
         t = premises.relief_totals(scheme)
         out.append({"scheme": scheme.name, "leases": t["leases"], "rent": t["rent"], "fee": t["fee"]})
     return out
+
+
+@router.get("/clauses/{clause_id}/eligibility", response=OfferOut, summary="本企业是否符合该事项（逐条说明）")
+def clause_eligibility(request, clause_id: ObjectId):
+    clause = selectors.clause_get(user=request.user, pk=clause_id)
+    o = matching.offer_for(selectors.enterprise_of(request.user), clause)
+    return {
+        "clause_id": clause.pk,
+        "clause": clause.title,
+        "policy": clause.policy.title,
+        "mode": clause.mode,
+        "eligible": o.eligible,
+        "amount": o.amount,
+        "conditions": [
+            {"text": c.text, "result": c.result, "values": c.values} for c, _ in o.explanation.conditions
+        ],
+    }

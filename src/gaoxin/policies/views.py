@@ -120,12 +120,7 @@ def clause_view(request, pk):
     if permissions.can_view_matching(request.user):
         ctx["preview"] = matching.preview(clause.rule, limit=20)
     if permissions.can_see_own_enterprise(request.user):
-        ent = selectors.enterprise_of(request.user)
-        from .rules.facts import enterprises_with_facts, facts_for
-
-        ctx["offer"] = matching.offer(
-            clause, facts_for(enterprises_with_facts().get(pk=ent.pk), dt.date.today())
-        )
+        ctx["offer"] = matching.offer_for(selectors.enterprise_of(request.user), clause)
     return render(request, "policies/clause.html", ctx)
 
 

@@ -84,6 +84,11 @@ def offers_for(
     return out
 
 
+def offer_for(enterprise: Enterprise, clause: Clause, *, as_of: dt.date | None = None) -> Offer:
+    facts = facts_for(enterprises_with_facts().get(pk=enterprise.pk), as_of or timezone.localdate())
+    return offer(clause, facts)
+
+
 def offer(clause: Clause, facts: Facts) -> Offer:
     node = parse_rule(clause.rule)
     explanation = explain(node, facts)
