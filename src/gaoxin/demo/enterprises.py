@@ -9,7 +9,9 @@ from decimal import Decimal
 
 from gaoxin.core.identifiers import USCC_ALPHABET, make_uscc
 from gaoxin.enterprises.models import Enterprise, Industry, Park, Qualification
-from gaoxin.enterprises.search import pinyin_key
+from gaoxin.enterprises.search import search_fields
+
+from .reporting import build_reports
 
 # code, name, tier, share of enterprises, GB/T 4754 division, name suffixes
 INDUSTRIES = [
@@ -76,6 +78,8 @@ QUAL_TARGETS = {
     Qualification.Kind.IP_STANDARD: (30, Qualification.Level.NATIONAL, 3),
     Qualification.Kind.POSTDOC: (4, Qualification.Level.PROVINCIAL, None),
 }
+# Supply-chain companies that trade goods are wholesalers (F51); some culture companies retail (F52).
+TRADE_DIVISIONS = {"logistics": ("F51", 0.3), "culture": ("F52", 0.25)}
 TECH_KINDS = {"auto", "equipment", "electronics", "materials", "tech-service", "bigdata"}
 
 
@@ -123,6 +127,11 @@ def build_enterprises(rng: random.Random, count: int, as_of: dt.date, log) -> li
     rows = []
     for _ in range(count):
         code, _, _, _, division, suffixes = rng.choices(INDUSTRIES, weights=weights)[0]
+        division = (
+            TRADE_DIVISIONS.get(code, (division, 0))[0]
+            if rng.random() < TRADE_DIVISIONS.get(code, ("", 0))[1]
+            else division
+        )
         size = _size(rng)
         manufacturing = division.startswith("C")
         above = size in ("large", "medium") or (
@@ -137,7 +146,7 @@ def build_enterprises(rng: random.Random, count: int, as_of: dt.date, log) -> li
                     "91" + rng.choice(["450200", "450203", "450205", "450206"]), _serial(rng, serials)
                 ),
                 name=name,
-                name_pinyin=pinyin_key(name),
+                **search_fields(name),
                 legal_rep=rng.choice(SURNAMES) + rng.choice(GIVEN) + rng.choice(["", *GIVEN]),
                 registered_on=founded,
                 registered_capital=capital,
@@ -158,6 +167,7 @@ def build_enterprises(rng: random.Random, count: int, as_of: dt.date, log) -> li
     Enterprise.objects.bulk_create(rows, batch_size=500)
     enterprises = list(Enterprise.objects.select_related("industry").order_by("id"))
     _qualifications(rng, enterprises, as_of)
+    build_reports(rng, enterprises, as_of, log)
     log(
         f"企业 {len(enterprises)} 家（规上 {sum(e.above_scale for e in enterprises)} 家），产业 {len(industries)} 类，园区 {len(parks)} 个"
     )

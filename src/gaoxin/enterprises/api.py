@@ -1,24 +1,48 @@
-"""API of the enterprise registry."""
+"""API of the enterprise registry and of enterprise data reporting."""
 
 import datetime as dt
+from typing import Literal
 
-from ninja import Query, Router, Schema
+from ninja import File, Query, Router, Schema
+from ninja.files import UploadedFile
 from ninja.pagination import LimitOffsetPagination, paginate
+from pydantic import Field
 
-from . import selectors
+from gaoxin.core.errors import ValidationFailed
+
+from . import excel, selectors
+from .models import Report
+from .selectors import reporting as report_selectors
+from .services import registry as registry_services
+from .services import reporting as services
 
 router = Router(tags=["企业名录"])
+
+
+class Pagination(LimitOffsetPagination):
+    """Limit and offset bounded, so a huge offset is a 422 and not a database overflow."""
+
+    class Input(Schema):
+        limit: int = Field(100, ge=1, le=1000)
+        offset: int = Field(0, ge=0, le=10_000_000)
+
+
+MAX_UPLOAD = 10 * 1024 * 1024
 
 
 class EnterpriseOut(Schema):
     uscc: str
     name: str
+    former_names: str
     legal_rep: str
     registered_on: dt.date
     industry: str | None
     park: str | None
+    gbt_code: str
     size: str
     above_scale: bool
+    scale_kind: str
+    classification_reasons: dict
     status: str
 
     @staticmethod
@@ -33,14 +57,256 @@ class EnterpriseOut(Schema):
 class EnterpriseFilter(Schema):
     q: str = ""
     industry: str = ""
+    qualification: str = ""
+    size: str = ""
+    above_scale: bool | None = None
+    park: str = ""
+    gbt_code: str = ""
+    status: str = ""
+
+
+def _content(file: UploadedFile) -> bytes:
+    if file.size and file.size > MAX_UPLOAD:
+        raise ValidationFailed("文件不能超过 10MB", fields={"file": "文件过大"})
+    return file.read()
+
+
+@router.post("/reports/import", summary="Excel 导入报表（全部成功或全部不写入）", tags=["企业报表"])
+def reports_import(request, file: File[UploadedFile]):
+    return {"imported": excel.reports_import(actor=request.user, content=_content(file))}
+
+
+@router.post("/enterprises/import", summary="Excel 导入企业（全部成功或全部不写入）")
+def enterprises_import(request, file: File[UploadedFile]):
+    return {"imported": excel.enterprises_import(actor=request.user, content=_content(file))}
 
 
 @router.get("/enterprises", response=list[EnterpriseOut], summary="企业名录查询")
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def enterprise_list(request, f: Query[EnterpriseFilter]):
-    return selectors.enterprise_list(user=request.user, q=f.q[:60], industry=f.industry[:40])
+    return selectors.enterprise_list(
+        user=request.user,
+        q=f.q[:60],
+        industry=f.industry[:40],
+        qualification=f.qualification[:20],
+        size=f.size[:8],
+        above_scale=f.above_scale,
+        park=f.park[:40],
+        gbt_code=f.gbt_code[:5],
+        status=f.status[:12],
+    )
 
 
 @router.get("/enterprises/{uscc}", response=EnterpriseOut, summary="企业基本信息")
 def enterprise_get(request, uscc: str):
     return selectors.enterprise_get(user=request.user, uscc=uscc)
+
+
+@router.get("/enterprises/{uscc}/trend", summary="企业经营数据趋势（万元）")
+def enterprise_trend(request, uscc: str):
+    return report_selectors.enterprise_trend(user=request.user, uscc=uscc)
+
+
+class ReportOut(Schema):
+    id: int
+    uscc: str
+    enterprise_name: str
+    year: int
+    month: int
+    period: str
+    form_version: int
+    state: str
+    revision: int
+    values: dict
+    explanations: dict
+    return_reason: str
+    due_on: dt.date
+    late: bool
+    submitted_at: dt.datetime | None
+    accepted_at: dt.datetime | None
+
+
+def report_out(report: Report, *, user=None, checks: bool = False) -> dict:
+    out = {
+        "id": report.id,
+        "uscc": report.enterprise.uscc,
+        "enterprise_name": report.enterprise.name,
+        "year": report.year,
+        "month": report.month,
+        "period": report.period_label,
+        "form_version": report.form.version,
+        "state": report.state,
+        "revision": report.revision,
+        "values": {k: (None if v is None else str(v)) for k, v in services.values_of(report).items()},
+        "explanations": report.explanations,
+        "return_reason": report.return_reason,
+        "due_on": report.due_on,
+        "late": report.late,
+        "submitted_at": report.submitted_at,
+        "accepted_at": report.accepted_at,
+    }
+    if checks:
+        errors, anomalies = services.report_checks(report)
+        out.update(
+            errors=errors,
+            anomalies=anomalies,
+            actions=[a for a in services.TRANSITIONS if services.allowed(user, report, a)],
+        )
+    return out
+
+
+class ReportDetailOut(ReportOut):
+    errors: dict
+    anomalies: dict
+    actions: list[str]
+
+
+class ReportOpenIn(Schema):
+    uscc: str = Field(max_length=18)
+    year: int = Field(ge=2000, le=2100)
+    month: int = Field(ge=0, le=12, description="1–12；年报为 0")
+
+
+class ReportValuesIn(Schema):
+    values: dict[str, str | int | float | None] | None = None
+    explanations: dict[str, str] | None = None
+
+
+class ReasonIn(Schema):
+    reason: str = Field(max_length=1000)
+
+
+class ReportFilter(Schema):
+    year: int | None = Field(None, ge=2000, le=2100)
+    month: int | None = Field(None, ge=0, le=12)
+    state: Literal["", "draft", "submitted", "returned", "accepted"] = ""
+    uscc: str = Field("", max_length=18)
+
+
+@router.get("/reports", response=list[ReportOut], summary="企业报表列表", tags=["企业报表"])
+@paginate(Pagination)
+def report_list(request, f: Query[ReportFilter]):
+    return report_selectors.report_list(
+        user=request.user, year=f.year, month=f.month, state=f.state, uscc=f.uscc
+    )
+
+
+@router.post("/reports", response={200: ReportDetailOut}, summary="打开（或新建）某期报表", tags=["企业报表"])
+def report_open(request, payload: ReportOpenIn):
+    report = services.report_open(
+        actor=request.user, uscc=payload.uscc.upper(), year=payload.year, month=payload.month
+    )
+    return report_out(report, user=request.user, checks=True)
+
+
+@router.get("/reports/{report_id}", response=ReportDetailOut, summary="报表详情与校验结果", tags=["企业报表"])
+def report_get(request, report_id: int):
+    report = report_selectors.report_get(user=request.user, report_id=report_id)
+    return report_out(report, user=request.user, checks=True)
+
+
+def _detail(request, report: Report) -> dict:
+    return report_out(
+        report_selectors.report_get(user=request.user, report_id=report.id), user=request.user, checks=True
+    )
+
+
+@router.put(
+    "/reports/{report_id}", response=ReportDetailOut, summary="保存报表数据（草稿）", tags=["企业报表"]
+)
+def report_save(request, report_id: int, payload: ReportValuesIn):
+    report = services.report_save(
+        actor=request.user,
+        report_id=report_id,
+        values=payload.values or {},
+        explanations=payload.explanations,
+    )
+    return _detail(request, report)
+
+
+@router.post("/reports/{report_id}/submit", response=ReportDetailOut, summary="报送", tags=["企业报表"])
+def report_submit(request, report_id: int, payload: ReportValuesIn):
+    report = services.report_submit(
+        actor=request.user, report_id=report_id, values=payload.values, explanations=payload.explanations
+    )
+    return _detail(request, report)
+
+
+@router.post(
+    "/reports/{report_id}/return", response=ReportDetailOut, summary="退回（须填写原因）", tags=["企业报表"]
+)
+def report_return(request, report_id: int, payload: ReasonIn):
+    return _detail(
+        request, services.report_return(actor=request.user, report_id=report_id, reason=payload.reason)
+    )
+
+
+@router.post("/reports/{report_id}/accept", response=ReportDetailOut, summary="审核通过", tags=["企业报表"])
+def report_accept(request, report_id: int):
+    return _detail(request, services.report_accept(actor=request.user, report_id=report_id))
+
+
+@router.post(
+    "/reports/{report_id}/revise",
+    response=ReportDetailOut,
+    summary="更正已审核的报表（新修订）",
+    tags=["企业报表"],
+)
+def report_revise(request, report_id: int, payload: ReasonIn):
+    return _detail(
+        request, services.report_revise(actor=request.user, report_id=report_id, reason=payload.reason)
+    )
+
+
+class YearIn(Schema):
+    year: int = Field(ge=2000, le=2100)
+
+
+@router.post("/classifications/refresh", summary="按某年数据重新计算企业分类")
+def classifications_refresh(request, payload: YearIn):
+    return registry_services.classifications_refresh(actor=request.user, year=payload.year)
+
+
+class PeriodQuery(Schema):
+    year: int = Field(ge=2000, le=2100)
+    month: int = Field(ge=1, le=12)
+    by: Literal["industry", "park", "size"] = "industry"
+
+
+@router.get("/statistics/totals", summary="分产业/园区/规模汇总（累计、本月、同比）", tags=["统计分析"])
+def statistics_totals(request, q: Query[PeriodQuery]):
+    return report_selectors.totals(user=request.user, year=q.year, month=q.month, by=q.by)
+
+
+@router.get("/statistics/completeness", summary="报送完整率", tags=["统计分析"])
+def statistics_completeness(request, q: Query[PeriodQuery]):
+    return report_selectors.completeness(user=request.user, year=q.year, month=q.month)
+
+
+@router.get("/statistics/not-reported", summary="未报送企业", tags=["统计分析"])
+def statistics_not_reported(request, q: Query[PeriodQuery]):
+    rows = report_selectors.not_reported(user=request.user, year=q.year, month=q.month)
+    return [
+        {
+            "uscc": r["enterprise"].uscc,
+            "name": r["enterprise"].name,
+            "state": r["state"],
+            "overdue": r["overdue"],
+        }
+        for r in rows
+    ]
+
+
+@router.get("/statistics/anomalies", summary="异常数据", tags=["统计分析"])
+def statistics_anomalies(request, q: Query[PeriodQuery]):
+    return [
+        {
+            "report_id": r["report"].id,
+            "uscc": r["report"].enterprise.uscc,
+            "name": r["report"].enterprise.name,
+            "errors": r["errors"],
+            "anomalies": r["anomalies"],
+            "explanations": r["explanations"],
+        }
+        for r in report_selectors.anomalies(user=request.user, year=q.year, month=q.month)
+    ]

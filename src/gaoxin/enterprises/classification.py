@@ -10,7 +10,7 @@ Revenue is in yuan (Decimal); thresholds are written in 万元 as the documents 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_DOWN, Decimal
 
 from . import gbt
 
@@ -53,7 +53,8 @@ class Classification:
 
 
 def _wan(value: Decimal) -> str:
-    return f"{(value / WAN).quantize(Decimal('0.000001')).normalize():,f}万元"
+    # Rounded down, so a figure just below a threshold never reads as reaching it.
+    return f"{(value / WAN).quantize(Decimal('0.01'), rounding=ROUND_DOWN):,}万元"
 
 
 def size_sector(gbt_code: str) -> str:

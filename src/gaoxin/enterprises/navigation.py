@@ -3,10 +3,17 @@
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from gaoxin.accounts import permissions
+from gaoxin.accounts.permissions import is_enterprise_user
+
+from . import permissions
 
 
 def nav_items(user) -> list[tuple[str, str]]:
-    if permissions.can_view_enterprise_registry(user):
-        return [(_("企业名录"), reverse("enterprises:list"))]
-    return []
+    items = []
+    if permissions.can_view_registry(user):
+        items.append((_("企业名录"), reverse("enterprises:list")))
+    if is_enterprise_user(user) or permissions.is_statistician(user):
+        items.append((_("企业报表"), reverse("enterprises:reports")))
+    if permissions.can_view_statistics(user):
+        items.append((_("统计分析"), reverse("enterprises:statistics")))
+    return items

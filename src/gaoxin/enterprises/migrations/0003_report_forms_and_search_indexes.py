@@ -1,6 +1,6 @@
 import datetime as dt
 
-from django.db import migrations
+from django.db import DatabaseError, migrations, transaction
 
 MONTHLY = [
     "output_value",
@@ -49,7 +49,11 @@ def trigram_indexes(apps, schema_editor):
     # Substring search over 100,000 names; on SQLite the plain scan is fast enough and no index is made.
     if schema_editor.connection.vendor != "postgresql":
         return
-    schema_editor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+    try:
+        with transaction.atomic():
+            schema_editor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+    except DatabaseError:
+        return  # no right to create the extension: search still works, by scanning
     for column in TRGM_COLUMNS:
         schema_editor.execute(
             f"CREATE INDEX IF NOT EXISTS ent_{column}_trgm ON enterprises_enterprise "

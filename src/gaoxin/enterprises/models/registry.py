@@ -67,6 +67,11 @@ class Enterprise(models.Model):
     name = models.CharField("企业名称", max_length=120, db_index=True)
     former_names = models.CharField("曾用名", max_length=400, blank=True, help_text="多个曾用名以“；”分隔")
     name_pinyin = models.CharField("名称拼音", max_length=400, blank=True, db_index=True)
+    name_pairs = models.TextField(
+        "名称检索键",
+        blank=True,
+        help_text="名称与曾用名逐字重复（华瑞 → 华华瑞瑞），两字检索可走三元组索引；见 search.py",
+    )
     legal_rep = models.CharField("法定代表人", max_length=60)
     registered_on = models.DateField("成立日期")
     registered_capital = models.DecimalField(

@@ -131,6 +131,27 @@ class Report(models.Model):
         return f"{self.enterprise} · {period}"
 
     @property
+    def uscc(self) -> str:
+        return self.enterprise.uscc
+
+    @property
+    def enterprise_name(self) -> str:
+        return self.enterprise.name
+
+    @property
+    def form_version(self) -> int:
+        return self.form.version
+
+    @property
+    def values(self) -> dict[str, str | None]:
+        """The form's figures as text (exact decimals), as the API shows them."""
+        return {k: (None if getattr(self, k) is None else str(getattr(self, k))) for k in self.form.fields}
+
+    @property
+    def period(self) -> str:
+        return self.period_label
+
+    @property
     def period_label(self) -> str:
         return f"{self.year}年年报" if self.month == ANNUAL else f"{self.year}年{self.month}月"
 

@@ -1,0 +1,36 @@
+"""Permission predicates of the registry and of enterprise data reporting."""
+
+from __future__ import annotations
+
+from gaoxin.accounts.permissions import has_role, is_enterprise_user, is_staff_member, is_system_admin
+from gaoxin.accounts.roles import Role
+
+
+def is_statistician(user) -> bool:
+    return has_role(user, Role.STATISTICIAN)
+
+
+def can_view_registry(user) -> bool:
+    """The whole registry: every staff member reads it."""
+    return is_staff_member(user)
+
+
+def can_view_enterprise(user, uscc: str) -> bool:
+    return can_view_registry(user) or (is_enterprise_user(user) and user.enterprise_uscc == uscc)
+
+
+def can_edit_registry(user) -> bool:
+    return is_statistician(user) or is_system_admin(user)
+
+
+def can_report_for(user, uscc: str) -> bool:
+    """Fill in and submit reports: the enterprise itself, or a statistician on its behalf."""
+    return (is_enterprise_user(user) and user.enterprise_uscc == uscc) or is_statistician(user)
+
+
+def can_review_reports(user) -> bool:
+    return is_statistician(user)
+
+
+def can_view_statistics(user) -> bool:
+    return is_staff_member(user)

@@ -1,0 +1,156 @@
+"""Reads of the enterprise registry, scoped to the asking user."""
+
+import datetime as dt
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from gaoxin.accounts import permissions as account_permissions
+from gaoxin.core.errors import NotFound
+
+from .. import gbt, permissions
+from ..models import ClassificationEvent, Enterprise, Industry, Qualification
+from ..search import pair_pattern
+
+REMIND_DAYS = {Qualification.Kind.HIGH_TECH: 90}
+DEFAULT_REMIND_DAYS = 60
+
+
+def visible_enterprises(user) -> QuerySet[Enterprise]:
+    """Staff see the whole registry; an enterprise user sees only its own enterprise."""
+    if account_permissions.is_enterprise_user(user):
+        return Enterprise.objects.filter(uscc=user.enterprise_uscc)
+    if permissions.can_view_registry(user):
+        return Enterprise.objects.all()
+    return Enterprise.objects.none()
+
+
+def valid_on(day: dt.date) -> Q:
+    return Q(valid_from__lte=day) & (Q(valid_to__isnull=True) | Q(valid_to__gte=day))
+
+
+def _search_term(q: str) -> Q:
+    """Name and former names always; pinyin and the code's prefix only for a query they could match."""
+    if not q.isascii():
+        if len(q) == 2:
+            return Q(name_pairs__contains=pair_pattern(q))
+        return Q(name__contains=q) | Q(former_names__contains=q)
+    term = Q(name__icontains=q) | Q(former_names__icontains=q)
+    if q.isascii():
+        compact = q.replace(" ", "")
+        if compact.isalnum():
+            term |= Q(uscc__startswith=compact.upper())
+        term |= Q(name_pinyin__contains=compact.lower())
+    return term
+
+
+def enterprise_list(
+    *,
+    user,
+    q: str = "",
+    industry: str = "",
+    qualification: str = "",
+    size: str = "",
+    above_scale: bool | None = None,
+    park: str = "",
+    gbt_code: str = "",
+    status: str = "",
+) -> QuerySet[Enterprise]:
+    """Search by name, former name, pinyin or initials, code; filter by the registry's classes."""
+    qs = visible_enterprises(user).select_related("industry", "park")
+    q = (q or "").strip()
+    if q:
+        qs = qs.filter(_search_term(q))
+    if industry:
+        qs = qs.filter(industry__code=industry)
+    if qualification:
+        held = Qualification.objects.filter(
+            valid_on(timezone.localdate()), enterprise=OuterRef("pk"), kind=qualification
+        )
+        qs = qs.filter(Exists(held))
+    if size:
+        qs = qs.filter(size=size)
+    if above_scale is not None:
+        qs = qs.filter(above_scale=above_scale)
+    if park:
+        qs = qs.filter(park__code=park)
+    if gbt_code:
+        qs = qs.filter(gbt_code__startswith=gbt.normalize(gbt_code) or gbt_code.upper())
+    if status:
+        qs = qs.filter(status=status)
+    return qs
+
+
+def enterprise_get(*, user, uscc: str) -> Enterprise:
+    enterprise = (
+        visible_enterprises(user).select_related("industry", "park", "officer").filter(uscc=uscc).first()
+    )
+    if enterprise is None:
+        raise NotFound("未找到该企业，或您无权查看")
+    return enterprise
+
+
+def active_qualifications(*, enterprise: Enterprise) -> QuerySet[Qualification]:
+    today = timezone.localdate()
+    return enterprise.qualifications.filter(
+        Q(valid_to__isnull=True) | Q(valid_to__gte=today), valid_from__lte=today
+    )
+
+
+def expiring_qualifications(*, user, today: dt.date | None = None) -> QuerySet[Qualification]:
+    """Certificates running out soon (高企 90 days ahead, others 60): the reminders' list, scoped to the user."""
+    today = today or timezone.localdate()
+    window = Q()
+    for kind, days in REMIND_DAYS.items():
+        window |= Q(kind=kind, valid_to__lte=today + dt.timedelta(days=days))
+    window |= ~Q(kind__in=list(REMIND_DAYS)) & Q(valid_to__lte=today + dt.timedelta(days=DEFAULT_REMIND_DAYS))
+    return (
+        Qualification.objects.filter(enterprise__in=visible_enterprises(user), valid_to__gte=today)
+        .filter(window)
+        .select_related("enterprise", "enterprise__officer")
+        .order_by("valid_to")
+    )
+
+
+def class_event_list(*, user, year: int | None = None, kind: str = "") -> QuerySet[ClassificationEvent]:
+    qs = ClassificationEvent.objects.filter(enterprise__in=visible_enterprises(user)).select_related(
+        "enterprise"
+    )
+    if year:
+        qs = qs.filter(year=year)
+    if kind:
+        qs = qs.filter(kind=kind)
+    return qs
+
+
+def zone_overview(*, user) -> dict:
+    """Headline counts for the leader's home page."""
+    if not (account_permissions.is_staff_member(user)):
+        return {}
+    today = timezone.localdate()
+    operating = Enterprise.objects.filter(status=Enterprise.Status.OPERATING)
+    valid = Q(valid_from__lte=today) & (Q(valid_to__isnull=True) | Q(valid_to__gte=today))
+    quals = dict(
+        Qualification.objects.filter(valid, enterprise__status=Enterprise.Status.OPERATING)
+        .values_list("kind")
+        .annotate(n=Count("enterprise", distinct=True))
+    )
+    by_industry = list(
+        Industry.objects.annotate(
+            n=Count("enterprise", filter=Q(enterprise__status=Enterprise.Status.OPERATING))
+        )
+        .values("name", "tier", "n")
+        .order_by("order")
+    )
+    by_size = dict(operating.values_list("size").annotate(n=Count("id")))
+    return {
+        "enterprises": operating.count(),
+        "above_scale": operating.filter(above_scale=True).count(),
+        "high_tech": quals.get(Qualification.Kind.HIGH_TECH, 0),
+        "tech_sme": quals.get(Qualification.Kind.TECH_SME, 0),
+        "gazelle": quals.get(Qualification.Kind.GAZELLE, 0),
+        "by_industry": by_industry,
+        "by_size": [
+            {"name": Enterprise.Size(k).label, "value": by_size.get(k, 0)} for k in Enterprise.Size.values
+        ],
+    }

@@ -1,0 +1,287 @@
+"""Reads of enterprise data reporting, scoped to the asking user: reports, who has not reported,
+completeness, anomalies, totals with 同比 and 累计, and one enterprise's trends."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
+from django.utils import timezone
+
+from gaoxin.core.errors import NotFound
+
+from .. import permissions
+from ..indicators import INDICATORS, check_values, own_values, relative_change
+from ..models import ANNUAL, Enterprise, Report
+from .registry import visible_enterprises
+
+RECEIVED = (Report.State.SUBMITTED, Report.State.ACCEPTED)
+TOTAL_FIELDS = [
+    "output_value",
+    "revenue",
+    "profit",
+    "tax",
+    "rd_expense",
+    "export_value",
+    "energy",
+    "employees",
+]
+DIMENSIONS = {
+    "industry": ("enterprise__industry__name", "产业"),
+    "park": ("enterprise__park__name", "园区"),
+    "size": ("enterprise__size", "规模"),
+}
+
+
+def report_list(
+    *, user, year: int | None = None, month: int | None = None, state: str = "", uscc: str = ""
+) -> QuerySet[Report]:
+    qs = Report.objects.filter(enterprise__in=visible_enterprises(user)).select_related("enterprise", "form")
+    if year:
+        qs = qs.filter(year=year)
+    if month is not None:
+        qs = qs.filter(month=month)
+    if state:
+        qs = qs.filter(state=state)
+    if uscc:
+        qs = qs.filter(enterprise__uscc=uscc)
+    return qs
+
+
+def report_get(*, user, report_id: int) -> Report:
+    report = report_list(user=user).filter(pk=report_id).first()
+    if report is None:
+        raise NotFound("未找到该报表，或您无权查看")
+    return report
+
+
+def _require_statistics(user) -> None:
+    if not permissions.can_view_statistics(user):
+        raise NotFound("未找到该页面")
+
+
+def expected_enterprises(year: int, month: int) -> QuerySet[Enterprise]:
+    """Who owes a report for the period: operating above-scale enterprises, and any that reported this year."""
+    reported_this_year = Report.objects.filter(enterprise=OuterRef("pk"), year=year)
+    return Enterprise.objects.filter(status=Enterprise.Status.OPERATING).filter(
+        Q(above_scale=True) | Exists(reported_this_year)
+    )
+
+
+def not_reported(*, user, year: int, month: int, today: dt.date | None = None) -> list[dict]:
+    """Enterprises whose report for the period has not been received, with the state it is in."""
+    _require_statistics(user)
+    today = today or timezone.localdate()
+    received = Report.objects.filter(enterprise=OuterRef("pk"), year=year, month=month, state__in=RECEIVED)
+    pending = {
+        r.enterprise_id: r
+        for r in Report.objects.filter(year=year, month=month)
+        .exclude(state__in=RECEIVED)
+        .only("id", "enterprise_id", "state", "due_on")
+    }
+    rows = []
+    for e in (
+        expected_enterprises(year, month)
+        .filter(~Exists(received))
+        .select_related("park", "industry", "officer")
+        .order_by("park__id", "name")
+    ):
+        r = pending.get(e.id)
+        due = r.due_on if r else None
+        rows.append(
+            {
+                "enterprise": e,
+                "report": r,
+                "state": r.get_state_display() if r else "未填报",
+                "overdue": bool(due and today > due) or (r is None and _period_over(year, month, today)),
+            }
+        )
+    return rows
+
+
+def _period_over(year: int, month: int, today: dt.date) -> bool:
+    first_next = dt.date(year + (month == 12), month % 12 + 1, 1)
+    return today >= first_next + dt.timedelta(days=14)
+
+
+def completeness(*, user, year: int, month: int) -> dict:
+    """Per sub-area: how many owe a report, how many were received, accepted, late."""
+    _require_statistics(user)
+    expected = expected_enterprises(year, month)
+    owed = dict(expected.values_list("park__name").annotate(n=Count("id")))
+    reports = Report.objects.filter(year=year, month=month, enterprise__in=expected)
+    stats = {
+        row["enterprise__park__name"]: row
+        for row in reports.values("enterprise__park__name").annotate(
+            received=Count("id", filter=Q(state__in=RECEIVED)),
+            accepted=Count("id", filter=Q(state=Report.State.ACCEPTED)),
+            returned=Count("id", filter=Q(state=Report.State.RETURNED)),
+            late=Count("id", filter=Q(late=True)),
+        )
+    }
+    rows = []
+    for park, n in sorted(owed.items(), key=lambda kv: str(kv[0])):
+        s = stats.get(park, {})
+        received = s.get("received", 0)
+        rows.append(
+            {
+                "park": park or "未划分园区",
+                "expected": n,
+                "received": received,
+                "accepted": s.get("accepted", 0),
+                "returned": s.get("returned", 0),
+                "late": s.get("late", 0),
+                "missing": n - received,
+                "rate": round(received * 100 / n, 1) if n else 0,
+            }
+        )
+    total = {
+        k: sum(r[k] for r in rows)
+        for k in ("expected", "received", "accepted", "returned", "late", "missing")
+    }
+    total["rate"] = round(total["received"] * 100 / total["expected"], 1) if total["expected"] else 0
+    return {"rows": rows, "total": total}
+
+
+def _values_by_enterprise(year: int, month: int, fields: list[str]) -> dict[int, dict]:
+    return {
+        row["enterprise_id"]: row
+        for row in Report.objects.filter(year=year, month=month).values("enterprise_id", *fields)
+    }
+
+
+def anomalies(*, user, year: int, month: int) -> list[dict]:
+    """Reports of the period with errors or ±50% changes, and whether they were explained."""
+    _require_statistics(user)
+    fields = list(INDICATORS)[:9]
+    previous = _values_by_enterprise(year, month - 1, fields) if month > 1 else {}
+    previous2 = _values_by_enterprise(year, month - 2, fields) if month > 2 else {}
+    last_year = _values_by_enterprise(year - 1, month, fields)
+    rows = []
+    for r in Report.objects.filter(year=year, month=month).select_related("enterprise", "form"):
+        values = {f: getattr(r, f) for f in fields}
+        prev = previous.get(r.enterprise_id)
+        own = own_values(values, prev, month) if month != ANNUAL else None
+        prev_own = own_values(prev, previous2.get(r.enterprise_id), month - 1) if prev and month > 1 else None
+        errors, found = check_values(
+            fields=fields,
+            required=[],
+            values=values,
+            previous=prev,
+            last_year=last_year.get(r.enterprise_id),
+            own=own,
+            previous_month_own=prev_own,
+        )
+        if errors or found:
+            rows.append({"report": r, "errors": errors, "anomalies": found, "explanations": r.explanations})
+    return rows
+
+
+def totals(*, user, year: int, month: int, by: str = "industry") -> dict:
+    """Year-to-date totals of the period by a dimension, with the same period last year (同比) and
+    the month's own value (本月 = 1–M月累计 − 1–(M−1)月累计), in one pass over the rows."""
+    _require_statistics(user)
+    key, label = DIMENSIONS.get(by, DIMENSIONS["industry"])
+    now = Q(year=year, month=month)
+    last_year = Q(year=year - 1, month=month)
+    before = Q(year=year, month=month - 1) if month > 1 else Q(pk__in=[])
+    aggregates = {}
+    for f in TOTAL_FIELDS:
+        aggregates[f"{f}__now"] = Sum(f, filter=now)
+        aggregates[f"{f}__ly"] = Sum(f, filter=last_year)
+        aggregates[f"{f}__prev"] = Sum(f, filter=before)
+    aggregates["reports"] = Count("id", filter=now)
+    qs = (
+        Report.objects.filter(now | last_year | before, state__in=RECEIVED)
+        .values(key)
+        .annotate(**aggregates)
+        .order_by(key)
+    )
+    rows = [_total_row(row[key], row, month) for row in qs if row["reports"]]
+    if by == "size":
+        labels = dict(Enterprise.Size.choices)
+        for r in rows:
+            r["name"] = labels.get(r["name"], r["name"])
+    zone = {f: _sum(r[f] for r in rows) for f in TOTAL_FIELDS}
+    zone_ly = {f: _sum(r["last_year"][f] for r in rows) for f in TOTAL_FIELDS}
+    return {
+        "by": by,
+        "label": label,
+        "rows": rows,
+        "zone": {**zone, "growth": {f: _pct(zone[f], zone_ly[f]) for f in TOTAL_FIELDS}},
+    }
+
+
+def _sum(values):
+    """None when no group reported the indicator at all (not a zero that would read as a fall)."""
+    present = [v for v in values if v is not None]
+    return sum(present) if present else None
+
+
+def _pct(now, before) -> float | None:
+    change = relative_change(now, before)
+    return None if change is None else round(float(change) * 100, 1)
+
+
+def _total_row(name, row: dict, month: int) -> dict:
+    out = {"name": name or "未分类", "reports": row["reports"], "last_year": {}, "month": {}, "growth": {}}
+    for f in TOTAL_FIELDS:
+        now = out[f] = row[f"{f}__now"]
+        out["last_year"][f] = row[f"{f}__ly"]
+        out["growth"][f] = _pct(now, row[f"{f}__ly"])
+        if INDICATORS[f].cumulative and now is not None:
+            out["month"][f] = now if month == 1 else now - (row[f"{f}__prev"] or Decimal(0))
+    return out
+
+
+def enterprise_trend(*, user, uscc: str, years: int = 10) -> dict:
+    """One enterprise's figures for the profile page: yearly totals and the last 24 months' own values."""
+    enterprise = visible_enterprises(user).filter(uscc=uscc).first()
+    if enterprise is None:
+        raise NotFound("未找到该企业，或您无权查看")
+    fields = ["output_value", "revenue", "profit", "tax", "rd_expense", "employees"]
+    reports = list(
+        Report.objects.filter(enterprise=enterprise, month__gte=1, state__in=RECEIVED)
+        .order_by("year", "month")
+        .values("year", "month", *fields)
+    )
+    by_period = {(r["year"], r["month"]): r for r in reports}
+    yearly: dict[int, dict] = {}
+    for r in reports:
+        yearly[r["year"]] = r  # the latest month's cumulative is the year so far
+    year_list = sorted(yearly)[-years:]
+    months = []
+    for r in reports[-24:]:
+        prev = by_period.get((r["year"], r["month"] - 1))
+        own = own_values({f: r[f] for f in fields}, prev, r["month"])
+        months.append(
+            {
+                "period": f"{r['year']}-{r['month']:02d}",
+                **{f: _yuan_wan(own.get(f)) for f in fields if f != "employees"},
+                "employees": r["employees"],
+            }
+        )
+    return {
+        "years": [
+            f"{y}" if yearly[y]["month"] == 12 else f"{y}（1–{yearly[y]['month']}月）" for y in year_list
+        ],
+        "yearly": {f: [_yuan_wan(yearly[y][f]) for y in year_list] for f in fields if f != "employees"},
+        "partial": [yearly[y]["month"] < 12 for y in year_list],
+        "months": months,
+    }
+
+
+def _yuan_wan(value) -> float | None:
+    return None if value is None else round(float(value) / 10000, 2)
+
+
+def pending_review(*, user) -> QuerySet[Report]:
+    """Submitted reports waiting for a statistician."""
+    if not permissions.can_review_reports(user):
+        return Report.objects.none()
+    return (
+        Report.objects.filter(state=Report.State.SUBMITTED)
+        .select_related("enterprise")
+        .order_by(F("submitted_at").asc())
+    )

@@ -1,0 +1,37 @@
+"""Small helpers shared by the app's pages."""
+
+import datetime as dt
+
+from django.http import Http404, HttpResponse
+from django.utils import timezone
+
+from gaoxin.core.errors import NotFound
+
+from .. import excel
+
+
+def xlsx(filename: str, title: str, headers: list[str], rows) -> HttpResponse:
+    response = HttpResponse(
+        excel.workbook(title, headers, rows),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f"attachment; filename={filename}.xlsx"
+    return response
+
+
+def period(request) -> tuple[int, int]:
+    """The year and month asked for, defaulting to last month; bad values fall back to the default."""
+    today = timezone.localdate()
+    last = today.replace(day=1) - dt.timedelta(days=1)
+    try:
+        year = int(request.GET.get("year", last.year))
+        month = int(request.GET.get("month", last.month))
+    except ValueError:
+        return last.year, last.month
+    if not (2000 <= year <= 2100 and 1 <= month <= 12):
+        return last.year, last.month
+    return year, month
+
+
+def not_found(exc: NotFound):
+    return Http404(exc.message)

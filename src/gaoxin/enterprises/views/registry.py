@@ -1,0 +1,153 @@
+"""Pages of the registry: search and export, the enterprise profile (一企一档), imports, expiries."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+
+from gaoxin.core.errors import DomainError, NotFound
+
+from .. import excel, gbt, permissions, selectors
+from ..models import Enterprise, Industry, Park, Qualification
+from ..selectors import reporting as report_selectors
+from .common import not_found, xlsx
+
+FILTERS = ["q", "industry", "qualification", "size", "above", "park"]
+
+
+def _filters(request) -> dict:
+    f = {k: request.GET.get(k, "")[:60] for k in FILTERS}
+    return f
+
+
+@login_required
+def enterprise_list_view(request):
+    f = _filters(request)
+    above = {"1": True, "0": False}.get(f["above"])
+    qs = selectors.enterprise_list(
+        user=request.user,
+        q=f["q"],
+        industry=f["industry"],
+        qualification=f["qualification"],
+        size=f["size"],
+        above_scale=above,
+        park=f["park"],
+    )
+    if request.GET.get("export") == "xlsx":
+        headers = [
+            "统一社会信用代码",
+            "企业名称",
+            "曾用名",
+            "法定代表人",
+            "成立日期",
+            "所在园区",
+            "产业",
+            "国民经济行业",
+            "规模",
+            "规上（限上）",
+            "状态",
+        ]
+        rows = (
+            [
+                e.uscc,
+                e.name,
+                e.former_names,
+                e.legal_rep,
+                e.registered_on,
+                str(e.park or ""),
+                str(e.industry or ""),
+                gbt.describe(e.gbt_code),
+                e.get_size_display(),
+                "是" if e.above_scale else "否",
+                e.get_status_display(),
+            ]
+            for e in qs.iterator(chunk_size=2000)
+        )
+        return xlsx("enterprises", "企业名录", headers, rows)
+    page = Paginator(qs, 30).get_page(request.GET.get("page"))
+    query = "&".join(f"{k}={v}" for k, v in f.items() if v)
+    template = "enterprises/_rows.html" if request.htmx else "enterprises/list.html"
+    return render(
+        request,
+        template,
+        {
+            "page": page,
+            "f": f,
+            "query": query,
+            "industries": Industry.objects.all(),
+            "parks": Park.objects.all(),
+            "kinds": Qualification.Kind.choices,
+            "sizes": Enterprise.Size.choices,
+            "can_import": permissions.can_edit_registry(request.user),
+        },
+    )
+
+
+@login_required
+def enterprise_detail_view(request, uscc: str):
+    try:
+        enterprise = selectors.enterprise_get(user=request.user, uscc=uscc)
+        trend = report_selectors.enterprise_trend(user=request.user, uscc=uscc)
+    except NotFound as exc:
+        raise not_found(exc) from exc
+    reports = report_selectors.report_list(user=request.user, uscc=uscc).order_by("-year", "-month")[:13]
+    return render(
+        request,
+        "enterprises/detail.html",
+        {
+            "e": enterprise,
+            "gbt": gbt.describe(enterprise.gbt_code),
+            "qualifications": enterprise.qualifications.all(),
+            "expiring": set(
+                selectors.expiring_qualifications(user=request.user)
+                .filter(enterprise=enterprise)
+                .values_list("id", flat=True)
+            ),
+            "ip_years": enterprise.ip_years.all()[:10],
+            "events": enterprise.class_events.all()[:20],
+            "reports": reports,
+            "trend": trend,
+            "can_report": permissions.can_report_for(request.user, enterprise.uscc),
+        },
+    )
+
+
+@login_required
+def import_view(request):
+    if not permissions.can_edit_registry(request.user) and not request.user.enterprise_uscc:
+        raise DjangoPermissionDenied("您无权导入")
+    errors = {}
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        kind = request.POST.get("kind")
+        if upload is None:
+            messages.error(request, "请选择要上传的 Excel 文件")
+        elif upload.size > 10 * 1024 * 1024:
+            messages.error(request, "文件不能超过 10MB")
+        else:
+            try:
+                if kind == "enterprises":
+                    n = excel.enterprises_import(actor=request.user, content=upload.read())
+                else:
+                    n = excel.reports_import(actor=request.user, content=upload.read())
+                messages.success(request, f"已导入 {n} 行")
+                return redirect(request.path)
+            except DomainError as exc:
+                messages.error(request, exc.message.split("：")[0])
+                errors = exc.fields
+    if request.GET.get("template") == "reports":
+        return xlsx("report-template", "企业报表", excel.REPORT_HEADERS, [])
+    if request.GET.get("template") == "enterprises":
+        return xlsx("enterprise-template", "企业名录", excel.ENTERPRISE_HEADERS, [])
+    return render(
+        request,
+        "enterprises/import.html",
+        {"errors": errors, "can_import_enterprises": permissions.can_edit_registry(request.user)},
+    )
+
+
+@login_required
+def expiring_view(request):
+    rows = selectors.expiring_qualifications(user=request.user)
+    return render(request, "enterprises/expiring.html", {"rows": rows})

@@ -1,0 +1,269 @@
+"""Pages of enterprise data reporting: the report list, one report's form and workflow, and the
+statisticians' views (totals, completeness, who has not reported, anomalies)."""
+
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from gaoxin.accounts.permissions import is_enterprise_user
+from gaoxin.core.errors import DomainError, NotFound
+
+from .. import permissions
+from ..indicators import INDICATORS
+from ..models import Report
+from ..selectors import reporting as selectors
+from ..services import reporting as services
+from .common import not_found, period, xlsx
+
+ACTION_LABELS = {name: t.label for name, t in services.TRANSITIONS.items()}
+
+
+@login_required
+def report_list_view(request):
+    user = request.user
+    if request.method == "POST":
+        uscc = (
+            user.enterprise_uscc if is_enterprise_user(user) else request.POST.get("uscc", "").strip().upper()
+        )
+        try:
+            report = services.report_open(
+                actor=user,
+                uscc=uscc,
+                year=int(request.POST.get("year", 0)),
+                month=int(request.POST.get("month", -1)),
+            )
+            return redirect("enterprises:report", report_id=report.id)
+        except (ValueError, DomainError) as exc:
+            messages.error(request, getattr(exc, "message", "请选择报告期"))
+    state = request.GET.get("state", "")[:10]
+    qs = selectors.report_list(user=user, state=state).order_by("-year", "-month", "enterprise__name")
+    today = timezone.localdate()
+    last = today.replace(day=1) - dt.timedelta(days=1)
+    return render(
+        request,
+        "enterprises/reports.html",
+        {
+            "page": Paginator(qs, 30).get_page(request.GET.get("page")),
+            "state": state,
+            "states": Report.State.choices,
+            "pending": selectors.pending_review(user=user)[:20],
+            "default_year": last.year,
+            "default_month": last.month,
+            "years": range(today.year, 2015, -1),
+            "months": range(1, 13),
+            "on_behalf": permissions.is_statistician(user),
+            "today": today,
+        },
+    )
+
+
+def _rows(report: Report, posted: dict | None, errors: dict, anomalies: dict) -> list[dict]:
+    previous, last_year, _ = services.neighbours(report)
+    rows = []
+    for name in report.form.fields:
+        ind = INDICATORS[name]
+        value = posted.get(name, "") if posted is not None else getattr(report, name)
+        rows.append(
+            {
+                "name": name,
+                "label": ind.label,
+                "unit": ind.unit,
+                "value": "" if value is None else value,
+                "required": name in report.form.required,
+                "cumulative": ind.cumulative,
+                "previous": (previous or {}).get(name),
+                "last_year": (last_year or {}).get(name),
+                "error": errors.get(name, ""),
+                "anomaly": anomalies.get(name, "") or errors.get(f"explanations.{name}", ""),
+                "watch": ind.watch_change,
+                "explanation": (posted or {}).get(f"explain_{name}", report.explanations.get(name, ""))
+                if posted is not None
+                else report.explanations.get(name, ""),
+            }
+        )
+    return rows
+
+
+@login_required
+def report_view(request, report_id: int):
+    user = request.user
+    try:
+        report = selectors.report_get(user=user, report_id=report_id)
+    except NotFound as exc:
+        raise not_found(exc) from exc
+    posted, field_errors = None, {}
+    if request.method == "POST":
+        action = request.POST.get("action", "")
+        values = {name: request.POST.get(name, "") for name in report.form.fields}
+        explanations = {name: request.POST.get(f"explain_{name}", "") for name in report.form.fields}
+        reason = request.POST.get("reason", "")
+        try:
+            if action == "save":
+                services.report_save(
+                    actor=user, report_id=report.id, values=values, explanations=explanations
+                )
+                messages.success(request, "已保存草稿")
+            elif action == "submit":
+                services.report_submit(
+                    actor=user, report_id=report.id, values=values, explanations=explanations
+                )
+                messages.success(request, "已报送，等待统计员审核")
+            elif action == "return":
+                services.report_return(actor=user, report_id=report.id, reason=reason)
+                messages.success(request, "已退回企业修改")
+            elif action == "accept":
+                services.report_accept(actor=user, report_id=report.id)
+                messages.success(request, "已审核通过")
+            elif action == "revise":
+                services.report_revise(actor=user, report_id=report.id, reason=reason)
+                messages.success(request, "已开启更正，原审核数据已留存")
+            else:
+                messages.error(request, "未知的操作")
+            return redirect("enterprises:report", report_id=report.id)
+        except DomainError as exc:
+            messages.error(request, exc.message)
+            field_errors = exc.fields
+            if action in ("save", "submit"):
+                posted = {**values, **{f"explain_{k}": v for k, v in explanations.items()}}
+        report = selectors.report_get(user=user, report_id=report_id)
+    errors, anomalies = services.report_checks(report)
+    if posted is not None:
+        errors = {}
+    errors.update(field_errors)
+    return render(
+        request,
+        "enterprises/report.html",
+        {
+            "r": report,
+            "rows": _rows(report, posted, errors, anomalies if posted is None else {}),
+            "actions": [
+                (a, ACTION_LABELS[a]) for a in services.TRANSITIONS if services.allowed(user, report, a)
+            ],
+            "editable": report.state in services.EDITABLE
+            and permissions.can_report_for(user, report.enterprise.uscc),
+            "events": report.events.select_related("actor"),
+            "revisions": report.revisions.all(),
+            "reason_error": field_errors.get("reason", ""),
+        },
+    )
+
+
+def _statistics_allowed(request):
+    if not permissions.can_view_statistics(request.user):
+        raise not_found(NotFound("未找到该页面"))
+
+
+@login_required
+def statistics_view(request):
+    _statistics_allowed(request)
+    year, month = period(request)
+    by = request.GET.get("by", "industry")
+    data = selectors.totals(user=request.user, year=year, month=month, by=by)
+    if request.GET.get("export") == "xlsx":
+        headers = [
+            data["label"],
+            "报表数",
+            "营业收入累计（万元）",
+            "同比%",
+            "本月营业收入（万元）",
+            "工业总产值累计（万元）",
+            "同比%",
+            "利润总额累计（万元）",
+            "应交税金累计（万元）",
+            "研发经费累计（万元）",
+            "从业人员",
+        ]
+        rows = (
+            [
+                r["name"],
+                r["reports"],
+                _wan(r["revenue"]),
+                r["growth"]["revenue"],
+                _wan(r["month"].get("revenue")),
+                _wan(r["output_value"]),
+                r["growth"]["output_value"],
+                _wan(r["profit"]),
+                _wan(r["tax"]),
+                _wan(r["rd_expense"]),
+                r["employees"],
+            ]
+            for r in data["rows"]
+        )
+        return xlsx(f"totals-{year}-{month:02d}-{by}", "汇总", headers, rows)
+    return render(
+        request,
+        "enterprises/statistics.html",
+        {
+            "year": year,
+            "month": month,
+            "by": by,
+            "data": data,
+            "completeness": selectors.completeness(user=request.user, year=year, month=month),
+            "years": range(timezone.localdate().year, 2015, -1),
+            "months": range(1, 13),
+            "dims": [("industry", "按产业"), ("park", "按园区"), ("size", "按规模")],
+        },
+    )
+
+
+def _wan(value):
+    return None if value is None else round(float(value) / 10000, 2)
+
+
+@login_required
+def not_reported_view(request):
+    _statistics_allowed(request)
+    year, month = period(request)
+    rows = selectors.not_reported(user=request.user, year=year, month=month)
+    if request.GET.get("export") == "xlsx":
+        headers = ["统一社会信用代码", "企业名称", "园区", "联络专员", "状态", "逾期"]
+        return xlsx(
+            f"not-reported-{year}-{month:02d}",
+            "未报送",
+            headers,
+            (
+                [
+                    r["enterprise"].uscc,
+                    r["enterprise"].name,
+                    str(r["enterprise"].park or ""),
+                    str(r["enterprise"].officer or ""),
+                    r["state"],
+                    "是" if r["overdue"] else "",
+                ]
+                for r in rows
+            ),
+        )
+    return render(
+        request,
+        "enterprises/not_reported.html",
+        {
+            "year": year,
+            "month": month,
+            "rows": rows,
+            "years": range(timezone.localdate().year, 2015, -1),
+            "months": range(1, 13),
+        },
+    )
+
+
+@login_required
+def anomalies_view(request):
+    _statistics_allowed(request)
+    year, month = period(request)
+    rows = selectors.anomalies(user=request.user, year=year, month=month)
+    return render(
+        request,
+        "enterprises/anomalies.html",
+        {
+            "year": year,
+            "month": month,
+            "rows": rows,
+            "labels": {k: i.label for k, i in INDICATORS.items()},
+            "years": range(timezone.localdate().year, 2015, -1),
+            "months": range(1, 13),
+        },
+    )
