@@ -116,7 +116,7 @@ def test_money_flow_over_the_api(
     assert r.json()["state"] == "paid"
     r = post(client, f"/api/v1/payment-batches/{batch}/paid", {"references": {str(award.pk): "ICBC001"}})
     assert r.status_code == 409
-    rows = client.get("/api/v1/reports/funds", {"by": "clause"}).json()
+    rows = client.get("/api/v1/policy-reports/funds", {"by": "clause"}).json()
     assert (
         rows == [{"key": "研发投入奖励", "disbursed": "150000.00", "committed": "0.00"}]
         or Decimal(rows[0]["disbursed"]) == 150000

@@ -6,10 +6,11 @@ from typing import Annotated, Literal
 
 from django.http import HttpResponse
 from ninja import Field, Query, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from gaoxin.core.errors import NotFound, ValidationFailed
 from gaoxin.core.schemas import ObjectId
+from gaoxin.enterprises.api import Pagination
 from gaoxin.enterprises.selectors import enterprise_get
 
 from . import selectors
@@ -177,7 +178,7 @@ class FundsRow(Schema):
 
 
 @router.get("/policies", response=list[PolicyOut], summary="政策目录")
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def policy_list(request, q: Annotated[str, Field(max_length=60)] = ""):
     return selectors.policy_list(user=request.user, q=q)
 
@@ -268,7 +269,7 @@ def clause_batch(request, clause_id: ObjectId):
 
 
 @router.get("/awards", response=list[AwardOut], summary="兑现记录")
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def award_list(request, f: Query[AwardFilter]):
     return selectors.award_list(user=request.user, state=f.state, clause_id=f.clause)
 
@@ -360,7 +361,7 @@ def my_offers(request, eligible_only: bool = False):
     return out
 
 
-@router.get("/reports/funds", response=list[FundsRow], summary="资金统计（按政策/事项/产业/月份）")
+@router.get("/policy-reports/funds", response=list[FundsRow], summary="资金统计（按政策/事项/产业/月份）")
 def funds_report(
     request,
     by: Literal["policy", "clause", "industry", "month"] = "policy",
@@ -370,7 +371,7 @@ def funds_report(
     return reports.funds_report(by, year)
 
 
-@router.get("/reports/funds.xlsx", summary="资金统计导出（Excel）")
+@router.get("/policy-reports/funds.xlsx", summary="资金统计导出（Excel）")
 def funds_report_file(request, year: Annotated[int, Field(ge=2000, le=2100)] | None = None):
     selectors.budget_list(user=request.user)
     return _xlsx(reports.funds_workbook(year), "funds.xlsx")
@@ -465,7 +466,7 @@ class LoanUpdateIn(Schema):
 
 
 @router.get("/loans", response=list[LoanOut], summary="政策贷款（复工贷）")
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def loan_list(request):
     return selectors.loan_list(user=request.user)
 
