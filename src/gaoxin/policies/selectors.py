@@ -1,0 +1,139 @@
+"""Every read of the policies pillar that leaves the app, scoped to the user."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Q, QuerySet, Sum
+
+from gaoxin.core.errors import NotFound, PermissionDenied
+from gaoxin.enterprises.models import Enterprise
+
+from . import permissions
+from .models import (
+    Award,
+    Budget,
+    Clause,
+    FinancingNeed,
+    LedgerEntry,
+    Notification,
+    PaymentBatch,
+    Policy,
+    ReliefScheme,
+)
+
+
+def policy_list(*, user, q: str = "") -> QuerySet[Policy]:
+    qs = Policy.objects.annotate(clause_count=Count("clauses"))
+    if not permissions.can_manage_policies(user):
+        qs = qs.filter(status=Policy.Status.PUBLISHED)
+    if q:
+        qs = qs.filter(Q(title__icontains=q) | Q(doc_no__icontains=q) | Q(tags__icontains=q))
+    return qs
+
+
+def policy_get(*, user, pk: int) -> Policy:
+    policy = policy_list(user=user).filter(pk=pk).first()
+    if policy is None:
+        raise NotFound("政策不存在")
+    return policy
+
+
+def clause_list(*, user, policy: Policy | None = None) -> QuerySet[Clause]:
+    qs = Clause.objects.select_related("policy", "department")
+    if not permissions.can_manage_policies(user):
+        qs = qs.filter(policy__status=Policy.Status.PUBLISHED)
+    return qs.filter(policy=policy) if policy else qs
+
+
+def clause_get(*, user, pk: int) -> Clause:
+    clause = clause_list(user=user).filter(pk=pk).first()
+    if clause is None:
+        raise NotFound("兑现事项不存在")
+    return clause
+
+
+def enterprise_of(user) -> Enterprise:
+    if not permissions.can_see_own_enterprise(user):
+        raise PermissionDenied("仅企业用户可以查看")
+    ent = Enterprise.objects.select_related("industry", "park").filter(uscc=user.enterprise_uscc).first()
+    if ent is None:
+        raise NotFound("未找到贵企业的登记信息")
+    return ent
+
+
+def award_list(*, user, state: str = "", clause_id: int | None = None) -> QuerySet[Award]:
+    qs = Award.objects.select_related("clause__policy", "enterprise")
+    if permissions.can_view_funds(user):
+        pass
+    elif permissions.can_see_own_enterprise(user):
+        qs = qs.filter(enterprise__uscc=user.enterprise_uscc).exclude(state=Award.State.DRAFT)
+    else:
+        return qs.none()
+    if state:
+        qs = qs.filter(state=state)
+    if clause_id:
+        qs = qs.filter(clause_id=clause_id)
+    return qs
+
+
+def award_get(*, user, pk: int) -> Award:
+    award = award_list(user=user).filter(pk=pk).first()
+    if award is None:
+        raise NotFound("兑现记录不存在")
+    return award
+
+
+def _require_funds(user):
+    if not permissions.can_view_funds(user):
+        raise PermissionDenied("您无权查看资金信息")
+
+
+def batch_list(*, user) -> QuerySet[PaymentBatch]:
+    _require_funds(user)
+    return PaymentBatch.objects.annotate(n=Count("items"), total=Sum("items__amount"))
+
+
+def batch_get(*, user, pk: int) -> PaymentBatch:
+    batch = batch_list(user=user).filter(pk=pk).first()
+    if batch is None:
+        raise NotFound("拨付批次不存在")
+    return batch
+
+
+def budget_list(*, user, year: int | None = None) -> QuerySet[Budget]:
+    _require_funds(user)
+    qs = Budget.objects.select_related("clause__policy")
+    return qs.filter(year=year) if year else qs
+
+
+def ledger_list(*, user, budget_id: int | None = None) -> QuerySet[LedgerEntry]:
+    _require_funds(user)
+    qs = LedgerEntry.objects.select_related("budget__clause", "award__enterprise", "actor").order_by(
+        "-at", "-id"
+    )
+    return qs.filter(budget_id=budget_id) if budget_id else qs
+
+
+def notifications_for(*, user) -> QuerySet[Notification]:
+    if not permissions.can_see_own_enterprise(user):
+        return Notification.objects.none()
+    return Notification.objects.filter(enterprise__uscc=user.enterprise_uscc).select_related("clause")
+
+
+def scheme_list(*, user) -> QuerySet[ReliefScheme]:
+    _require_funds(user)
+    return ReliefScheme.objects.select_related("policy")
+
+
+def scheme_get(*, user, pk: int) -> ReliefScheme:
+    scheme = scheme_list(user=user).filter(pk=pk).first()
+    if scheme is None:
+        raise NotFound("减免方案不存在")
+    return scheme
+
+
+def loan_list(*, user) -> QuerySet[FinancingNeed]:
+    if permissions.can_view_funds(user):
+        return FinancingNeed.objects.select_related("enterprise", "policy")
+    if permissions.can_see_own_enterprise(user):
+        return FinancingNeed.objects.filter(enterprise__uscc=user.enterprise_uscc).select_related("policy")
+    raise PermissionDenied("您无权查看政策贷款")

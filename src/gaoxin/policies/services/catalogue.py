@@ -1,0 +1,183 @@
+"""Writes to the policy catalogue: policies, clauses (rules type-checked on save), budgets."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.db import IntegrityError, transaction
+
+from gaoxin.core import audit
+from gaoxin.core.errors import Conflict, PermissionDenied, ValidationFailed
+
+from .. import permissions
+from ..models import Budget, Clause, Policy
+from ..rules import RuleError, parse_formula, parse_rule
+
+
+def _require_officer(actor):
+    if not permissions.can_manage_policies(actor):
+        raise PermissionDenied("只有政策专员可以维护政策")
+
+
+def check_rule(text: str):
+    try:
+        return parse_rule(text)
+    except RuleError as exc:
+        raise ValidationFailed(exc.message, fields={"rule": exc.message}) from None
+
+
+def check_formula(text: str):
+    try:
+        return parse_formula(text)
+    except RuleError as exc:
+        raise ValidationFailed(exc.message, fields={"formula": exc.message}) from None
+
+
+@transaction.atomic
+def policy_create(
+    *,
+    actor,
+    title: str,
+    issuer: str,
+    issued_on: dt.date,
+    effective_from: dt.date | None = None,
+    effective_to: dt.date | None = None,
+    doc_no: str = "",
+    full_text: str = "",
+    tags: str = "",
+) -> Policy:
+    _require_officer(actor)
+    effective_from = effective_from or issued_on
+    if effective_to and effective_to < effective_from:
+        raise ValidationFailed(
+            "失效日期不能早于生效日期", fields={"effective_to": "失效日期不能早于生效日期"}
+        )
+    policy = Policy.objects.create(
+        title=title.strip(),
+        issuer=issuer.strip(),
+        doc_no=doc_no.strip(),
+        issued_on=issued_on,
+        effective_from=effective_from,
+        effective_to=effective_to,
+        full_text=full_text,
+        tags=tags,
+    )
+    audit.record(actor=actor, action="policy.create", obj=policy, summary={"title": policy.title})
+    return policy
+
+
+CLAUSE_FIELDS = (
+    "title",
+    "summary",
+    "mode",
+    "formula",
+    "award_cap",
+    "period",
+    "window_from",
+    "window_to",
+    "materials",
+    "notice_days",
+    "department",
+)
+
+
+@transaction.atomic
+def clause_create(
+    *,
+    actor,
+    policy: Policy,
+    code: str,
+    title: str,
+    period: int,
+    rule: str = "true",
+    formula: str = "0",
+    **fields,
+) -> Clause:
+    _require_officer(actor)
+    check_rule(rule)
+    check_formula(formula)
+    _check_fields(fields)
+    if Clause.objects.filter(code=code).exists():
+        raise Conflict(f"事项编码“{code}”已被使用", fields={"code": "编码已被使用"})
+    try:
+        with transaction.atomic():
+            clause = Clause.objects.create(
+                policy=policy,
+                code=code,
+                title=title,
+                period=period,
+                rule=rule,
+                formula=formula,
+                updated_by=actor,
+                **fields,
+            )
+    except IntegrityError:
+        raise Conflict(f"事项编码“{code}”已被使用", fields={"code": "编码已被使用"}) from None
+    audit.record(actor=actor, action="clause.create", obj=clause, summary={"rule": rule, "formula": formula})
+    return clause
+
+
+@transaction.atomic
+def clause_update(
+    *, actor, clause: Clause, rule: str | None = None, formula: str | None = None, **fields
+) -> Clause:
+    _require_officer(actor)
+    clause = Clause.objects.select_for_update().get(pk=clause.pk)
+    before = {"rule": clause.rule, "formula": clause.formula}
+    if rule is not None:
+        check_rule(rule)
+        clause.rule = rule
+    if formula is not None:
+        check_formula(formula)
+        clause.formula = formula
+    _check_fields(fields)
+    for name, val in fields.items():
+        if name not in CLAUSE_FIELDS:
+            raise ValidationFailed(f"不能修改字段 {name}")
+        setattr(clause, name, val)
+    clause.updated_by = actor
+    clause.save()
+    audit.record(
+        actor=actor,
+        action="clause.update",
+        obj=clause,
+        summary={"before": before, "rule": clause.rule, "formula": clause.formula},
+    )
+    return clause
+
+
+def _check_fields(fields: dict):
+    cap = fields.get("award_cap")
+    if cap is not None and cap <= 0:
+        raise ValidationFailed("单户上限必须大于 0", fields={"award_cap": "必须大于 0"})
+    if fields.get("notice_days") is not None and not 1 <= fields["notice_days"] <= 30:
+        raise ValidationFailed("公示期应为 1 至 30 个工作日", fields={"notice_days": "1 至 30"})
+    wf, wt = fields.get("window_from"), fields.get("window_to")
+    if wf and wt and wt < wf:
+        raise ValidationFailed("申报截止不能早于申报开始", fields={"window_to": "不能早于申报开始"})
+
+
+@transaction.atomic
+def budget_set(*, actor, clause: Clause, year: int, amount: Decimal) -> Budget:
+    """Set a clause's budget for a year; never below what is already reserved or paid."""
+    if not (permissions.can_manage_policies(actor) or permissions.can_handle_payments(actor)):
+        raise PermissionDenied("只有政策专员或财政专员可以设置预算")
+    if amount < 0:
+        raise ValidationFailed("预算金额不能为负", fields={"amount": "不能为负"})
+    from .money import budget_balance
+
+    try:
+        budget, created = Budget.objects.select_for_update().get_or_create(
+            clause=clause, year=year, defaults={"amount": amount}
+        )
+    except IntegrityError:
+        raise Conflict("预算正在被修改，请重试") from None
+    if not created:
+        used = budget_balance(budget)["used"]
+        if amount < used:
+            raise Conflict(f"预算不能低于已占用的 {used} 元")
+        budget.amount = amount
+        budget.save(update_fields=["amount"])
+    audit.record(actor=actor, action="budget.set", obj=budget, summary={"year": year, "amount": str(amount)})
+    return budget

@@ -1,0 +1,122 @@
+"""Matching both ways: a clause's eligible enterprises and near misses (政策找企业), an enterprise's
+eligible clauses with explanations and estimated amounts (企业找政策), and notices to the newly eligible."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db import DataError, transaction
+from django.utils import timezone
+
+from gaoxin.enterprises.models import Enterprise
+
+from ..models import Clause, Notification, Policy
+from ..rules import RuleError, parse_formula, parse_rule
+from ..rules.ast import conjuncts
+from ..rules.compiler import compile_rule
+from ..rules.evaluator import Explanation, award_amount, explain
+from ..rules.facts import Facts, enterprises_with_facts, facts_for, load_facts
+
+
+def operating():
+    return Enterprise.objects.filter(status=Enterprise.Status.OPERATING)
+
+
+@dataclass
+class Preview:
+    count: int
+    sample: list
+    near_misses: list  # (enterprise, failed condition text)
+    near_miss_count: int
+    conditions: list[str]
+
+
+def preview(rule: str, *, as_of: dt.date | None = None, limit: int = 10) -> Preview:
+    """The match count and near misses of a rule text (raises RuleError on a bad rule)."""
+    node = parse_rule(rule)
+    compiled = compile_rule(node, as_of or timezone.localdate())
+    texts = [str(c) for c in conjuncts(node)]
+    matches = compiled.queryset(operating()).order_by("pk")
+    misses = compiled.near_misses(operating()).order_by("pk")
+    try:
+        with transaction.atomic():
+            return Preview(
+                count=matches.count(),
+                sample=list(matches[:limit]),
+                near_misses=[(e, texts[e.missed]) for e in misses[:limit]],
+                near_miss_count=misses.count(),
+                conditions=texts,
+            )
+    except DataError:  # e.g. a product beyond double precision
+        raise RuleError("计算结果超出数值范围，请检查表达式") from None
+
+
+def clause_matches(clause: Clause, *, as_of: dt.date | None = None):
+    return compile_rule(parse_rule(clause.rule), as_of or timezone.localdate()).queryset(operating())
+
+
+@dataclass
+class Offer:
+    clause: Clause
+    explanation: Explanation
+    amount: Decimal | None
+
+    @property
+    def eligible(self) -> bool:
+        return self.explanation.eligible
+
+
+def offers_for(
+    enterprise: Enterprise, *, as_of: dt.date | None = None, eligible_only: bool = False
+) -> list[Offer]:
+    """Every published clause evaluated for one enterprise, eligible ones first."""
+    as_of = as_of or timezone.localdate()
+    facts = facts_for(enterprises_with_facts().get(pk=enterprise.pk), as_of)
+    out = []
+    clauses = Clause.objects.filter(policy__status=Policy.Status.PUBLISHED).select_related("policy")
+    for clause in clauses:
+        item = offer(clause, facts)
+        if item.eligible or not eligible_only:
+            out.append(item)
+    out.sort(key=lambda o: (not o.eligible, len(o.explanation.failed), o.clause.code))
+    return out
+
+
+def offer_for(enterprise: Enterprise, clause: Clause, *, as_of: dt.date | None = None) -> Offer:
+    facts = facts_for(enterprises_with_facts().get(pk=enterprise.pk), as_of or timezone.localdate())
+    return offer(clause, facts)
+
+
+def offer(clause: Clause, facts: Facts) -> Offer:
+    node = parse_rule(clause.rule)
+    explanation = explain(node, facts)
+    amount = (
+        award_amount(parse_formula(clause.formula), facts, clause.award_cap) if explanation.eligible else None
+    )
+    return Offer(clause, explanation, amount)
+
+
+def estimate(clause: Clause, enterprises, as_of: dt.date) -> dict[int, Decimal | None]:
+    formula = parse_formula(clause.formula)
+    facts = load_facts(enterprises, as_of)
+    return {pk: award_amount(formula, f, clause.award_cap) for pk, f in facts.items()}
+
+
+@transaction.atomic
+def notify_newly_eligible(*, clause: Clause, as_of: dt.date | None = None) -> int:
+    """One in-app notice per newly eligible enterprise (the unique constraint makes reruns quiet)."""
+    ids = list(clause_matches(clause, as_of=as_of).values_list("pk", flat=True))
+    notices = [
+        Notification(
+            enterprise_id=pk,
+            clause=clause,
+            kind="eligible",
+            message=f"贵企业符合“{clause.policy.title}”中“{clause.title}”的条件（{clause.get_mode_display()}）",
+        )
+        for pk in ids
+    ]
+    before = Notification.objects.filter(clause=clause, kind="eligible").count()
+    Notification.objects.bulk_create(notices, ignore_conflicts=True, batch_size=1000)
+    return Notification.objects.filter(clause=clause, kind="eligible").count() - before

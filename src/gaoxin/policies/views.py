@@ -1,0 +1,493 @@
+"""Pages of the policies pillar. Thin: parse, call a selector or service, render."""
+
+import datetime as dt
+from decimal import Decimal, InvalidOperation
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from gaoxin.core.errors import DomainError, NotFound, PermissionDenied
+from gaoxin.core.views import run_service
+
+from . import permissions, selectors
+from .forms import ClauseForm, PolicyForm
+from .models import Award
+from .rules import RuleError, parse_rule
+from .rules.builder import OPERATORS, Row, build
+from .rules.variables import TYPE_LABELS, VARIABLES
+from .services import catalogue, matching, money, premises, reports
+
+
+def page(view):
+    """Login required; NotFound → 404, PermissionDenied → 403."""
+
+    @login_required
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except NotFound as exc:
+            raise Http404(exc.message) from exc
+        except PermissionDenied as exc:
+            raise DjangoPermissionDenied(exc.message) from exc
+
+    return wrapper
+
+
+def _act(request, call, success: str) -> bool:
+    try:
+        call()
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return False
+    messages.success(request, success)
+    return True
+
+
+def _money(text: str) -> Decimal | None:
+    try:
+        value = Decimal(text.replace(",", "").strip())
+    except (InvalidOperation, AttributeError):
+        return None
+    return value if value.is_finite() and 0 <= value < Decimal("1e15") else None
+
+
+# ---- catalogue --------------------------------------------------------------------------------
+
+
+@page
+def catalogue_view(request):
+    form = PolicyForm(request.POST or None)
+    if request.method == "POST":
+        created = {}
+
+        def create(data):
+            created["policy"] = catalogue.policy_create(actor=request.user, **data)
+
+        if run_service(request, form, create, "政策已创建"):
+            return redirect("policies:policy", pk=created["policy"].pk)
+    q = request.GET.get("q", "")[:60]
+    policies = selectors.policy_list(user=request.user, q=q)
+    return render(
+        request,
+        "policies/catalogue.html",
+        {
+            "policies": policies,
+            "q": q,
+            "can_manage": permissions.can_manage_policies(request.user),
+            "is_enterprise": permissions.can_see_own_enterprise(request.user),
+        },
+    )
+
+
+@page
+def policy_view(request, pk):
+    policy = selectors.policy_get(user=request.user, pk=pk)
+    form = ClauseForm(request.POST or None)
+    if request.method == "POST":
+        created = {}
+
+        def create(data):
+            created["clause"] = catalogue.clause_create(actor=request.user, policy=policy, **data)
+
+        if run_service(request, form, create, "兑现事项已创建，请编写资格条件"):
+            return redirect("policies:rule_editor", pk=created["clause"].pk)
+    context = {
+        "policy": policy,
+        "clauses": selectors.clause_list(user=request.user, policy=policy),
+        "form": form,
+        "can_manage": permissions.can_manage_policies(request.user),
+    }
+    return render(request, "policies/policy.html", context)
+
+
+@page
+def clause_view(request, pk):
+    clause = selectors.clause_get(user=request.user, pk=pk)
+    ctx = {"clause": clause, "can_manage": permissions.can_manage_policies(request.user)}
+    if permissions.can_view_funds(request.user):
+        ctx["budgets"] = [
+            (b, money.budget_balance(b))
+            for b in selectors.budget_list(user=request.user).filter(clause=clause)
+        ]
+        ctx["award_counts"] = _counts(selectors.award_list(user=request.user, clause_id=clause.pk))
+    if permissions.can_view_matching(request.user):
+        ctx["preview"] = matching.preview(clause.rule, limit=20)
+    if permissions.can_see_own_enterprise(request.user):
+        ctx["offer"] = matching.offer_for(selectors.enterprise_of(request.user), clause)
+    return render(request, "policies/clause.html", ctx)
+
+
+def _counts(awards):
+    from django.db.models import Count, Sum
+
+    labels = dict(Award.State.choices)
+    return [
+        {"state": r["state"], "label": labels[r["state"]], "n": r["n"], "total": r["total"]}
+        for r in awards.order_by().values("state").annotate(n=Count("id"), total=Sum("amount"))
+    ]
+
+
+@page
+def rule_editor_view(request, pk):
+    clause = selectors.clause_get(user=request.user, pk=pk)
+    if not permissions.can_manage_policies(request.user):
+        raise PermissionDenied("只有政策专员可以编辑规则")
+    rule, formula = clause.rule, clause.formula
+    if request.method == "POST":
+        rule, formula = request.POST.get("rule", "")[:4000], request.POST.get("formula", "")[:4000]
+        cap = request.POST.get("award_cap", "").strip()
+        fields = {}
+        if cap:
+            fields["award_cap"] = _money(cap)
+            if not fields["award_cap"]:
+                messages.error(request, "单户上限应为正数")
+                fields = None
+        if fields is not None and _act(
+            request,
+            lambda: catalogue.clause_update(
+                actor=request.user, clause=clause, rule=rule, formula=formula, **fields
+            ),
+            "规则已保存",
+        ):
+            return redirect("policies:clause", pk=clause.pk)
+    return render(
+        request,
+        "policies/rule_editor.html",
+        {
+            "clause": clause,
+            "rule": rule,
+            "formula": formula,
+            "variables": VARIABLES.values(),
+            "type_labels": TYPE_LABELS,
+            "operators": OPERATORS,
+            "rows": range(4),
+        },
+    )
+
+
+@page
+@require_POST
+def rule_preview_view(request):
+    if not permissions.can_view_matching(request.user):
+        raise PermissionDenied("无权试匹配")
+    try:
+        preview = matching.preview(request.POST.get("rule", "")[:4000], limit=20)
+        error = ""
+    except RuleError as exc:
+        preview, error = None, exc.message
+    return render(request, "policies/_preview.html", {"preview": preview, "error": error})
+
+
+@page
+@require_POST
+def rule_builder_view(request):
+    if not permissions.can_manage_policies(request.user):
+        raise PermissionDenied("无权编辑规则")
+    rows = [
+        Row(
+            request.POST.get(f"var{i}", "")[:60],
+            request.POST.get(f"op{i}", "")[:10],
+            request.POST.get(f"val{i}", "")[:200],
+            request.POST.get(f"year{i}", "")[:4],
+        )
+        for i in range(8)
+    ]
+    try:
+        rule, error = build(rows, request.POST.get("join", "all")), ""
+        parse_rule(rule)
+    except RuleError as exc:
+        rule, error = request.POST.get("rule", "")[:4000], exc.message
+    return render(request, "policies/_rule_field.html", {"rule": rule, "builder_error": error})
+
+
+@page
+@require_POST
+def clause_batch_view(request, pk):
+    clause = selectors.clause_get(user=request.user, pk=pk)
+    try:
+        run = money.award_batch_start(actor=request.user, clause=clause)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("policies:clause", pk=pk)
+    return redirect("task_run", run_id=run.pk)
+
+
+@page
+@require_POST
+def clause_notify_view(request, pk):
+    clause = selectors.clause_get(user=request.user, pk=pk)
+    if not permissions.can_manage_policies(request.user):
+        raise PermissionDenied("无权发送通知")
+    n = matching.notify_newly_eligible(clause=clause)
+    messages.success(request, f"已向 {n} 户新符合条件的企业发送通知")
+    return redirect("policies:clause", pk=pk)
+
+
+# ---- awards -----------------------------------------------------------------------------------
+
+
+@page
+def awards_view(request):
+    if not permissions.can_view_funds(request.user):
+        raise PermissionDenied("无权查看兑现记录")
+    state = request.GET.get("state", "")[:20]
+    clause_id = request.GET.get("clause", "")
+    clause_id = int(clause_id) if clause_id.isdigit() and len(clause_id) < 10 else None
+    if request.method == "POST":
+        ids = [int(i) for i in request.POST.getlist("ids") if i.isdigit() and len(i) < 18]
+        chosen = list(selectors.award_list(user=request.user).filter(pk__in=ids))
+        action = request.POST.get("action")
+        if not chosen:
+            messages.error(request, "请先勾选兑现记录")
+        elif action == "approve":
+            _act(
+                request,
+                lambda: money.awards_approve(actor=request.user, awards=chosen),
+                f"已审核通过 {len(chosen)} 笔并预留预算",
+            )
+        elif action == "publish":
+            _act(
+                request,
+                lambda: money.awards_publish(actor=request.user, awards=chosen),
+                f"已公示 {len(chosen)} 笔",
+            )
+        elif action == "reject":
+            reason = request.POST.get("reason", "")[:300]
+
+            def reject_all():
+                for a in chosen:
+                    money.award_reject(actor=request.user, award=a, reason=reason)
+
+            _act(request, reject_all, f"已将 {len(chosen)} 笔设为不予兑现")
+        return redirect(request.get_full_path())
+    awards = selectors.award_list(user=request.user, state=state, clause_id=clause_id).order_by(
+        "clause", "-amount", "id"
+    )
+    page_obj = Paginator(awards, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "policies/awards.html",
+        {
+            "page": page_obj,
+            "state": state,
+            "clause_id": clause_id,
+            "states": Award.State.choices,
+            "can_manage": permissions.can_manage_policies(request.user),
+        },
+    )
+
+
+@page
+def award_view(request, pk):
+    award = selectors.award_get(user=request.user, pk=pk)
+    if request.method == "POST":
+        action, reason = request.POST.get("action"), request.POST.get("reason", "")[:300]
+        calls = {
+            "confirm": (
+                lambda: money.award_confirm(
+                    actor=request.user,
+                    award=award,
+                    bank_name=request.POST.get("bank_name", "")[:80],
+                    account_name=request.POST.get("account_name", "")[:120],
+                    account_no=request.POST.get("account_no", "")[:40],
+                ),
+                "已确认收款账户",
+            ),
+            "revoke": (lambda: money.award_revoke(actor=request.user, award=award, reason=reason), "已撤销"),
+            "clawback": (
+                lambda: money.award_clawback(
+                    actor=request.user,
+                    award=award,
+                    reason=reason,
+                    reference=request.POST.get("reference", "")[:80],
+                ),
+                "已登记追回",
+            ),
+            "approve": (lambda: money.award_approve(actor=request.user, award=award), "已审核通过"),
+        }
+        if action in calls:
+            _act(request, *calls[action])
+        return redirect("policies:award", pk=pk)
+    return render(
+        request,
+        "policies/award.html",
+        {
+            "award": award,
+            "events": award.events.select_related("actor"),
+            "is_owner": permissions.can_act_for_awards(request.user),
+            "can_manage": permissions.can_manage_policies(request.user),
+            "can_pay": permissions.can_handle_payments(request.user),
+        },
+    )
+
+
+# ---- payments and funds ---------------------------------------------------------------------------
+
+
+@page
+def payments_view(request):
+    batches = selectors.batch_list(user=request.user)
+    if request.method == "POST":
+
+        def create():
+            batch = money.payment_batch_create(actor=request.user)
+            request.session["last_batch"] = batch.pk
+
+        if _act(request, create, "已生成拨付批次"):
+            return redirect("policies:payment", pk=request.session.pop("last_batch"))
+        return redirect("policies:payments")
+    return render(
+        request,
+        "policies/payments.html",
+        {
+            "batches": batches,
+            "payable": money.payable().select_related("enterprise", "clause"),
+            "can_pay": permissions.can_handle_payments(request.user),
+        },
+    )
+
+
+@page
+def payment_view(request, pk):
+    batch = selectors.batch_get(user=request.user, pk=pk)
+    items = batch.items.select_related("award__enterprise", "award__clause")
+    if request.method == "POST":
+        refs = {i.award_id: request.POST.get(f"ref{i.award_id}", "")[:80] for i in items}
+        paid_on = request.POST.get("paid_on", "")
+        try:
+            paid_on = dt.date.fromisoformat(paid_on) if paid_on else None
+        except ValueError:
+            paid_on = None
+        _act(
+            request,
+            lambda: money.payment_batch_mark_paid(
+                actor=request.user, batch=batch, references=refs, paid_on=paid_on
+            ),
+            "已登记拨付",
+        )
+        return redirect("policies:payment", pk=pk)
+    return render(
+        request,
+        "policies/payment.html",
+        {
+            "batch": batch,
+            "items": items,
+            "can_pay": permissions.can_handle_payments(request.user),
+        },
+    )
+
+
+@page
+def payment_file_view(request, pk):
+    batch = selectors.batch_get(user=request.user, pk=pk)
+    content = money.payment_batch_export(actor=request.user, batch=batch)
+    return _xlsx(content, f"{batch.code}.xlsx")
+
+
+def _xlsx(content: bytes, name: str) -> HttpResponse:
+    response = HttpResponse(
+        content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@page
+def funds_view(request):
+    year = request.GET.get("year", "")
+    year = int(year) if year.isdigit() and 2000 <= int(year) <= 2100 else None
+    by = request.GET.get("by", "policy")
+    by = by if by in reports.DIMENSIONS else "policy"
+    budgets = [(b, money.budget_balance(b)) for b in selectors.budget_list(user=request.user, year=year)]
+    totals = {
+        k: sum((bal[k] for _, bal in budgets), Decimal("0.00"))
+        for k in ("amount", "committed", "paid", "available")
+    }
+    if request.GET.get("format") == "xlsx":
+        return _xlsx(reports.funds_workbook(year), "funds.xlsx")
+    return render(
+        request,
+        "policies/funds.html",
+        {
+            "budgets": budgets,
+            "totals": totals,
+            "year": year,
+            "by": by,
+            "dimensions": reports.DIMENSIONS,
+            "rows": reports.funds_report(by, year),
+            "problems": money.reconcile(),
+        },
+    )
+
+
+@page
+def ledger_view(request):
+    budget = request.GET.get("budget", "")
+    budget = int(budget) if budget.isdigit() and len(budget) < 10 else None
+    entries = Paginator(selectors.ledger_list(user=request.user, budget_id=budget), 50).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "policies/ledger.html", {"page": entries, "budget": budget})
+
+
+# ---- enterprise side ------------------------------------------------------------------------------
+
+
+@page
+def mine_view(request):
+    ent = selectors.enterprise_of(request.user)
+    offers = matching.offers_for(ent)
+    return render(
+        request,
+        "policies/mine.html",
+        {
+            "enterprise": ent,
+            "eligible": [o for o in offers if o.eligible],
+            "near": [o for o in offers if not o.eligible and len(o.explanation.failed) == 1],
+            "awards": selectors.award_list(user=request.user),
+            "notices": selectors.notifications_for(user=request.user)[:20],
+        },
+    )
+
+
+# ---- premises and loans ---------------------------------------------------------------------------
+
+
+@page
+def relief_view(request):
+    schemes = [(s, premises.relief_totals(s)) for s in selectors.scheme_list(user=request.user)]
+    if request.method == "POST":
+        raw = request.POST.get("scheme", "")
+        scheme = selectors.scheme_get(
+            user=request.user, pk=int(raw) if raw.isdigit() and len(raw) < 10 else 0
+        )
+        if request.POST.get("action") == "approve":
+            _act(request, lambda: premises.relief_approve(actor=request.user, scheme=scheme), "已批准减免")
+        else:
+            _act(request, lambda: premises.relief_compute(actor=request.user, scheme=scheme), "已测算减免")
+        return redirect("policies:relief")
+    return render(
+        request,
+        "policies/relief.html",
+        {"schemes": schemes, "can_manage": permissions.can_manage_policies(request.user)},
+    )
+
+
+@page
+def loans_view(request):
+    needs = selectors.loan_list(user=request.user)
+    return render(
+        request,
+        "policies/loans.html",
+        {
+            "needs": needs[:200],
+            "totals": premises.loan_totals() if permissions.can_view_funds(request.user) else None,
+        },
+    )
