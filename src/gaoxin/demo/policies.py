@@ -31,7 +31,7 @@ from gaoxin.policies.models import (
 )
 from gaoxin.policies.rules import parse_rule
 from gaoxin.policies.rules.compiler import compile_rule
-from gaoxin.policies.services import money, premises
+from gaoxin.policies.services import apply, money, premises
 
 DISBURSED_2020 = Decimal("365000000")
 RENT_RELIEF_2020 = Decimal("26678000")
@@ -326,6 +326,11 @@ def build(ctx: dict) -> None:
         )
         Budget.objects.create(clause=clause, year=as_of.year, amount=Decimal(budget))
         current.append(clause)
+    digital = next(c for c in current if c.code == "innov-digital")
+    if officer and digital.department:
+        digital.materials = "数字化改造项目申报书；改造合同及发票；项目验收报告"
+        digital.save(update_fields=["materials"])
+        apply.clause_publish_service_item(actor=officer, clause=digital)
     drafts = 0
     hte_clause = next(c for c in current if c.code == "innov-hte")
     if officer:

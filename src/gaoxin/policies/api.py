@@ -15,7 +15,7 @@ from gaoxin.enterprises.selectors import enterprise_get
 
 from . import selectors
 from .rules import RuleError
-from .services import catalogue, matching, money, premises, reports
+from .services import apply, catalogue, matching, money, premises, reports
 
 router = Router(tags=["惠企政策"])
 
@@ -528,3 +528,17 @@ def clause_eligibility(request, clause_id: ObjectId):
             {"text": c.text, "result": c.result, "values": c.values} for c, _ in o.explanation.conditions
         ],
     }
+
+
+class ServiceItemOut(Schema):
+    code: str
+    name: str
+
+
+@router.post(
+    "/clauses/{clause_id}/service-item", response={201: ServiceItemOut}, summary="申报类事项发布为政务服务事项"
+)
+def clause_service_item(request, clause_id: ObjectId):
+    clause = selectors.clause_get(user=request.user, pk=clause_id)
+    item = apply.clause_publish_service_item(actor=request.user, clause=clause)
+    return Status(201, item)

@@ -21,7 +21,7 @@ from .models import Award
 from .rules import RuleError, parse_rule
 from .rules.builder import OPERATORS, Row, build
 from .rules.variables import TYPE_LABELS, VARIABLES
-from .services import catalogue, matching, money, premises, reports
+from .services import apply, catalogue, matching, money, premises, reports
 
 
 def page(view):
@@ -227,6 +227,18 @@ def clause_notify_view(request, pk):
         raise PermissionDenied("无权发送通知")
     n = matching.notify_newly_eligible(clause=clause)
     messages.success(request, f"已向 {n} 户新符合条件的企业发送通知")
+    return redirect("policies:clause", pk=pk)
+
+
+@page
+@require_POST
+def clause_service_item_view(request, pk):
+    clause = selectors.clause_get(user=request.user, pk=pk)
+    _act(
+        request,
+        lambda: apply.clause_publish_service_item(actor=request.user, clause=clause),
+        "已发布为办事事项，企业可在线申报",
+    )
     return redirect("policies:clause", pk=pk)
 
 

@@ -108,6 +108,10 @@ def _validate_version(fields: dict, materials: list[dict], stages: list[dict]) -
 def item_draft_save(*, actor, fields: dict, materials: list[dict], stages: list[dict]) -> ItemVersion:
     """Create or replace the draft version of an item (the item is created on first save)."""
     _check_editor(actor)
+    return _draft_save(actor, fields, materials, stages)
+
+
+def _draft_save(actor, fields: dict, materials: list[dict], stages: list[dict]) -> ItemVersion:
     fields = dict(fields)
     code = fields.pop("code")
     errors = _validate_version(fields, materials, stages)
@@ -147,6 +151,10 @@ def item_draft_save(*, actor, fields: dict, materials: list[dict], stages: list[
 def item_publish(*, actor, code: str) -> ItemVersion:
     """The draft becomes the current version; it can no longer change, and new cases pin it."""
     _check_editor(actor)
+    return _publish(actor, code)
+
+
+def _publish(actor, code: str) -> ItemVersion:
     item = ServiceItem.objects.select_for_update().filter(code=code).first()
     if item is None:
         raise NotFound("未找到该事项")
@@ -162,6 +170,14 @@ def item_publish(*, actor, code: str) -> ItemVersion:
         actor=actor, action="catalogue.publish", obj=draft, summary={"code": code, "number": draft.number}
     )
     return draft
+
+
+@transaction.atomic
+def item_publish_on_behalf(*, actor, fields: dict, materials: list[dict], stages: list[dict]) -> ItemVersion:
+    """Draft and publish in one step for another pillar's own permission-checked service (a policy
+    officer publishing a 申报 clause is not a catalogue editor); validated and audited as usual."""
+    version = _draft_save(actor, fields, materials, stages)
+    return _publish(actor, version.item.code)
 
 
 # ---- Excel ----

@@ -13,6 +13,7 @@ from gaoxin.core import audit
 from gaoxin.core.errors import NotFound, PermissionDenied, ValidationFailed
 
 from .. import permissions as perms
+from ..hooks import run_submission_checks
 from ..models import (
     AgentAuthorisation,
     Case,
@@ -94,6 +95,7 @@ def _submit(actor, item_code, data, materials, files, commitment, applicant_user
         raise ValidationFailed("申请表填写不完整：" + "；".join(errors.values()), fields=errors)
     if commitment and not version.allow_commitment:
         raise ValidationFailed("本事项不适用告知承诺制")
+    run_submission_checks(version, applicant, applicant.enterprise_uscc or applicant.id_card or "")
     channel = Case.Channel.ONLINE
     if perms.is_clerk(actor):
         channel = Case.Channel.WINDOW
