@@ -51,12 +51,16 @@ def plain_user(db):
     return enterprise_user("plain", firm.uscc, firm.name)
 
 
-def test_publishing_creates_a_promised_item_of_the_approving_department(client, officer, apply_clause, published):
+def test_publishing_creates_a_promised_item_of_the_approving_department(
+    client, officer, apply_clause, published
+):
     apply_clause.refresh_from_db()
     assert apply_clause.service_code == published
     item = ServiceItem.objects.get(code=published)
     v = item.current
-    assert v.department == officer.department and v.handling == "promised" and v.applicant_kind == "enterprise"
+    assert (
+        v.department == officer.department and v.handling == "promised" and v.applicant_kind == "enterprise"
+    )
     assert [m.name for m in v.materials.all()] == ["项目申报书", "研发费用专项审计报告"]
     stage = v.stages.get()
     assert list(stage.departments.all()) == [officer.department] and stage.role == "reviewer"
@@ -84,7 +88,9 @@ def test_auto_clauses_are_not_published(client, officer, rd_clause):
     assert r.status_code == 409 and "申报" in r.json()["message"]
 
 
-def test_eligible_enterprise_applies_and_the_case_reaches_the_department(client, officer, hte_user, published):
+def test_eligible_enterprise_applies_and_the_case_reaches_the_department(
+    client, officer, hte_user, published
+):
     reviewer = staff_user("reviewer1", officer.department, ["reviewer"])
     client.login(username="ent", password=DEFAULT_PASSWORD)
     eligibility = client.get(f"/api/v1/clauses/{Clause.objects.get(service_code=published).pk}/eligibility")

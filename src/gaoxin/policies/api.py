@@ -536,7 +536,9 @@ class ServiceItemOut(Schema):
 
 
 @router.post(
-    "/clauses/{clause_id}/service-item", response={201: ServiceItemOut}, summary="申报类事项发布为政务服务事项"
+    "/clauses/{clause_id}/service-item",
+    response={201: ServiceItemOut},
+    summary="申报类事项发布为政务服务事项",
 )
 def clause_service_item(request, clause_id: ObjectId):
     clause = selectors.clause_get(user=request.user, pk=clause_id)

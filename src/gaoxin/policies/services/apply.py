@@ -63,7 +63,7 @@ def clause_publish_service_item(*, actor, clause: Clause) -> ServiceItem:
     basis = f"《{policy.title}》{policy.doc_no}".strip()
     fields = {
         "code": code,
-        "name": f"{clause.title}申报"[:120],
+        "name": (clause.title if "申报" in clause.title else f"{clause.title}申报")[:120],
         "implementing_code": f"ZC{code}",
         "item_type": ItemVersion.ItemType.REWARD,
         "legal_basis": basis,
