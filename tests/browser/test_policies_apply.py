@@ -31,18 +31,7 @@ def clause():
         issuer="高新区管理委员会",
         issued_on=dt.date(2026, 1, 5),
     )
-    return catalogue.clause_create(
-        actor=officer,
-        policy=policy,
-        code="rd-apply",
-        title="研发投入申报奖励",
-        period=2026,
-        mode="apply",
-        rule="enterprise.hte && data.rd_expense(2025) >= 1000000",
-        formula="100000",
-        department=kjj,
-        materials="项目申报书",
-    )
+    return f.apply_clause(officer, policy, kjj)
 
 
 def test_officer_publishes_and_the_enterprise_applies_online(page, clause):
@@ -62,9 +51,10 @@ def test_officer_publishes_and_the_enterprise_applies_online(page, clause):
     assert link.count() == 1
     link.click()
     page.wait_for_load_state("networkidle")
-    page.set_input_files(
-        "#file_1", files=[{"name": "申报书.pdf", "mimeType": "application/pdf", "buffer": PDF}]
-    )
+    for order in (1, 2):
+        page.set_input_files(
+            f"#file_{order}", files=[{"name": "申报.pdf", "mimeType": "application/pdf", "buffer": PDF}]
+        )
     shot(page, "policies-apply-form")
     page.click("form.card button[type=submit]")
     page.wait_for_load_state("networkidle")

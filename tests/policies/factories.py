@@ -68,3 +68,21 @@ def report(ent: Enterprise, year: int, *, month: int = 0, state: str = Report.St
 
 def ip(ent: Enterprise, year: int, **counts):
     return IntellectualProperty.objects.create(enterprise=ent, year=year, **counts)
+
+
+def apply_clause(officer, policy, department):
+    """A 申报 clause for R&D spenders approved by `department`, with two required materials."""
+    from gaoxin.policies.services import catalogue
+
+    return catalogue.clause_create(
+        actor=officer,
+        policy=policy,
+        code="rd-apply",
+        title="研发投入申报奖励",
+        period=2026,
+        mode="apply",
+        rule="enterprise.hte && data.rd_expense(2025) >= 1000000",
+        formula="100000",
+        department=department,
+        materials="项目申报书；研发费用专项审计报告",
+    )

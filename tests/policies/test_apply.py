@@ -9,7 +9,6 @@ from django.utils import timezone
 
 from gaoxin.govservices.models import Case, CaseMaterial, CaseStage, ServiceItem
 from gaoxin.policies.models import Clause
-from gaoxin.policies.services import catalogue
 from tests.factories import DEFAULT_PASSWORD, department, enterprise_user, staff_user
 
 from . import factories as f
@@ -21,18 +20,7 @@ def post(client, url, data=None):
 
 @pytest.fixture
 def apply_clause(officer, policy):
-    return catalogue.clause_create(
-        actor=officer,
-        policy=policy,
-        code="rd-apply",
-        title="研发投入申报奖励",
-        period=2026,
-        mode="apply",
-        rule="enterprise.hte && data.rd_expense(2025) >= 1000000",
-        formula="100000",
-        department=officer.department,
-        materials="项目申报书；研发费用专项审计报告",
-    )
+    return f.apply_clause(officer, policy, officer.department)
 
 
 @pytest.fixture

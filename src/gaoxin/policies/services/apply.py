@@ -49,7 +49,11 @@ def clause_publish_service_item(*, actor, clause: Clause) -> ServiceItem:
     """Publish the clause as a 承诺件 of its approving department and link the two."""
     if not permissions.can_manage_policies(actor):
         raise PermissionDenied("只有政策专员可以发布办事事项")
-    clause = Clause.objects.select_for_update().select_related("policy", "department").get(pk=clause.pk)
+    clause = (
+        Clause.objects.select_for_update(of=("self",))
+        .select_related("policy", "department")
+        .get(pk=clause.pk)
+    )
     if clause.mode != Clause.Mode.APPLY:
         raise Conflict("只有“申报”类兑现事项可以发布为办事事项")
     if clause.service_code:
