@@ -6,7 +6,8 @@ import pytest
 from django.db.models import Sum
 
 from gaoxin.demo import generator
-from gaoxin.policies.models import Award, FinancingNeed, LedgerEntry, Relief
+from gaoxin.govservices.models import ServiceItem
+from gaoxin.policies.models import Award, Clause, FinancingNeed, LedgerEntry, Relief
 from gaoxin.policies.services import money
 
 pytestmark = pytest.mark.django_db
@@ -21,3 +22,5 @@ def test_demo_adds_up_to_the_2020_figures():
     assert FinancingNeed.objects.aggregate(t=Sum("granted"))["t"] == Decimal("544000000")
     assert Award.objects.filter(state="draft").exists()  # a batch waiting for review
     assert money.reconcile() == []
+    digital = Clause.objects.get(code="innov-digital")
+    assert ServiceItem.objects.get(code=digital.service_code).current.department == digital.department
