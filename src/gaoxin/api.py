@@ -1,6 +1,7 @@
 """The API root: /api/v1/, its authentication, and the one JSON error shape {"code","message","fields"}."""
 
 from django.http import Http404
+from django.http.multipartparser import MultiPartParserError
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import HttpBearer, SessionAuth
@@ -85,6 +86,11 @@ def on_domain_error(request, exc: DomainError):
 @api.exception_handler(AuthenticationError)
 def on_auth_error(request, exc):
     return api_error(401, "not_authenticated", "请先登录，或在 Authorization 头中提供有效令牌")
+
+
+@api.exception_handler(MultiPartParserError)
+def on_bad_multipart(request, exc):
+    return api_error(400, "bad_request", "上传内容格式不正确，请以 multipart/form-data 上传文件")
 
 
 @api.exception_handler(Http404)
