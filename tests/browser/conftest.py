@@ -61,6 +61,14 @@ def page(browser, live_server):
     assert not errors, f"页面脚本出错：{errors}"
 
 
+@pytest.fixture
+def zone():
+    """A small demo zone (fast password hashing comes from the suite's autouse fixture)."""
+    from gaoxin.demo import generator
+
+    generator.build(seed=7, count=120, log=lambda m: None)
+
+
 def login(page, username: str, password: str) -> None:
     page.goto(page.base + "/accounts/login/")
     page.fill("#id_username", username)

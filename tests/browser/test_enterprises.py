@@ -14,8 +14,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def people(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+def people():
     from gaoxin.enterprises.services.reporting import report_forms_ensure
 
     report_forms_ensure()

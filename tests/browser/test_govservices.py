@@ -2,7 +2,6 @@
 
 import pytest
 
-from gaoxin.demo import generator
 from gaoxin.demo.people import DEMO_PASSWORD
 from gaoxin.govservices.models import Case, Licence
 from tests.browser.conftest import login, shot
@@ -10,12 +9,6 @@ from tests.browser.conftest import login, shot
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-
-
-@pytest.fixture
-def zone(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    generator.build(seed=7, count=120, log=lambda m: None)
 
 
 def upload(page, selector, name="scan.pdf", content=PDF):

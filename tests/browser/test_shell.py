@@ -2,17 +2,10 @@
 
 import pytest
 
-from gaoxin.demo import generator
 from gaoxin.demo.people import DEMO_PASSWORD
 from tests.browser.conftest import login, shot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def zone(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    generator.build(seed=7, count=120, log=lambda m: None)
 
 
 def test_clerk_logs_in_and_sees_the_staff_workbench(page, zone):

@@ -14,7 +14,7 @@ import time
 from dataclasses import dataclass
 
 import chinese_calendar
-from django.db.models import Max
+from django.db.models import Count, Max
 
 from .models import CalendarDay, CalendarYear
 
@@ -53,10 +53,11 @@ def _library_covers(year: int) -> bool:
 
 
 def _stamp() -> tuple:
-    """Changes whenever an override or a loaded year changes; cheap enough to read per call."""
-    days = CalendarDay.objects.aggregate(m=Max("updated_at"), n=Max("id"))
-    years = CalendarYear.objects.aggregate(m=Max("loaded_at"), n=Max("id"))
-    return (days["m"], days["n"], CalendarDay.objects.count(), years["m"], years["n"])
+    """Changes whenever an override or a loaded year is added, edited or deleted (read at most once per
+    STAMP_TTL)."""
+    days = CalendarDay.objects.aggregate(m=Max("updated_at"), n=Max("id"), c=Count("id"))
+    years = CalendarYear.objects.aggregate(m=Max("loaded_at"), n=Max("id"), c=Count("id"))
+    return (days["m"], days["n"], days["c"], years["m"], years["n"], years["c"])
 
 
 def _build_year(year: int) -> YearDays:
