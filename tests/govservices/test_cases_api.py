@@ -5,9 +5,9 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
+from gaoxin.core import clock
 from gaoxin.core.models import AuditEvent
 from gaoxin.govservices.models import Case
-from gaoxin.govservices.services import common
 from tests.govservices.builders import PNG
 from tests.govservices.helpers import act, client_for, pdf, submit
 
@@ -15,12 +15,8 @@ pytestmark = pytest.mark.django_db
 
 
 def on_day(monkeypatch, day: dt.date):
-    monkeypatch.setattr(common, "today", lambda: day)
-    import gaoxin.govservices.services.cases as cases
-    import gaoxin.govservices.services.licences as licences
-
-    monkeypatch.setattr(cases, "today", lambda: day)
-    monkeypatch.setattr(licences, "today", lambda: day)
+    """Set the platform's clock to `day` until the end of the test."""
+    monkeypatch.setattr(clock, "_frozen", [clock._as_moment(day)])
 
 
 def test_instant_item_is_decided_at_the_window(gz):
@@ -62,8 +58,8 @@ def test_bad_uploads_are_refused_with_a_message(gz):
 def test_promised_case_across_national_day_with_a_suspension(gz, monkeypatch):
     p = gz["p"]
     ent, clerk, reviewer, approver = (client_for(p[k]) for k in ("ent", "clerk", "reviewer", "approver"))
-    number = submit(ent, "000000000002", files={1: pdf(), 2: pdf(), 3: pdf()}).json()["number"]
     on_day(monkeypatch, dt.date(2025, 9, 29))
+    number = submit(ent, "000000000002", files={1: pdf(), 2: pdf(), 3: pdf()}).json()["number"]
     r = act(clerk, number, "accept")
     # 5 working days from 29 Sep 2025: 30 Sep, then 9, 10, 11 (Saturday, a working day) and 13 Oct.
     assert r.json()["due_on"] == "2025-10-13" and r.json()["due_certain"] is True
@@ -113,8 +109,8 @@ def test_correction_lists_everything_at_once_then_resubmission(gz):
 def test_deferred_material_supplied_late_and_issue_waits_for_it(gz, monkeypatch):
     p = gz["p"]
     ent, clerk, reviewer, approver = (client_for(p[k]) for k in ("ent", "clerk", "reviewer", "approver"))
-    number = submit(ent, "000000000002", files={1: pdf(), 3: pdf()}).json()["number"]
     on_day(monkeypatch, dt.date(2026, 3, 2))
+    number = submit(ent, "000000000002", files={1: pdf(), 3: pdf()}).json()["number"]
     r = act(clerk, number, "accept", supply_due="2026-03-04").json()
     plan = next(m for m in r["materials"] if m["order"] == 2)
     assert plan["status"] == "deferred" and plan["due_on"] == "2026-03-04"
@@ -235,7 +231,9 @@ def test_lights_follow_the_working_day_calendar(gz, monkeypatch):
     ]
     on_day(monkeypatch, dt.date(2026, 3, 2))
     assert act(client_for(p["clerk"]), number, "accept").json()["light"] == "green"  # due 9 March
-    lights_recompute(on=dt.date(2026, 3, 6))
+    on_day(monkeypatch, dt.date(2026, 3, 6))
+    lights_recompute()
     assert Case.objects.get(number=number).light == "yellow"
-    lights_recompute(on=dt.date(2026, 3, 10))
+    on_day(monkeypatch, dt.date(2026, 3, 10))
+    lights_recompute()
     assert Case.objects.get(number=number).light == "red"

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from django.utils import timezone
-
 from gaoxin.accounts.permissions import (
     has_role,
     is_applicant,
@@ -12,6 +10,7 @@ from gaoxin.accounts.permissions import (
     role_departments,
 )
 from gaoxin.accounts.roles import Role
+from gaoxin.core import clock
 
 
 def can_edit_catalogue(user) -> bool:
@@ -38,7 +37,7 @@ def owns_case(user, case) -> bool:
 def agent_authorised(user, applicant) -> bool:
     if not is_agent(user):
         return False
-    today = timezone.localdate()
+    today = clock.today()
     return user.agent_authorisations.filter(
         applicant=applicant, revoked_at__isnull=True, valid_until__gte=today
     ).exists()

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from gaoxin.accounts.models import Department, User
 from gaoxin.accounts.permissions import is_applicant, is_staff_member
+from gaoxin.core import clock
 from gaoxin.core.errors import DomainError, NotFound
 
 from . import permissions as perms
@@ -158,7 +159,7 @@ def case_view(request, number: str):
             "licence": getattr(case, "licence", None) if hasattr(case, "licence") else None,
             "verification": getattr(case, "verification", None) if hasattr(case, "verification") else None,
             "can_defer": case.version.allow_deferral,
-            "today": common.today(),
+            "today": clock.today(),
             "form_data": [(f["label"], case.data.get(f["name"], "")) for f in case.version.form_fields],
         },
     )
@@ -195,7 +196,7 @@ def case_action_view(request, number: str, action: str):
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, f"已{case_services.BY_ACTION[action].label}")
+        messages.success(request, f"已{case_services.CASES.by_action[action].label}")
     return redirect("govservices:case", number=number)
 
 

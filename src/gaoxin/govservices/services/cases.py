@@ -7,16 +7,14 @@ the effect, write the timeline event, the denormalised state and deadlines, and 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
-from dataclasses import dataclass
 
 from django.db import transaction
-from django.utils import timezone
 
 from gaoxin.accounts.models import User
 from gaoxin.accounts.permissions import role_departments
-from gaoxin.core import audit, calendar
-from gaoxin.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from gaoxin.core import calendar, clock
+from gaoxin.core.errors import Conflict, ValidationFailed
+from gaoxin.core.workflow import Machine, Step, Transition
 
 from .. import permissions as perms
 from ..models import (
@@ -29,23 +27,11 @@ from ..models import (
     Verification,
 )
 from . import licences
-from .common import actor_name, light_for, today
+from .common import actor_name, light_for
 from .uploads import store_material_file
 
 S = Case.State
 DEFAULT_SUPPLY_DAYS = 5
-
-
-@dataclass(frozen=True)
-class Transition:
-    action: str
-    label: str
-    sources: tuple[str, ...]
-    target: str | None  # None: the case stays in its state
-    roles: tuple[str, ...]  # applicant, clerk, reviewer, approver, verifier (see _may)
-    effect: Callable | None = None
-    applies: Callable[[Case], bool] | None = None  # whether the action exists for this kind of case
-    not_applicable: str = ""
 
 
 def _role_ok(role: str, user, case: Case) -> bool:
@@ -121,7 +107,7 @@ def _accept_instant(case, user, payload, on):
         raise Conflict("即办件材料须齐全方可当场办结")
     case.accepted_on = case.due_on = on
     case.due_certain = True
-    case.decided_at = timezone.now()
+    case.decided_at = clock.now()
     return _issue_result(case, user)
 
 
@@ -178,12 +164,12 @@ def _review(case, user, payload, on):
         verdict,
         str(payload.get("opinion", ""))[:2000],
         user,
-        timezone.now(),
+        clock.now(),
     )
     opinion.save()
     details = {"stage": stage.name, "department": opinion.department.name, "verdict": verdict}
     if not stage.opinions.filter(verdict="").exists():
-        stage.state, stage.finished_at = CaseStage.State.DONE, timezone.now()
+        stage.state, stage.finished_at = CaseStage.State.DONE, clock.now()
         stage.save(update_fields=["state", "finished_at"])
         nxt = _activate_stage(case, stage.order + 1, on)
         details["next_stage"] = nxt.name if nxt else "审批决定"
@@ -216,14 +202,14 @@ def _approve(case, user, payload, on):
         "override"
     ):
         raise Conflict("有部门出具了不同意意见，请作出不予许可决定，或说明理由后确认（override）")
-    case.decided_at = timezone.now()
+    case.decided_at = clock.now()
     case.reason = str(payload.get("opinion", ""))[:2000]
     return {}
 
 
 def _deny(case, user, payload, on):
     case.reason = _require_reason(payload)
-    case.decided_at = timezone.now()
+    case.decided_at = clock.now()
     return {}
 
 
@@ -233,7 +219,7 @@ def _issue_result(case, user):
         licence = licences.licence_issue(actor=user, case=case)
         details["licence"] = licence.number
     if case.commitment_signed:
-        due = calendar.add_workdays(today(), case.version.verification_days).deadline
+        due = calendar.add_workdays(clock.today(), case.version.verification_days).deadline
         Verification.objects.create(case=case, due_on=due)
         details["verification_due"] = due.isoformat()
     return details
@@ -255,7 +241,7 @@ def _close(case, user, payload, on):
 def _supply(case, user, payload, on):
     material = payload["material"]
     late = material.due_on is not None and on > material.due_on
-    material.status, material.supplied_at, material.problem = CaseMaterial.Status.PROVIDED, timezone.now(), ""
+    material.status, material.supplied_at, material.problem = CaseMaterial.Status.PROVIDED, clock.now(), ""
     material.save(update_fields=["status", "supplied_at", "problem"])
     return {"material": material.spec.name, "late": late}
 
@@ -273,7 +259,7 @@ def _verify_pass(case, user, payload, on):
         Verification.State.PASSED,
         str(payload.get("opinion", "核查属实"))[:2000],
         user,
-        timezone.now(),
+        clock.now(),
     )
     v.save()
     return {}
@@ -282,7 +268,7 @@ def _verify_pass(case, user, payload, on):
 def _verify_fail(case, user, payload, on):
     v = _verification(case)
     reason = _require_reason(payload)
-    v.state, v.result, v.done_by, v.done_at = Verification.State.FAILED, reason, user, timezone.now()
+    v.state, v.result, v.done_by, v.done_at = Verification.State.FAILED, reason, user, clock.now()
     v.save()
     case.reason = f"告知承诺核查不实，撤销审批决定：{reason}"
     licence = Licence.objects.filter(case=case).first()
@@ -373,14 +359,50 @@ ROLE_NAMES = {
 }
 
 
+def _after(step: Step) -> None:
+    case, today = step.obj, step.today
+    if case.state in ENDED:
+        # A case that ends mid-review leaves no stage waiting in anyone's inbox.
+        case.stages.filter(state=CaseStage.State.ACTIVE).update(state=CaseStage.State.STOPPED)
+    case.light = light_for(case.due_on, today) if case.state in Case.OPEN_STATES else ""
+
+
+def _write_event(step: Step) -> None:
+    payload = step.payload
+    CaseEvent.objects.create(
+        case=step.obj,
+        at=clock.now(),
+        actor=step.actor,
+        actor_name=actor_name(step.actor),
+        action=step.transition.action,
+        label=step.transition.label,
+        from_state=step.before,
+        to_state=step.obj.state,
+        opinion=str(payload.get("opinion") or payload.get("reason") or "")[:2000],
+        details=step.details,
+    )
+
+
+CASES = Machine(
+    name="case",
+    model=Case,
+    transitions=TRANSITIONS,
+    role_names=ROLE_NAMES,
+    may=lambda role, user, case: _role_ok(role, user, case),
+    visible=lambda user, case: _visible(user, case),
+    write_event=_write_event,
+    summary=lambda case: {"number": case.number},
+    after=_after,
+    select_related=("version__department", "item", "applicant"),
+    revision_field="revision",
+    not_found="未找到该办件，或您无权查看",
+    stale="办件已被他人处理，请刷新后再操作",
+    wrong_state="办件当前为「{state}」，不能「{action}」",
+)
+
+
 def available_actions(*, user, case: Case) -> list[Transition]:
-    return [
-        t
-        for t in TRANSITIONS
-        if case.state in t.sources
-        and (t.applies is None or t.applies(case))
-        and any(_role_ok(r, user, case) for r in t.roles)
-    ]
+    return CASES.available(user=user, obj=case)
 
 
 def case_act(
@@ -392,63 +414,20 @@ def case_act(
     revision: int | None = None,
     upload=None,
 ) -> Case:
-    """Run one transition. Wrong role → 403, wrong state or a lost race → 409."""
-    transition = BY_ACTION.get(action)
-    if transition is None:
-        raise NotFound(f"没有名为 {action} 的办件操作")
-    payload = dict(payload or {})
-    with transaction.atomic():
-        case = (
-            Case.objects.select_for_update()
-            .select_related("version__department", "item", "applicant")
-            .filter(number=number)
-            .first()
-        )
-        if case is None or not _visible(actor, case):
-            raise NotFound("未找到该办件，或您无权查看")
-        if revision is not None and revision != case.revision:
-            raise Conflict("办件已被他人处理，请刷新后再操作")
-        if case.state not in transition.sources:
-            raise Conflict(f"办件当前为「{case.get_state_display()}」，不能「{transition.label}」")
-        if transition.applies is not None and not transition.applies(case):
-            raise Conflict(transition.not_applicable)
-        if not any(_role_ok(r, actor, case) for r in transition.roles):
-            raise PermissionDenied(
-                f"「{transition.label}」须由{'或'.join(ROLE_NAMES[r] for r in transition.roles)}办理"
-            )
+    """Run one transition on the case machine. Wrong role → 403, wrong state or a lost race → 409."""
+
+    def prepare(case: Case, payload: dict) -> None:
         if action == "supply":
             payload["material"] = _supplied_material(case, payload, upload)
-        on = today()
-        before = case.state
-        details = transition.effect(case, actor, payload, on) if transition.effect else {}
-        if transition.target:
-            case.state = transition.target
-        if case.state in ENDED:
-            # A case that ends mid-review leaves no stage waiting in anyone's inbox.
-            case.stages.filter(state=CaseStage.State.ACTIVE).update(state=CaseStage.State.STOPPED)
-        case.light = light_for(case.due_on, on) if case.state in Case.OPEN_STATES else ""
-        case.revision += 1
-        case.save()
-        opinion = str(payload.get("opinion") or payload.get("reason") or "")[:2000]
-        CaseEvent.objects.create(
-            case=case,
-            at=timezone.now(),
-            actor=actor,
-            actor_name=actor_name(actor),
-            action=action,
-            label=transition.label,
-            from_state=before,
-            to_state=case.state,
-            opinion=opinion,
-            details=details or {},
-        )
-        audit.record(
-            actor=actor,
-            action=f"case.{action}",
-            obj=case,
-            summary={"number": case.number, "from": before, "to": case.state, **(details or {})},
-        )
-    return case
+
+    return CASES.run(
+        actor=actor,
+        action=action,
+        lookup={"number": number},
+        payload=payload,
+        revision=revision,
+        prepare=prepare,
+    )
 
 
 def _visible(user, case: Case) -> bool:
@@ -485,9 +464,9 @@ def _parse_date(value, name: str) -> dt.date:
         raise ValidationFailed("日期格式应为 YYYY-MM-DD", fields={name: "日期格式不正确"}) from exc
 
 
-def lights_recompute(*, on: dt.date | None = None) -> dict:
+def lights_recompute() -> dict:
     """Recompute the stored light of every open case: three UPDATEs whatever the number of cases."""
-    on = on or today()
+    on = clock.today()
     yellow_until = calendar.add_workdays(on, 1).deadline
     open_cases = Case.objects.filter(state__in=Case.OPEN_STATES, due_on__isnull=False)
     with transaction.atomic():

@@ -7,10 +7,9 @@ from dataclasses import dataclass
 
 from django.db import transaction
 from django.db.models import Max
-from django.utils import timezone
 
 from gaoxin.accounts.models import Department
-from gaoxin.core import audit
+from gaoxin.core import audit, clock
 from gaoxin.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from gaoxin.enterprises.search import pinyin_key
 
@@ -161,7 +160,7 @@ def _publish(actor, code: str) -> ItemVersion:
     draft = item.versions.filter(status=V.Status.DRAFT).first()
     if draft is None:
         raise Conflict("该事项没有待发布的草稿")
-    draft.status, draft.published_at = V.Status.PUBLISHED, timezone.now()
+    draft.status, draft.published_at = V.Status.PUBLISHED, clock.now()
     draft.save(update_fields=["status", "published_at"])
     item.current, item.name, item.department = draft, draft.name, draft.department
     item.name_pinyin = pinyin_key(draft.name)

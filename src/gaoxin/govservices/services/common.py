@@ -1,16 +1,10 @@
-"""Shared pieces of the services: the clock, deadline lights, case events."""
+"""Shared pieces of the services: deadline lights, actor names, text at the boundary."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from django.utils import timezone
-
 from gaoxin.core import calendar
-
-
-def today() -> dt.date:
-    return timezone.localdate()
 
 
 def light_for(due_on: dt.date | None, on: dt.date) -> str:

@@ -18,13 +18,13 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from gaoxin.accounts.permissions import is_system_admin
-from gaoxin.core import audit
+from gaoxin.core import audit, clock
 from gaoxin.core.errors import PermissionDenied
 from gaoxin.core.identifiers import check_id_card, mask_id_card
 from gaoxin.core.models import AuditEvent
 
 from ..models import Licence
-from .common import text, today
+from .common import text
 
 SIGNED_FIELDS = (
     "number",
@@ -135,7 +135,7 @@ def signature_valid(licence: Licence) -> bool:
 def licence_issue(*, actor, case) -> Licence:
     """Called inside the case's issue transition."""
     version = case.version
-    issued = today()
+    issued = clock.today()
     valid_to = None
     if version.licence_years:
         try:
@@ -172,7 +172,7 @@ def licence_issue(*, actor, case) -> Licence:
 
 def licence_revoke(*, actor, licence: Licence, reason: str) -> Licence:
     licence.state = Licence.State.REVOKED
-    licence.revoked_at = timezone.now()
+    licence.revoked_at = clock.now()
     licence.revoke_reason = reason
     licence.save(update_fields=["state", "revoked_at", "revoke_reason"])
     audit.record(actor=actor, action="licence.revoke", obj=licence, summary={"reason": reason})
@@ -224,7 +224,7 @@ def verify(*, number: str = "", token: str = "", claimed: dict | None = None) ->
             "revoked",
             f"该证照已于 {timezone.localtime(licence.revoked_at):%Y-%m-%d} 撤销：{licence.revoke_reason}",
         )
-    elif licence.valid_to and licence.valid_to < today():
+    elif licence.valid_to and licence.valid_to < clock.today():
         status, message = "expired", f"该证照已于 {licence.valid_to} 过期"
     else:
         status, message = "valid", "证照真实有效"

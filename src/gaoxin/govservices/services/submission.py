@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from gaoxin.accounts.models import User
 from gaoxin.accounts.permissions import is_applicant, is_enterprise_user
-from gaoxin.core import audit
+from gaoxin.core import audit, clock
 from gaoxin.core.errors import NotFound, PermissionDenied, ValidationFailed
 
 from .. import permissions as perms
@@ -27,7 +27,7 @@ from ..models import (
     StageOpinion,
     SubmissionKey,
 )
-from .common import actor_name, today
+from .common import actor_name
 from .uploads import store_material_file
 
 
@@ -115,9 +115,9 @@ def _submit(actor, item_code, data, materials, files, commitment, applicant_user
         taken_at=actor.department if channel == Case.Channel.WINDOW else None,
         data=clean_data,
         commitment_signed=bool(commitment),
-        submitted_at=timezone.now(),
+        submitted_at=clock.now(),
     )
-    case.number = f"GX{timezone.localdate():%Y%m%d}{case.pk:07d}"
+    case.number = f"GX{clock.today():%Y%m%d}{case.pk:07d}"
     case.save(update_fields=["number"])
     _attach_materials(case, version, materials, files, commitment, applicant)
     _create_stages(case, version)
@@ -173,7 +173,7 @@ def _reusable_licence(applicant, spec: MaterialSpec, number: str) -> Licence:
     if (
         licence is None
         or licence.state != Licence.State.VALID
-        or (licence.valid_to and licence.valid_to < today())
+        or (licence.valid_to and licence.valid_to < clock.today())
     ):
         raise ValidationFailed(
             f"「{spec.name}」引用的电子证照不存在、不属于申请人或已失效", fields={spec.name: "证照不可用"}
@@ -200,7 +200,7 @@ def agent_authorise(*, actor: User, agent: User, applicant: User, project: str =
             agent=agent,
             applicant=applicant,
             project=project[:120],
-            granted_at=timezone.now(),
+            granted_at=clock.now(),
             valid_until=valid_until,
         )
         audit.record(
