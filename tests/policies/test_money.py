@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 from django.db import close_old_connections, connection
 
+from gaoxin.core import clock
 from gaoxin.core.errors import Conflict, PermissionDenied, ValidationFailed
 from gaoxin.policies.models import Award, Budget, LedgerEntry, PaymentBatch
 from gaoxin.policies.services import catalogue, money
@@ -42,7 +43,8 @@ def test_batch_through_notice_confirmation_payment_and_clawback(
     budget = Budget.objects.get(clause=rd_clause)
     assert money.budget_balance(budget)["available"] == Decimal("850000.00")
 
-    money.awards_publish(actor=officer, awards=[award], today=dt.date(2026, 6, 1))
+    with clock.frozen(dt.date(2026, 6, 1)):
+        money.awards_publish(actor=officer, awards=[award])
     award.refresh_from_db()
     assert award.state == "notice" and award.notice_to > dt.date(2026, 6, 5)  # 5 working days
 
@@ -71,8 +73,8 @@ def test_batch_through_notice_confirmation_payment_and_clawback(
         account_no="6222 0000 1111 2222 333",
     )
 
-    with pytest.raises(Conflict):  # notice still running
-        money.payment_batch_create(actor=finance, today=dt.date(2026, 6, 2))
+    with pytest.raises(Conflict), clock.frozen(dt.date(2026, 6, 2)):  # notice still running
+        money.payment_batch_create(actor=finance)
     _pass_notice(award)
     batch = money.payment_batch_create(actor=finance)
     with pytest.raises(Conflict):  # never twice in a batch

@@ -143,7 +143,7 @@ def report_out(report: Report, *, user=None, checks: bool = False) -> dict:
         out.update(
             errors=errors,
             anomalies=anomalies,
-            actions=[a for a in services.TRANSITIONS if services.allowed(user, report, a)],
+            actions=[t.action for t in services.REPORTS.available(user=user, obj=report)],
         )
     return out
 

@@ -1,18 +1,17 @@
 """Writes of enterprise data reporting: open, save, submit, return, accept, revise.
 
-The workflow is the table TRANSITIONS; every transition locks the report row first, so of two
-conflicting actions exactly one wins and the other gets a Conflict (409)."""
+The workflow is the table TRANSITIONS, run by the core workflow machine (`REPORTS`): every transition
+locks the report row first, so of two conflicting actions exactly one wins and the other gets 409."""
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 
-from gaoxin.core import audit
-from gaoxin.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from gaoxin.core import audit, clock
+from gaoxin.core.errors import Conflict, NotFound, ValidationFailed
+from gaoxin.core.workflow import Machine, Step, Transition
 
 from .. import permissions
 from ..indicators import DEFAULT_FORMS, INDICATORS, check_values, due_date, own_values, parse_values
@@ -21,32 +20,12 @@ from ..models import ANNUAL, Enterprise, Report, ReportEvent, ReportForm, Report
 S = Report.State
 
 
-@dataclass(frozen=True)
-class Transition:
-    sources: frozenset[str]
-    target: str
-    who: str  # filer: the enterprise or a statistician for it; reviewer: a statistician
-    label: str
-
-
-TRANSITIONS: dict[str, Transition] = {
-    "submit": Transition(frozenset({S.DRAFT, S.RETURNED}), S.SUBMITTED, "filer", "报送"),
-    "return": Transition(frozenset({S.SUBMITTED}), S.RETURNED, "reviewer", "退回"),
-    "accept": Transition(frozenset({S.SUBMITTED}), S.ACCEPTED, "reviewer", "审核通过"),
-    "revise": Transition(frozenset({S.ACCEPTED}), S.DRAFT, "filer", "更正"),
-}
 EDITABLE = frozenset({S.DRAFT, S.RETURNED})
+ROLE_NAMES = {"filer": "企业或代其填报的统计人员", "reviewer": "统计人员"}
 
 
-def allowed(actor, report: Report, action: str) -> bool:
-    t = TRANSITIONS[action]
-    if report.state not in t.sources:
-        return False
-    return _may(actor, report, t.who)
-
-
-def _may(actor, report: Report, who: str) -> bool:
-    if who == "reviewer":
+def _may(role: str, actor, report: Report) -> bool:
+    if role == "reviewer":
         return permissions.can_review_reports(actor)
     return permissions.can_report_for(actor, report.enterprise.uscc)
 
@@ -78,7 +57,7 @@ def report_open(*, actor, uscc: str, year: int, month: int) -> Report:
         raise NotFound("未找到该企业，或您无权为其填报")
     if not (2000 <= year <= 2100) or not (0 <= month <= 12):
         raise ValidationFailed("报告期不正确", fields={"period": "年份或月份不正确"})
-    if dt.date(year, month or 1, 1) > timezone.localdate():
+    if dt.date(year, month or 1, 1) > clock.today():
         raise ValidationFailed("报告期尚未开始，不能填报", fields={"period": "报告期尚未开始"})
     report = Report.objects.filter(enterprise=enterprise, year=year, month=month).first()
     if report:
@@ -178,39 +157,11 @@ def report_checks(report: Report) -> tuple[dict[str, str], dict[str, str]]:
     )
 
 
-def _transition(*, actor, report_id: int, action: str, note: str = "") -> tuple[Report, str]:
-    report = _locked(report_id)
-    t = TRANSITIONS[action]
-    if not permissions.can_view_enterprise(actor, report.enterprise.uscc):
-        raise NotFound("未找到该报表")
-    if not _may(actor, report, t.who):
-        raise PermissionDenied(f"您无权{t.label}该报表")
-    if report.state not in t.sources:
-        raise Conflict(f"报表当前{report.get_state_display()}，不能{t.label}")
-    return report, report.state
+# ---- the workflow: effects run inside the runner's transaction, after its checks ----------------
 
 
-def _finish(actor, report: Report, before: str, action: str, note: str = "") -> Report:
-    report.state = TRANSITIONS[action].target
-    report.save()
-    ReportEvent.objects.create(
-        report=report, action=action, from_state=before, to_state=report.state, actor=actor, note=note
-    )
-    audit.record(
-        actor=actor,
-        action=f"report.{action}",
-        obj=report,
-        summary={"period": report.period_label, "from": before, "to": report.state, "note": note},
-    )
-    return report
-
-
-@transaction.atomic
-def report_submit(
-    *, actor, report_id: int, values: dict | None = None, explanations: dict | None = None
-) -> Report:
-    """Submit (optionally saving figures first). Errors and unexplained ±50% changes block it."""
-    report, before = _transition(actor=actor, report_id=report_id, action="submit")
+def _submit(report: Report, actor, payload: dict, today: dt.date) -> None:
+    values, explanations = payload.get("values"), payload.get("explanations")
     if values is not None or explanations is not None:
         _write_values(actor, report, values if values is not None else values_of(report), explanations)
     errors, anomalies = report_checks(report)
@@ -223,11 +174,79 @@ def report_submit(
             fields={f"explanations.{k}": v for k, v in unexplained.items()},
             code="explanation_required",
         )
-    now = timezone.now()
-    report.submitted_at = now
-    report.late = report.late or timezone.localdate(now) > report.due_on
+    report.submitted_at = clock.now()
+    report.late = report.late or today > report.due_on
     report.return_reason = ""
-    return _finish(actor, report, before, "submit")
+
+
+def _return(report: Report, actor, payload: dict, today: dt.date) -> None:
+    report.return_reason = payload["reason"]
+
+
+def _accept(report: Report, actor, payload: dict, today: dt.date) -> None:
+    report.accepted_at = clock.now()
+
+
+def _revise(report: Report, actor, payload: dict, today: dt.date) -> None:
+    """The accepted figures are kept as a revision before the report reopens as a draft."""
+    ReportRevision.objects.create(
+        report=report,
+        revision=report.revision,
+        values={k: (None if v is None else str(v)) for k, v in values_of(report).items()},
+        explanations=report.explanations,
+        accepted_at=report.accepted_at,
+        reason=payload["reason"],
+        created_by=actor,
+    )
+    report.revision += 1
+    report.accepted_at = None
+
+
+TRANSITIONS: list[Transition] = [
+    Transition("submit", "报送", (S.DRAFT, S.RETURNED), S.SUBMITTED, ("filer",), _submit),
+    Transition("return", "退回", (S.SUBMITTED,), S.RETURNED, ("reviewer",), _return),
+    Transition("accept", "审核通过", (S.SUBMITTED,), S.ACCEPTED, ("reviewer",), _accept),
+    Transition("revise", "更正", (S.ACCEPTED,), S.DRAFT, ("filer",), _revise),
+]
+
+
+def _write_event(step: Step) -> None:
+    ReportEvent.objects.create(
+        report=step.obj,
+        action=step.transition.action,
+        from_state=step.before,
+        to_state=step.obj.state,
+        actor=step.actor if getattr(step.actor, "pk", None) else None,
+        note=step.payload.get("reason", ""),
+    )
+
+
+REPORTS = Machine(
+    name="report",
+    model=Report,
+    transitions=TRANSITIONS,
+    role_names=ROLE_NAMES,
+    may=_may,
+    visible=lambda actor, report: permissions.can_view_enterprise(actor, report.enterprise.uscc),
+    write_event=_write_event,
+    summary=lambda report: {"period": report.period_label},
+    select_related=("enterprise", "form"),
+    not_found="未找到该报表",
+    wrong_state="报表当前{state}，不能{action}",
+    forbidden="您无权{action}该报表",
+)
+
+
+def report_submit(
+    *, actor, report_id: int, values: dict | None = None, explanations: dict | None = None
+) -> Report:
+    """Submit (optionally saving figures first). Errors and unexplained ±50% changes block it."""
+    return REPORTS.run(
+        actor=actor,
+        action="submit",
+        pk=report_id,
+        payload={"values": values, "explanations": explanations},
+    )
 
 
 def _reason(reason: str, label: str) -> str:
@@ -237,35 +256,16 @@ def _reason(reason: str, label: str) -> str:
     return reason
 
 
-@transaction.atomic
 def report_return(*, actor, report_id: int, reason: str) -> Report:
     reason = _reason(reason, "退回原因")
-    report, before = _transition(actor=actor, report_id=report_id, action="return")
-    report.return_reason = reason
-    return _finish(actor, report, before, "return", reason)
+    return REPORTS.run(actor=actor, action="return", pk=report_id, payload={"reason": reason})
 
 
-@transaction.atomic
 def report_accept(*, actor, report_id: int) -> Report:
-    report, before = _transition(actor=actor, report_id=report_id, action="accept")
-    report.accepted_at = timezone.now()
-    return _finish(actor, report, before, "accept")
+    return REPORTS.run(actor=actor, action="accept", pk=report_id)
 
 
-@transaction.atomic
 def report_revise(*, actor, report_id: int, reason: str) -> Report:
     """Reopen an accepted report for correction; the accepted figures are kept as a revision."""
     reason = _reason(reason, "更正原因")
-    report, before = _transition(actor=actor, report_id=report_id, action="revise")
-    ReportRevision.objects.create(
-        report=report,
-        revision=report.revision,
-        values={k: (None if v is None else str(v)) for k, v in values_of(report).items()},
-        explanations=report.explanations,
-        accepted_at=report.accepted_at,
-        reason=reason,
-        created_by=actor,
-    )
-    report.revision += 1
-    report.accepted_at = None
-    return _finish(actor, report, before, "revise", reason)
+    return REPORTS.run(actor=actor, action="revise", pk=report_id, payload={"reason": reason})

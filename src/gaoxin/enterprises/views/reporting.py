@@ -19,8 +19,6 @@ from ..selectors import reporting as selectors
 from ..services import reporting as services
 from .common import not_found, period, xlsx
 
-ACTION_LABELS = {name: t.label for name, t in services.TRANSITIONS.items()}
-
 
 @login_required
 def report_list_view(request):
@@ -140,9 +138,7 @@ def report_view(request, report_id: int):
         {
             "r": report,
             "rows": _rows(report, posted, errors, anomalies if posted is None else {}),
-            "actions": [
-                (a, ACTION_LABELS[a]) for a in services.TRANSITIONS if services.allowed(user, report, a)
-            ],
+            "actions": [(t.action, t.label) for t in services.REPORTS.available(user=user, obj=report)],
             "editable": report.state in services.EDITABLE
             and permissions.can_report_for(user, report.enterprise.uscc),
             "events": report.events.select_related("actor"),

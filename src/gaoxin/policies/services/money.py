@@ -1,7 +1,8 @@
 """Awards from eligibility to payment, budgets and the append-only ledger.
 
-The award lifecycle is one table (state × action → next state, who); every transition locks the
-award row, writes an AwardEvent and an audit event. Money moves only as LedgerEntry rows:
+The award lifecycle is one table (TRANSITIONS) run by the core workflow machine (`AWARDS`): every
+transition locks the budget row when money moves, then the award row, and writes an AwardEvent and
+an audit event. Money moves only as LedgerEntry rows:
 approve → reserve; revoke → release; paid → pay; clawback → clawback. Balances are sums."""
 
 from __future__ import annotations
@@ -12,12 +13,12 @@ from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
-from django.utils import timezone
 
-from gaoxin.core import audit
+from gaoxin.core import audit, clock
 from gaoxin.core.calendar import add_workdays
 from gaoxin.core.errors import Conflict, PermissionDenied, ValidationFailed
 from gaoxin.core.tasks import Progress, tracked_task
+from gaoxin.core.workflow import Machine, Step, Transition
 
 from .. import permissions
 from ..models import Award, AwardEvent, Budget, Clause, LedgerEntry, Notification, PaymentBatch, PaymentItem
@@ -30,59 +31,15 @@ from .matching import operating
 S = Award.State
 CENT = Decimal("0.01")
 OFFICER, FINANCE, ENTERPRISE = "officer", "finance", "enterprise"
-
-# (state, action) → (next state, who may)
-TRANSITIONS: dict[tuple[str, str], tuple[str, str]] = {
-    (S.DRAFT, "approve"): (S.APPROVED, OFFICER),
-    (S.DRAFT, "reject"): (S.REJECTED, OFFICER),
-    (S.APPROVED, "publish"): (S.NOTICE, OFFICER),
-    (S.APPROVED, "revoke"): (S.REVOKED, OFFICER),
-    (S.NOTICE, "revoke"): (S.REVOKED, OFFICER),
-    (S.NOTICE, "confirm"): (S.CONFIRMED, ENTERPRISE),
-    (S.CONFIRMED, "revoke"): (S.REVOKED, OFFICER),
-    (S.CONFIRMED, "batch"): (S.IN_PAYMENT, FINANCE),
-    (S.IN_PAYMENT, "pay"): (S.PAID, FINANCE),
-    (S.PAID, "clawback"): (S.CLAWED_BACK, FINANCE),
-}
-ACTION_LABELS = {
-    "approve": "审核通过",
-    "reject": "不予兑现",
-    "publish": "公示",
-    "revoke": "撤销",
-    "confirm": "确认收款账户",
-    "batch": "列入拨付批次",
-    "pay": "拨付",
-    "clawback": "追回",
-}
+ROLE_NAMES = {OFFICER: "政策专员", FINANCE: "财政专员", ENTERPRISE: "获奖企业"}
 
 
-def _allowed(actor, who: str, award: Award) -> bool:
-    if who == OFFICER:
+def _may(role: str, actor, award: Award) -> bool:
+    if role == OFFICER:
         return permissions.can_manage_policies(actor)
-    if who == FINANCE:
+    if role == FINANCE:
         return permissions.can_handle_payments(actor)
     return permissions.can_act_for_awards(actor) and actor.enterprise_uscc == award.enterprise.uscc
-
-
-def _transition(award: Award, action: str, actor, note: str = "") -> Award:
-    """Lock, check the table, move; the caller has opened the transaction."""
-    award = Award.objects.select_for_update().select_related("enterprise", "clause").get(pk=award.pk)
-    step = TRANSITIONS.get((award.state, action))
-    if step is None:
-        raise Conflict(f"“{award.get_state_display()}”状态下不能{ACTION_LABELS.get(action, action)}")
-    to_state, who = step
-    if not _allowed(actor, who, award):
-        raise PermissionDenied(f"您无权{ACTION_LABELS[action]}")
-    AwardEvent.objects.create(
-        award=award,
-        action=action,
-        from_state=award.state,
-        to_state=to_state,
-        actor=actor if getattr(actor, "pk", None) else None,
-        note=note[:300],
-    )
-    award.state = to_state
-    return award
 
 
 def _move(
@@ -145,7 +102,7 @@ def award_batch(run: Progress, clause_id: int, actor_id: int | None = None, as_o
 
     clause = Clause.objects.select_related("policy").get(pk=clause_id)
     actor = User.objects.filter(pk=actor_id).first()
-    day = dt.date.fromisoformat(as_of) if as_of else timezone.localdate()
+    day = dt.date.fromisoformat(as_of) if as_of else clock.today()
     node, formula = parse_rule(clause.rule), parse_formula(clause.formula)
     ids = list(compile_rule(node, day).queryset(operating()).order_by("pk").values_list("pk", flat=True))
     existing = set(
@@ -212,22 +169,144 @@ def award_batch_start(*, actor, clause: Clause):
     return run
 
 
-# ---- review, notice, confirmation ----------------------------------------------------------------
+# ---- the award machine: effects run inside the runner's transaction, after its checks -----------
 
 
-@transaction.atomic
-def award_approve(*, actor, award: Award, note: str = "") -> Award:
-    """Approve and reserve budget. The budget row is locked first, so concurrent approvals queue up
-    and each sees the others' reservations: the budget can never be exceeded."""
-    budget = _budget_for(award, lock=True)
-    award = _transition(award, "approve", actor, note)
+def _approve(award: Award, actor, payload: dict, today: dt.date) -> dict:
+    budget = _budget_for(award, lock=False)  # locked by _prelock, before the award row
     available = budget_balance(budget)["available"]
     if award.amount > available:
         raise Conflict(f"预算余额不足：可用 {available} 元，本笔需 {award.amount} 元")
-    award.save(update_fields=["state"])
     _move(budget, award, LedgerEntry.Kind.RESERVE, actor, memo="审核通过，预留资金")
-    audit.record(actor=actor, action="award.approve", obj=award, summary={"amount": str(award.amount)})
-    return award
+    return {}
+
+
+def _reject(award: Award, actor, payload: dict, today: dt.date) -> dict:
+    return {"reason": payload["note"]}
+
+
+def _publish(award: Award, actor, payload: dict, today: dt.date) -> dict:
+    deadline = add_workdays(today, award.clause.notice_days)
+    award.notice_from, award.notice_to = today, deadline.deadline
+    Notification.objects.get_or_create(
+        enterprise=award.enterprise,
+        clause=award.clause,
+        kind="notice",
+        defaults={
+            "message": f"“{award.clause.title}”拟兑现 {award.amount} 元，公示至 {deadline.deadline}，请确认收款账户"
+        },
+    )
+    return {"notice_to": str(deadline.deadline)}
+
+
+def _revoke(award: Award, actor, payload: dict, today: dt.date) -> dict:
+    _move(_budget_for(award, lock=False), award, LedgerEntry.Kind.RELEASE, actor, memo=payload["note"])
+    return {"reason": payload["note"]}
+
+
+def _confirm(award: Award, actor, payload: dict, today: dt.date) -> dict:
+    if payload["account_name"] != award.enterprise.name:
+        raise ValidationFailed("账户名称必须与企业名称一致", fields={"account_name": "须为企业名称"})
+    award.bank_name, award.account_name, award.account_no = (
+        payload["bank_name"],
+        payload["account_name"],
+        payload["account_no"],
+    )
+    award.confirmed_at = clock.now()
+    return {"bank": award.bank_name}
+
+
+def _batch(award: Award, actor, payload: dict, today: dt.date) -> dict:
+    if award.notice_to is None or award.notice_to >= today:
+        raise Conflict(f"{award.enterprise}的公示期尚未结束")
+    batch = payload["batch"]
+    try:
+        with transaction.atomic():
+            PaymentItem.objects.create(batch=batch, award=award, amount=award.amount)
+    except IntegrityError:
+        raise Conflict(f"{award.enterprise}的兑现记录已列入其他拨付批次") from None
+    return {"batch": batch.code}
+
+
+def _pay(award: Award, actor, payload: dict, today: dt.date) -> dict:
+    award.paid_on = payload["paid_on"]
+    budget = _budget_for(award, lock=False)
+    memo = f"拨付批次 {payload['batch'].code}"
+    _move(budget, award, LedgerEntry.Kind.PAY, actor, reference=payload["note"], memo=memo)
+    return {"reference": payload["note"]}
+
+
+def _clawback(award: Award, actor, payload: dict, today: dt.date) -> dict:
+    budget = _budget_for(award, lock=False)
+    reference = payload.get("reference", "")
+    _move(budget, award, LedgerEntry.Kind.CLAWBACK, actor, reference=reference, memo=payload["note"])
+    return {"reason": payload["note"]}
+
+
+TRANSITIONS: list[Transition] = [
+    Transition("approve", "审核通过", (S.DRAFT,), S.APPROVED, (OFFICER,), _approve),
+    Transition("reject", "不予兑现", (S.DRAFT,), S.REJECTED, (OFFICER,), _reject),
+    Transition("publish", "公示", (S.APPROVED,), S.NOTICE, (OFFICER,), _publish),
+    Transition("revoke", "撤销", (S.APPROVED, S.NOTICE, S.CONFIRMED), S.REVOKED, (OFFICER,), _revoke),
+    Transition("confirm", "确认收款账户", (S.NOTICE,), S.CONFIRMED, (ENTERPRISE,), _confirm),
+    Transition("batch", "列入拨付批次", (S.CONFIRMED,), S.IN_PAYMENT, (FINANCE,), _batch),
+    Transition("pay", "拨付", (S.IN_PAYMENT,), S.PAID, (FINANCE,), _pay),
+    Transition("clawback", "追回", (S.PAID,), S.CLAWED_BACK, (FINANCE,), _clawback),
+]
+MOVES_BUDGET = {"approve", "revoke", "pay", "clawback"}
+
+
+def _prelock(award: Award, t: Transition) -> None:
+    """The budget row is locked before the award row, so concurrent approvals queue on the budget
+    and each sees the others' reservations: a budget can never be exceeded."""
+    if t.action in MOVES_BUDGET:
+        _budget_for(award, lock=True)
+
+
+def _write_event(step: Step) -> None:
+    AwardEvent.objects.create(
+        award=step.obj,
+        action=step.transition.action,
+        from_state=step.before,
+        to_state=step.obj.state,
+        actor=step.actor if getattr(step.actor, "pk", None) else None,
+        note=str(step.payload.get("note", ""))[:300],
+    )
+
+
+AWARDS = Machine(
+    name="award",
+    model=Award,
+    transitions=TRANSITIONS,
+    role_names=ROLE_NAMES,
+    may=_may,
+    # Awards reach these services through the scoped selectors (award_get); another enterprise is
+    # refused by the enterprise role (403), as the confirmation page shows it.
+    visible=lambda actor, award: True,
+    write_event=_write_event,
+    summary=lambda award: {"amount": str(award.amount)},
+    prelock=_prelock,
+    select_related=("enterprise", "clause"),
+    not_found="兑现记录不存在",
+    wrong_state="“{state}”状态下不能{action}",
+    forbidden="您无权{action}",
+)
+
+
+def _run(award: Award, action: str, actor, **payload) -> Award:
+    return AWARDS.run(actor=actor, action=action, pk=award.pk, payload=payload)
+
+
+def _required(text: str, message: str) -> str:
+    text = (text or "").strip()
+    if not text:
+        raise ValidationFailed(message, fields={"reason": "必填"})
+    return text
+
+
+def award_approve(*, actor, award: Award, note: str = "") -> Award:
+    """Approve and reserve budget (the budget row is locked first: see _prelock)."""
+    return _run(award, "approve", actor, note=note)
 
 
 @transaction.atomic
@@ -238,55 +317,23 @@ def awards_approve(*, actor, awards) -> int:
     return len(awards)
 
 
-@transaction.atomic
 def award_reject(*, actor, award: Award, reason: str) -> Award:
-    if not reason.strip():
-        raise ValidationFailed("请填写不予兑现的理由", fields={"reason": "必填"})
-    award = _transition(award, "reject", actor, reason)
-    award.save(update_fields=["state"])
-    audit.record(actor=actor, action="award.reject", obj=award, summary={"reason": reason})
-    return award
+    return _run(award, "reject", actor, note=_required(reason, "请填写不予兑现的理由"))
 
 
 @transaction.atomic
-def awards_publish(*, actor, awards, today: dt.date | None = None) -> int:
+def awards_publish(*, actor, awards) -> int:
     """Start the public notice (公示) of approved awards: it ends after the clause's working days."""
-    start = today or timezone.localdate()
-    count = 0
     for award in awards:
-        award = _transition(award, "publish", actor)
-        deadline = add_workdays(start, award.clause.notice_days)
-        award.notice_from, award.notice_to = start, deadline.deadline
-        award.save(update_fields=["state", "notice_from", "notice_to"])
-        Notification.objects.get_or_create(
-            enterprise=award.enterprise,
-            clause=award.clause,
-            kind="notice",
-            defaults={
-                "message": f"“{award.clause.title}”拟兑现 {award.amount} 元，公示至 {deadline.deadline}，请确认收款账户"
-            },
-        )
-        audit.record(
-            actor=actor, action="award.publish", obj=award, summary={"notice_to": str(deadline.deadline)}
-        )
-        count += 1
-    return count
+        _run(award, "publish", actor)
+    return len(awards)
 
 
-@transaction.atomic
 def award_revoke(*, actor, award: Award, reason: str) -> Award:
     """Withdraw an approved award (e.g. an objection during 公示): its reservation is released."""
-    if not reason.strip():
-        raise ValidationFailed("请填写撤销理由", fields={"reason": "必填"})
-    budget = _budget_for(award, lock=True)
-    award = _transition(award, "revoke", actor, reason)
-    award.save(update_fields=["state"])
-    _move(budget, award, LedgerEntry.Kind.RELEASE, actor, memo=reason)
-    audit.record(actor=actor, action="award.revoke", obj=award, summary={"reason": reason})
-    return award
+    return _run(award, "revoke", actor, note=_required(reason, "请填写撤销理由"))
 
 
-@transaction.atomic
 def award_confirm(*, actor, award: Award, bank_name: str, account_name: str, account_no: str) -> Award:
     """The enterprise confirms the award and its bank account (allowed while the notice runs)."""
     account_no = "".join(account_no.split())
@@ -296,35 +343,30 @@ def award_confirm(*, actor, award: Award, bank_name: str, account_name: str, acc
         raise ValidationFailed(
             "请填写开户银行、账户名称和 8–30 位数字的银行账号", fields={"account_no": "8–30 位数字"}
         )
-    award = _transition(award, "confirm", actor)
-    if account_name.strip() != award.enterprise.name:
-        raise ValidationFailed("账户名称必须与企业名称一致", fields={"account_name": "须为企业名称"})
-    award.bank_name, award.account_name, award.account_no = (
-        bank_name.strip(),
-        account_name.strip(),
-        account_no,
+    return _run(
+        award,
+        "confirm",
+        actor,
+        bank_name=bank_name.strip(),
+        account_name=account_name.strip(),
+        account_no=account_no,
     )
-    award.confirmed_at = timezone.now()
-    award.save(update_fields=["state", "bank_name", "account_name", "account_no", "confirmed_at"])
-    audit.record(actor=actor, action="award.confirm", obj=award, summary={"bank": award.bank_name})
-    return award
 
 
 # ---- payment batches --------------------------------------------------------------------------
 
 
-def payable(today: dt.date | None = None):
+def payable():
     """Confirmed awards whose notice has ended."""
-    today = today or timezone.localdate()
-    return Award.objects.filter(state=S.CONFIRMED, notice_to__lt=today)
+    return Award.objects.filter(state=S.CONFIRMED, notice_to__lt=clock.today())
 
 
 @transaction.atomic
-def payment_batch_create(*, actor, awards=None, today: dt.date | None = None) -> PaymentBatch:
+def payment_batch_create(*, actor, awards=None) -> PaymentBatch:
     if not permissions.can_handle_payments(actor):
         raise PermissionDenied("只有财政专员可以创建拨付批次")
-    today = today or timezone.localdate()
-    candidates = payable(today) if awards is None else awards
+    today = clock.today()
+    candidates = payable() if awards is None else awards
     ids = sorted({a.pk for a in candidates})
     if not ids:
         raise Conflict("没有公示期满且企业已确认的兑现记录")
@@ -335,16 +377,7 @@ def payment_batch_create(*, actor, awards=None, today: dt.date | None = None) ->
     except IntegrityError:
         raise Conflict("另一拨付批次正在生成，请稍后重试") from None
     for pk in ids:
-        award = Award.objects.get(pk=pk)
-        if award.notice_to is None or award.notice_to >= today:
-            raise Conflict(f"{award.enterprise}的公示期尚未结束")
-        award = _transition(award, "batch", actor)
-        award.save(update_fields=["state"])
-        try:
-            with transaction.atomic():
-                PaymentItem.objects.create(batch=batch, award=award, amount=award.amount)
-        except IntegrityError:
-            raise Conflict(f"{award.enterprise}的兑现记录已列入其他拨付批次") from None
+        AWARDS.run(actor=actor, action="batch", pk=pk, payload={"batch": batch})
     audit.record(actor=actor, action="payment_batch.create", obj=batch, summary={"awards": len(ids)})
     return batch
 
@@ -403,7 +436,7 @@ def payment_batch_export(*, actor, batch: PaymentBatch) -> bytes:
         raise PermissionDenied("只有财政专员可以导出拨付文件")
     batch = PaymentBatch.objects.select_for_update().get(pk=batch.pk)
     if batch.state == PaymentBatch.State.DRAFT:
-        batch.state, batch.exported_at = PaymentBatch.State.EXPORTED, timezone.now()
+        batch.state, batch.exported_at = PaymentBatch.State.EXPORTED, clock.now()
         batch.save(update_fields=["state", "exported_at"])
         audit.record(actor=actor, action="payment_batch.export", obj=batch)
     return payment_file(batch)
@@ -421,7 +454,7 @@ def payment_batch_mark_paid(
         raise Conflict(
             "只有已导出的批次可以登记拨付" if batch.state == PaymentBatch.State.DRAFT else "该批次已拨付"
         )
-    paid_on = paid_on or timezone.localdate()
+    paid_on = paid_on or clock.today()
     items = list(batch.items.select_related("award"))
     missing = [i.award_id for i in items if not (references.get(i.award_id) or "").strip()]
     if missing:
@@ -430,11 +463,12 @@ def payment_batch_mark_paid(
         )
     for item in items:
         ref = references[item.award_id].strip()[:80]
-        budget = _budget_for(item.award, lock=True)
-        award = _transition(item.award, "pay", actor, ref)
-        award.paid_on = paid_on
-        award.save(update_fields=["state", "paid_on"])
-        _move(budget, award, LedgerEntry.Kind.PAY, actor, reference=ref, memo=f"拨付批次 {batch.code}")
+        AWARDS.run(
+            actor=actor,
+            action="pay",
+            pk=item.award_id,
+            payload={"note": ref, "batch": batch, "paid_on": paid_on},
+        )
         item.bank_reference = ref
         item.save(update_fields=["bank_reference"])
     batch.state, batch.paid_on = PaymentBatch.State.PAID, paid_on
@@ -443,17 +477,9 @@ def payment_batch_mark_paid(
     return batch
 
 
-@transaction.atomic
 def award_clawback(*, actor, award: Award, reason: str, reference: str = "") -> Award:
     """Recover a paid award (追回), e.g. false data found later; the money returns to the budget."""
-    if not reason.strip():
-        raise ValidationFailed("请填写追回原因", fields={"reason": "必填"})
-    budget = _budget_for(award, lock=True)
-    award = _transition(award, "clawback", actor, reason)
-    award.save(update_fields=["state"])
-    _move(budget, award, LedgerEntry.Kind.CLAWBACK, actor, reference=reference, memo=reason)
-    audit.record(actor=actor, action="award.clawback", obj=award, summary={"reason": reason})
-    return award
+    return _run(award, "clawback", actor, note=_required(reason, "请填写追回原因"), reference=reference)
 
 
 # ---- reconciliation ---------------------------------------------------------------------------
