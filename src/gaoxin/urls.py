@@ -26,6 +26,7 @@ urlpatterns = [
     path("calendar/", core_views.calendar_admin, name="calendar"),
     path("tasks/<id:run_id>/", core_views.task_run_page, name="task_run"),
     path("audit/", core_views.audit_log, name="audit"),
+    path("workflows/", core_views.workflow_diagrams, name="workflows"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/login/", RedirectView.as_view(pattern_name="accounts:login", query_string=True)),
     path("admin/", admin.site.urls),

@@ -99,4 +99,5 @@ RULES = {
     "core.manage_calendar": can_manage_calendar,
     "core.view_audit": can_view_audit,
     "core.view_all_tasks": is_system_admin,
+    "core.view_workflows": is_staff_member,
 }

@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from . import audit, calendar, selectors, services
+from . import audit, calendar, selectors, services, workflow
 from .errors import DomainError
 from .forms import CalendarDayForm, CalendarLoadForm
 from .models import CalendarDay, CalendarYear
@@ -120,3 +120,12 @@ def audit_log(request):
         return redirect("task_run", run_id=run.pk)
     events = selectors.audit_event_list(user=request.user, action=request.GET.get("action", "")[:80])[:200]
     return render(request, "core/audit.html", {"events": events, "action": request.GET.get("action", "")})
+
+
+@login_required
+def workflow_diagrams(request):
+    """Every state machine of the platform, drawn from its own transition table."""
+    if not request.user.has_perm("core.view_workflows"):
+        raise DjangoPermissionDenied("只有工作人员可以查看业务流程")
+    diagrams = [m.diagram() for m in workflow.machines()]
+    return render(request, "core/workflows.html", {"diagrams": diagrams})
