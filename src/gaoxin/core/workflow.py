@@ -113,9 +113,13 @@ class Machine:
     def allowed(self, *, user, obj, action: str) -> bool:
         return any(t.action == action for t in self.available(user=user, obj=obj))
 
-    def state_label(self, state: str) -> str:
+    def _choices(self) -> list[tuple[str, Any]]:
         field_ = self.model._meta.get_field(self.state_field)
-        return str(dict(field_.flatchoices).get(state, state))  # type: ignore[attr-defined]
+        assert isinstance(field_, models.Field)
+        return list(field_.flatchoices)
+
+    def state_label(self, state: str) -> str:
+        return str(dict(self._choices()).get(state, state))
 
     # ---- running one transition ----------------------------------------------------------------
 
@@ -190,11 +194,7 @@ class Machine:
 
     def diagram(self) -> dict:
         """States and edges for a page to draw (ECharts graph) and to list as a table."""
-        field_ = self.model._meta.get_field(self.state_field)
-        states = [
-            {"code": code, "label": str(label)}
-            for code, label in field_.flatchoices  # type: ignore[attr-defined]
-        ]
+        states = [{"code": code, "label": str(label)} for code, label in self._choices()]
         edges = [
             {
                 "action": t.action,
