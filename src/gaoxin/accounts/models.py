@@ -2,10 +2,40 @@
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import UserManager as DjangoUserManager
 from django.db import models
 from django.db.models import Q
 
+from gaoxin.core.tenancy import TenantQuerySet, active_user
+
+from . import permissions
 from .roles import Kind, Role
+
+
+class UserQuerySet(TenantQuerySet):
+    def visible_to(self, user):
+        """Oneself; a verified enterprise user the accounts of its enterprise; window clerks the pending
+        claims; system administrators every account."""
+        if not active_user(user):
+            return self.none()
+        if permissions.is_system_admin(user):
+            return self
+        scope = Q(pk=user.pk)
+        uscc = permissions.verified_uscc(user)
+        if uscc:
+            scope |= Q(enterprise_uscc=uscc)
+        if permissions.can_verify_enterprise_claims(user):
+            scope |= Q(kind=Kind.ENTERPRISE) & ~Q(claimed_uscc="")
+        return self.filter(scope)
+
+
+class UserManager(DjangoUserManager.from_queryset(UserQuerySet)):
+    pass
+
+
+class ApiTokenQuerySet(TenantQuerySet):
+    def visible_to(self, user):
+        return self.filter(user_id=user.pk) if active_user(user) else self.none()
 
 
 class Department(models.Model):
@@ -48,6 +78,8 @@ class User(AbstractUser):
     locked_until = models.DateTimeField("锁定至", null=True, blank=True)
     totp_secret = models.CharField("动态口令密钥", max_length=64, blank=True)
     totp_enabled = models.BooleanField("已启用动态口令", default=False)
+
+    objects = UserManager()
 
     class Meta:
         verbose_name = verbose_name_plural = "用户"
@@ -106,6 +138,8 @@ class ApiToken(models.Model):
     expires_at = models.DateTimeField("过期时间")
     last_used_at = models.DateTimeField("最近使用", null=True, blank=True)
     revoked_at = models.DateTimeField("吊销时间", null=True, blank=True)
+
+    objects = ApiTokenQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]

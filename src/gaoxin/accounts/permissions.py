@@ -29,16 +29,35 @@ def role_departments(user, role: str) -> set[int]:
     return {d for r, d in _roles(user) if r == role}
 
 
+def _active(user) -> bool:
+    return getattr(user, "is_authenticated", False) and getattr(user, "is_active", False)
+
+
 def is_staff_member(user) -> bool:
-    return getattr(user, "is_authenticated", False) and user.kind == Kind.STAFF
+    return _active(user) and user.kind == Kind.STAFF
+
+
+def verified_uscc(user) -> str:
+    """The enterprise an account acts for, once staff verified the binding; "" for everyone else.
+
+    Every enterprise-scoped read and write starts from this: an account whose binding is not verified
+    (self-registered, waiting at the window) has an empty code, and an empty code matches nothing."""
+    if not _active(user) or user.kind != Kind.ENTERPRISE:
+        return ""
+    return user.enterprise_uscc or ""
 
 
 def is_enterprise_user(user) -> bool:
-    return getattr(user, "is_authenticated", False) and user.kind == Kind.ENTERPRISE
+    """A verified enterprise account (legal representative or operator)."""
+    return bool(verified_uscc(user))
+
+
+def is_unverified_enterprise_user(user) -> bool:
+    return _active(user) and user.kind == Kind.ENTERPRISE and not user.enterprise_uscc
 
 
 def is_citizen(user) -> bool:
-    return getattr(user, "is_authenticated", False) and user.kind == Kind.CITIZEN
+    return _active(user) and user.kind == Kind.CITIZEN and bool(user.id_card)
 
 
 def is_applicant(user) -> bool:
@@ -66,11 +85,12 @@ def can_view_audit(user) -> bool:
 
 
 def can_act_for_enterprise(user, uscc: str) -> bool:
-    return is_enterprise_user(user) and bool(uscc) and user.enterprise_uscc == uscc
+    own = verified_uscc(user)
+    return bool(own) and own == uscc
 
 
 def can_authorise_operators(user) -> bool:
-    return is_enterprise_user(user) and user.is_legal_rep and bool(user.enterprise_uscc)
+    return is_enterprise_user(user) and user.is_legal_rep
 
 
 def can_verify_enterprise_claims(user) -> bool:
@@ -86,8 +106,9 @@ def can_use_totp(user) -> bool:
 
 
 def home_kind(user) -> str:
-    """Which home page a user lands on: applicant, leader or staff."""
-    if is_applicant(user):
+    """Which home page a user lands on: applicant (an unverified account too: it sees its claim), leader
+    or staff."""
+    if is_applicant(user) or is_unverified_enterprise_user(user):
         return "applicant"
     if is_leader(user):
         return "leader"

@@ -6,11 +6,11 @@ from gaoxin.core.identifiers import mask_id_card
 
 from . import permissions
 from .models import ApiToken, Department, User
-from .roles import Role
+from .roles import Kind, Role
 
 
 def token_list(*, user) -> QuerySet[ApiToken]:
-    return ApiToken.objects.filter(user=user)
+    return ApiToken.objects.visible_to(user)
 
 
 def department_list(*, user) -> QuerySet[Department]:
@@ -24,14 +24,31 @@ def department_list(*, user) -> QuerySet[Department]:
 def user_list(*, user) -> QuerySet[User]:
     if not permissions.is_system_admin(user):
         return User.objects.none()
-    return User.objects.select_related("department").prefetch_related("role_assignments__department")
+    return (
+        User.objects.visible_to(user)
+        .select_related("department")
+        .prefetch_related("role_assignments__department")
+    )
 
 
 def enterprise_claim_list(*, user) -> QuerySet[User]:
     """Self-registered legal representatives waiting for their enterprise binding to be verified."""
     if not permissions.can_verify_enterprise_claims(user):
         return User.objects.none()
-    return User.objects.filter(is_active=True).exclude(claimed_uscc="").order_by("date_joined")
+    return (
+        User.objects.visible_to(user)
+        .filter(is_active=True, kind=Kind.ENTERPRISE)
+        .exclude(claimed_uscc="")
+        .order_by("date_joined")
+    )
+
+
+def operator_list(*, user) -> QuerySet[User]:
+    """The accounts of the user's own (verified) enterprise: its legal representative and operators."""
+    uscc = permissions.verified_uscc(user)
+    if not uscc:
+        return User.objects.none()
+    return User.objects.visible_to(user).filter(enterprise_uscc=uscc).order_by("-is_legal_rep", "username")
 
 
 def user_profile(*, user) -> dict:

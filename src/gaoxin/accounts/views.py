@@ -21,7 +21,6 @@ from .forms import (
     PasswordChangeForm,
     TotpCodeForm,
 )
-from .models import User
 
 
 def login_view(request):
@@ -113,9 +112,7 @@ def operators_view(request):
         "已授权新的经办人",
     ):
         return redirect("accounts:operators")
-    operators = User.objects.filter(enterprise_uscc=user.enterprise_uscc).order_by(
-        "-is_legal_rep", "username"
-    )
+    operators = selectors.operator_list(user=user)
     return render(request, "accounts/operators.html", {"form": form, "operators": operators})
 
 

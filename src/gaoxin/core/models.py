@@ -3,6 +3,24 @@
 from django.conf import settings
 from django.db import models
 
+from .tenancy import TenantQuerySet, active_user
+
+
+class TaskRunQuerySet(TenantQuerySet):
+    def visible_to(self, user):
+        """Who started the run; system administrators see every run. A run nobody started (a worker's,
+        a command's) is visible only to those who see every run."""
+        if not active_user(user):
+            return self.none()
+        if user.has_perm("core.view_all_tasks"):
+            return self
+        return self.filter(created_by_id=user.pk)
+
+
+class AuditEventQuerySet(TenantQuerySet):
+    def visible_to(self, user):
+        return self if active_user(user) and user.has_perm("core.view_audit") else self.none()
+
 
 class CalendarDay(models.Model):
     """A date whose status overrides chinesecalendar: a holiday, or a 调休 workday."""
@@ -54,6 +72,8 @@ class AuditEvent(models.Model):
     prev_hash = models.CharField("前一条哈希", max_length=64)
     hash = models.CharField("哈希", max_length=64, unique=True)
 
+    objects = AuditEventQuerySet.as_manager()
+
     class Meta:
         ordering = ["seq"]
         indexes = [models.Index(fields=["object_type", "object_id"], name="audit_object_idx")]
@@ -104,6 +124,8 @@ class TaskRun(models.Model):
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     started_at = models.DateTimeField("开始时间", null=True, blank=True)
     finished_at = models.DateTimeField("结束时间", null=True, blank=True)
+
+    objects = TaskRunQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]

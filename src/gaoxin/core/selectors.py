@@ -7,10 +7,7 @@ from .models import AuditEvent, TaskRun
 
 
 def task_run_list(*, user) -> QuerySet[TaskRun]:
-    qs = TaskRun.objects.select_related("created_by")
-    if user.has_perm("core.view_all_tasks"):
-        return qs
-    return qs.filter(created_by_id=user.pk)
+    return TaskRun.objects.visible_to(user).select_related("created_by")
 
 
 def task_run_get(*, user, run_id: int) -> TaskRun:
@@ -21,9 +18,7 @@ def task_run_get(*, user, run_id: int) -> TaskRun:
 
 
 def audit_event_list(*, user, action: str = "", object_type: str = "") -> QuerySet[AuditEvent]:
-    if not user.has_perm("core.view_audit"):
-        return AuditEvent.objects.none()
-    qs = AuditEvent.objects.order_by("-seq")
+    qs = AuditEvent.objects.visible_to(user).order_by("-seq")
     if action:
         qs = qs.filter(action__startswith=action)
     if object_type:

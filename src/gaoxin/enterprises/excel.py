@@ -18,6 +18,7 @@ from gaoxin.core.identifiers import check_uscc
 from . import gbt, permissions
 from .indicators import INDICATORS
 from .models import Enterprise, Industry, Park
+from .selectors.registry import registered_usccs
 from .services import registry as registry_services
 from .services import reporting as reporting_services
 
@@ -101,7 +102,7 @@ def enterprises_import(*, actor, content: bytes) -> int:
     parks = {p.name: p for p in Park.objects.all()}
     industries = {i.name: i for i in Industry.objects.all()}
     ownership = {label: value for value, label in Enterprise.Ownership.choices}
-    existing = set(Enterprise.objects.values_list("uscc", flat=True))
+    existing = registered_usccs(user=actor)
     seen: set[str] = set()
     errors: dict[str, str] = {}
     clean = []

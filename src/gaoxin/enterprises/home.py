@@ -27,7 +27,7 @@ def cards(user) -> list[dict]:
             state__in=(Report.State.DRAFT, Report.State.RETURNED)
         )
         overdue = open_reports.filter(due_on__lt=today).exists()
-        owed = report_selectors.expected_enterprises(last.year, last.month).filter(uscc=user.enterprise_uscc)
+        owed = report_selectors.expected_enterprises(last.year, last.month, user=user)
         missing = (
             owed.exists()
             and not report_selectors.report_list(user=user, year=last.year, month=last.month, state="")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from gaoxin.accounts.permissions import has_role, is_enterprise_user, is_staff_member, is_system_admin
+from gaoxin.accounts.permissions import can_act_for_enterprise, has_role, is_staff_member, is_system_admin
 from gaoxin.accounts.roles import Role
 
 
@@ -16,7 +16,9 @@ def can_view_registry(user) -> bool:
 
 
 def can_view_enterprise(user, uscc: str) -> bool:
-    return can_view_registry(user) or (is_enterprise_user(user) and user.enterprise_uscc == uscc)
+    from .models import Enterprise
+
+    return bool(uscc) and Enterprise.objects.visible_to(user).filter(uscc=uscc).exists()
 
 
 def can_edit_registry(user) -> bool:
@@ -25,7 +27,7 @@ def can_edit_registry(user) -> bool:
 
 def can_report_for(user, uscc: str) -> bool:
     """Fill in and submit reports: the enterprise itself, or a statistician on its behalf."""
-    return (is_enterprise_user(user) and user.enterprise_uscc == uscc) or is_statistician(user)
+    return can_act_for_enterprise(user, uscc) or is_statistician(user)
 
 
 def can_review_reports(user) -> bool:

@@ -11,7 +11,6 @@ from ninja.pagination import PaginationBase, paginate
 from gaoxin.core.errors import ValidationFailed
 
 from . import selectors
-from .models import Licence
 from .services import cases as case_services
 from .services import catalogue, licences, submission
 from .services.cases import available_actions
@@ -280,9 +279,8 @@ class CaseDetailOut(CaseOut):
     events: list[EventOut]
 
     @staticmethod
-    def resolve_licence(obj):
-        licence = Licence.objects.filter(case=obj).only("number").first()
-        return licence.number if licence else None
+    def resolve_licence(obj, context):
+        return selectors.licence_number_of(user=context["request"].user, case=obj)
 
     @staticmethod
     def resolve_actions(obj, context):

@@ -2,21 +2,24 @@
 
 from __future__ import annotations
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Q, QuerySet
 
-from gaoxin.accounts.permissions import (
-    has_role,
-    is_citizen,
-    is_enterprise_user,
-    is_leader,
-    is_staff_member,
-    is_system_admin,
-    role_departments,
-)
+from gaoxin.accounts.models import User
+from gaoxin.accounts.permissions import has_role, is_staff_member, role_departments
 from gaoxin.accounts.roles import Role
 from gaoxin.core.errors import NotFound
 
-from .models import Case, CaseMaterial, ItemVersion, Licence, ServiceItem, StageOpinion, Verification
+from .models import (
+    AgentAuthorisation,
+    Case,
+    CaseMaterial,
+    ItemVersion,
+    Licence,
+    ServiceItem,
+    StageOpinion,
+    Verification,
+)
+from .permissions import can_manage_agents
 from .services.common import text
 
 
@@ -49,26 +52,8 @@ def version_detail(version: ItemVersion) -> ItemVersion:
 
 
 def case_list(*, user) -> QuerySet[Case]:
-    """Applicants see their own (or their enterprise's) cases; an agent the cases it submitted; window
-    clerks every case (any window takes any item); reviewers and approvers those of their departments."""
-    qs = Case.objects.select_related("item", "department", "version")
-    if not getattr(user, "is_authenticated", False):
-        return qs.none()
-    if is_enterprise_user(user):
-        return qs.filter(enterprise_uscc=user.enterprise_uscc)
-    if is_citizen(user):
-        return qs.filter(applicant=user, enterprise_uscc="")
-    if not is_staff_member(user):
-        return qs.none()
-    if is_system_admin(user) or is_leader(user) or has_role(user, Role.WINDOW_CLERK):
-        return qs
-    scope = Q(agent=user)
-    depts = role_departments(user, Role.REVIEWER) | role_departments(user, Role.APPROVER)
-    if depts:
-        scope |= Q(department_id__in=depts) | Exists(
-            StageOpinion.objects.filter(stage__case=OuterRef("pk"), department_id__in=depts)
-        )
-    return qs.filter(scope)
+    """The cases the user may see (`Case.objects.visible_to` says who sees which)."""
+    return Case.objects.visible_to(user).select_related("item", "department", "version")
 
 
 def case_get(*, user, number: str) -> Case:
@@ -132,7 +117,8 @@ def verification_tasks(*, user) -> QuerySet[Verification]:
     """Open 告知承诺 checks of the departments where the user reviews or approves."""
     depts = role_departments(user, Role.REVIEWER) | role_departments(user, Role.APPROVER)
     return (
-        Verification.objects.filter(state="open", case__department_id__in=depts)
+        Verification.objects.visible_to(user)
+        .filter(state="open", case__department_id__in=depts)
         .select_related("case__item")
         .order_by("due_on")
     )
@@ -147,14 +133,7 @@ def material_get(*, user, number: str, material_id: int) -> CaseMaterial:
 
 
 def licence_list(*, user) -> QuerySet[Licence]:
-    qs = Licence.objects.select_related("item", "case")
-    if is_enterprise_user(user):
-        return qs.filter(holder_id=user.enterprise_uscc)
-    if is_citizen(user):
-        return qs.filter(case__applicant=user, case__enterprise_uscc="")
-    if is_staff_member(user):
-        return qs.filter(case__in=case_list(user=user))
-    return qs.none()
+    return Licence.objects.visible_to(user).select_related("item", "case")
 
 
 def licence_get(*, user, number: str) -> Licence:
@@ -166,3 +145,25 @@ def licence_get(*, user, number: str) -> Licence:
 
 def agent_cases(*, user) -> QuerySet[Case]:
     return case_list(user=user).filter(agent=user)
+
+
+def licence_number_of(*, user, case: Case) -> str | None:
+    """The number of the licence issued on a case the user sees."""
+    return licence_list(user=user).filter(case=case).values_list("number", flat=True).first()
+
+
+def agent_authorisation_list(*, user) -> QuerySet[AgentAuthorisation]:
+    """An agent's workbench lists its own authorisations; clerks and administrators see them all."""
+    qs = AgentAuthorisation.objects.visible_to(user).select_related("applicant", "agent")
+    return qs.filter(agent=user) if has_role(user, Role.AGENT) else qs
+
+
+def authorisation_parties(*, user, agent: str, applicant: str) -> tuple:
+    """The agent and the applicant named on an authorisation form, for someone who may record one
+    (the service checks the rest). Usernames are what the clerk types; nothing else is shown."""
+    if not can_manage_agents(user):
+        raise NotFound("代办员或申请人账户不存在")
+    found = {u.username: u for u in User.objects.filter(username__in=[agent[:150], applicant[:150]])}
+    if agent not in found or applicant not in found:
+        raise NotFound("代办员或申请人账户不存在")
+    return found[agent], found[applicant]

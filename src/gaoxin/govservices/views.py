@@ -10,14 +10,14 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from gaoxin.accounts.models import Department, User
+from gaoxin.accounts.models import Department
 from gaoxin.accounts.permissions import is_applicant, is_staff_member
 from gaoxin.core import clock
 from gaoxin.core.errors import DomainError, NotFound
 
 from . import permissions as perms
 from . import selectors
-from .models import AgentAuthorisation, Case
+from .models import Case
 from .services import cases as case_services
 from .services import catalogue, common, licences, submission
 
@@ -92,9 +92,7 @@ def apply_view(request, code: str):
     if perms.is_agent(request.user):
         applicants = [
             a.applicant
-            for a in AgentAuthorisation.objects.filter(
-                agent=request.user, revoked_at__isnull=True
-            ).select_related("applicant")
+            for a in selectors.agent_authorisation_list(user=request.user).filter(revoked_at__isnull=True)
         ]
     return render(
         request,
@@ -220,10 +218,11 @@ def agent_view(request):
         raise Http404("无权访问代办工作台")
     if request.method == "POST":
         try:
-            agent = User.objects.filter(username=request.POST.get("agent", "")[:150]).first()
-            applicant = User.objects.filter(username=request.POST.get("applicant", "")[:150]).first()
-            if agent is None or applicant is None:
-                raise NotFound("代办员或申请人账户不存在")
+            agent, applicant = selectors.authorisation_parties(
+                user=request.user,
+                agent=request.POST.get("agent", ""),
+                applicant=request.POST.get("applicant", ""),
+            )
             submission.agent_authorise(
                 actor=request.user,
                 agent=agent,
@@ -235,11 +234,7 @@ def agent_view(request):
         except (DomainError, ValueError) as exc:
             messages.error(request, getattr(exc, "message", "日期格式不正确"))
         return redirect("govservices:agent")
-    auths = (
-        AgentAuthorisation.objects.filter(agent=request.user).select_related("applicant")
-        if perms.is_agent(request.user)
-        else AgentAuthorisation.objects.select_related("applicant", "agent")[:50]
-    )
+    auths = selectors.agent_authorisation_list(user=request.user)[:50]
     return render(
         request,
         "govservices/agent.html",

@@ -3,7 +3,7 @@
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from . import permissions
+from . import permissions, selectors
 from .models import Award
 
 
@@ -11,7 +11,7 @@ def cards(user) -> list[dict]:
     """Each card: {"label": str, "value": int | str, "url": str, "tone": "" | "warn" | "bad"}."""
     out = []
     if permissions.can_manage_policies(user):
-        n = Award.objects.filter(state=Award.State.DRAFT).count()
+        n = selectors.award_count(user=user, state=Award.State.DRAFT)
         out.append(
             {
                 "label": _("待审核的政策兑现"),
@@ -33,7 +33,7 @@ def cards(user) -> list[dict]:
             }
         )
     if permissions.can_see_own_enterprise(user):
-        n = Award.objects.filter(enterprise__uscc=user.enterprise_uscc, state=Award.State.NOTICE).count()
+        n = selectors.award_count(user=user, state=Award.State.NOTICE)
         out.append(
             {
                 "label": _("待确认收款账户的兑现"),

@@ -54,20 +54,14 @@ def clause_get(*, user, pk: int) -> Clause:
 def enterprise_of(user) -> Enterprise:
     if not permissions.can_see_own_enterprise(user):
         raise PermissionDenied("仅企业用户可以查看")
-    ent = Enterprise.objects.select_related("industry", "park").filter(uscc=user.enterprise_uscc).first()
+    ent = Enterprise.objects.visible_to(user).select_related("industry", "park").first()
     if ent is None:
         raise NotFound("未找到贵企业的登记信息")
     return ent
 
 
 def award_list(*, user, state: str = "", clause_id: int | None = None) -> QuerySet[Award]:
-    qs = Award.objects.select_related("clause__policy", "enterprise")
-    if permissions.can_view_funds(user):
-        pass
-    elif permissions.can_see_own_enterprise(user):
-        qs = qs.filter(enterprise__uscc=user.enterprise_uscc).exclude(state=Award.State.DRAFT)
-    else:
-        return qs.none()
+    qs = Award.objects.visible_to(user).select_related("clause__policy", "enterprise")
     if state:
         qs = qs.filter(state=state)
     if clause_id:
@@ -89,7 +83,7 @@ def _require_funds(user):
 
 def batch_list(*, user) -> QuerySet[PaymentBatch]:
     _require_funds(user)
-    return PaymentBatch.objects.annotate(n=Count("items"), total=Sum("items__amount"))
+    return PaymentBatch.objects.visible_to(user).annotate(n=Count("items"), total=Sum("items__amount"))
 
 
 def batch_get(*, user, pk: int) -> PaymentBatch:
@@ -107,16 +101,16 @@ def budget_list(*, user, year: int | None = None) -> QuerySet[Budget]:
 
 def ledger_list(*, user, budget_id: int | None = None) -> QuerySet[LedgerEntry]:
     _require_funds(user)
-    qs = LedgerEntry.objects.select_related("budget__clause", "award__enterprise", "actor").order_by(
-        "-at", "-id"
+    qs = (
+        LedgerEntry.objects.visible_to(user)
+        .select_related("budget__clause", "award__enterprise", "actor")
+        .order_by("-at", "-id")
     )
     return qs.filter(budget_id=budget_id) if budget_id else qs
 
 
 def notifications_for(*, user) -> QuerySet[Notification]:
-    if not permissions.can_see_own_enterprise(user):
-        return Notification.objects.none()
-    return Notification.objects.filter(enterprise__uscc=user.enterprise_uscc).select_related("clause")
+    return Notification.objects.visible_to(user).select_related("clause")
 
 
 def scheme_list(*, user) -> QuerySet[ReliefScheme]:
@@ -132,8 +126,10 @@ def scheme_get(*, user, pk: int) -> ReliefScheme:
 
 
 def loan_list(*, user) -> QuerySet[FinancingNeed]:
-    if permissions.can_view_funds(user):
-        return FinancingNeed.objects.select_related("enterprise", "policy")
-    if permissions.can_see_own_enterprise(user):
-        return FinancingNeed.objects.filter(enterprise__uscc=user.enterprise_uscc).select_related("policy")
-    raise PermissionDenied("您无权查看政策贷款")
+    if not (permissions.can_view_funds(user) or permissions.can_see_own_enterprise(user)):
+        raise PermissionDenied("您无权查看政策贷款")
+    return FinancingNeed.objects.visible_to(user).select_related("enterprise", "policy")
+
+
+def award_count(*, user, state: str) -> int:
+    return award_list(user=user, state=state).count()

@@ -6,6 +6,29 @@ from decimal import Decimal
 from django.db import models
 from django.db.models import Q
 
+from gaoxin.accounts.permissions import is_staff_member, verified_uscc
+from gaoxin.core.tenancy import TenantQuerySet
+
+
+class EnterpriseQuerySet(TenantQuerySet):
+    def visible_to(self, user):
+        """Staff read the whole registry; a verified enterprise user only its own enterprise."""
+        uscc = verified_uscc(user)
+        if uscc:
+            return self.filter(uscc=uscc)
+        if is_staff_member(user):
+            return self
+        return self.none()
+
+
+class EnterprisePartQuerySet(TenantQuerySet):
+    """Qualifications, class changes, IP, reports: visible with their enterprise."""
+
+    enterprise_lookup = "enterprise"
+
+    def visible_to(self, user):
+        return self.through(self.enterprise_lookup, Enterprise.objects.visible_to(user))
+
 
 class Park(models.Model):
     """A sub-area of the zone (园中园)."""
@@ -109,6 +132,8 @@ class Enterprise(models.Model):
     )
     created_at = models.DateTimeField("录入时间", auto_now_add=True)
 
+    objects = EnterpriseQuerySet.as_manager()
+
     class Meta:
         ordering = ["name"]
         verbose_name = verbose_name_plural = "企业"
@@ -153,6 +178,8 @@ class Qualification(models.Model):
     valid_from = models.DateField("有效期起")
     valid_to = models.DateField("有效期止", null=True, blank=True)
 
+    objects = EnterprisePartQuerySet.as_manager()
+
     class Meta:
         ordering = ["enterprise", "kind", "-valid_from"]
         verbose_name = verbose_name_plural = "企业资质"
@@ -191,6 +218,8 @@ class ClassificationEvent(models.Model):
     rule = models.CharField("依据", max_length=300)
     created_at = models.DateTimeField("记录时间", auto_now_add=True)
 
+    objects = EnterprisePartQuerySet.as_manager()
+
     class Meta:
         ordering = ["-year", "enterprise"]
         verbose_name = verbose_name_plural = "分类变化"
@@ -222,6 +251,8 @@ class IntellectualProperty(models.Model):
     design_granted = models.PositiveIntegerField("外观设计授权", default=0)
     trademarks = models.PositiveIntegerField("注册商标", default=0)
     software_copyrights = models.PositiveIntegerField("软件著作权", default=0)
+
+    objects = EnterprisePartQuerySet.as_manager()
 
     class Meta:
         ordering = ["enterprise", "-year"]

@@ -8,6 +8,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from gaoxin.core.tenancy import TenantQuerySet
+
 from .registry import Enterprise
 
 ANNUAL = 0  # the `month` of an annual report
@@ -15,6 +17,17 @@ ANNUAL = 0  # the `month` of an annual report
 
 def _money(label: str) -> models.DecimalField:
     return models.DecimalField(label, max_digits=18, decimal_places=2, null=True, blank=True)
+
+
+class ReportQuerySet(TenantQuerySet):
+    def visible_to(self, user):
+        """A report is visible with its enterprise (staff: all; an enterprise: its own)."""
+        return self.through("enterprise", Enterprise.objects.visible_to(user))
+
+
+class ReportPartQuerySet(TenantQuerySet):
+    def visible_to(self, user):
+        return self.through("report", Report.objects.visible_to(user))
 
 
 class ReportForm(models.Model):
@@ -106,6 +119,8 @@ class Report(models.Model):
     )
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
+    objects = ReportQuerySet.as_manager()
+
     class Meta:
         ordering = ["-year", "-month", "enterprise"]
         verbose_name = verbose_name_plural = "企业报表"
@@ -176,6 +191,8 @@ class ReportRevision(models.Model):
     )
     created_at = models.DateTimeField("发起时间", auto_now_add=True)
 
+    objects = ReportPartQuerySet.as_manager()
+
     class Meta:
         ordering = ["report", "revision"]
         verbose_name = verbose_name_plural = "报表修订"
@@ -207,6 +224,8 @@ class ReportEvent(models.Model):
     )
     note = models.TextField("说明", blank=True)
     at = models.DateTimeField("时间", auto_now_add=True)
+
+    objects = ReportPartQuerySet.as_manager()
 
     class Meta:
         ordering = ["report", "at", "id"]

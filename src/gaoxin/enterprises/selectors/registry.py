@@ -8,7 +8,7 @@ from django.utils import timezone
 from gaoxin.accounts import permissions as account_permissions
 from gaoxin.core.errors import NotFound
 
-from .. import gbt, permissions
+from .. import gbt
 from ..models import ClassificationEvent, Enterprise, Industry, Qualification
 from ..search import pair_pattern
 
@@ -17,12 +17,8 @@ DEFAULT_REMIND_DAYS = 60
 
 
 def visible_enterprises(user) -> QuerySet[Enterprise]:
-    """Staff see the whole registry; an enterprise user sees only its own enterprise."""
-    if account_permissions.is_enterprise_user(user):
-        return Enterprise.objects.filter(uscc=user.enterprise_uscc)
-    if permissions.can_view_registry(user):
-        return Enterprise.objects.all()
-    return Enterprise.objects.none()
+    """Staff see the whole registry; a verified enterprise user only its own (`Enterprise.visible_to`)."""
+    return Enterprise.objects.visible_to(user)
 
 
 def valid_on(day: dt.date) -> Q:
@@ -105,7 +101,8 @@ def expiring_qualifications(*, user, today: dt.date | None = None) -> QuerySet[Q
         window |= Q(kind=kind, valid_to__lte=today + dt.timedelta(days=days))
     window |= ~Q(kind__in=list(REMIND_DAYS)) & Q(valid_to__lte=today + dt.timedelta(days=DEFAULT_REMIND_DAYS))
     return (
-        Qualification.objects.filter(enterprise__in=visible_enterprises(user), valid_to__gte=today)
+        Qualification.objects.visible_to(user)
+        .filter(valid_to__gte=today)
         .filter(window)
         .select_related("enterprise", "enterprise__officer")
         .order_by("valid_to")
@@ -113,9 +110,7 @@ def expiring_qualifications(*, user, today: dt.date | None = None) -> QuerySet[Q
 
 
 def class_event_list(*, user, year: int | None = None, kind: str = "") -> QuerySet[ClassificationEvent]:
-    qs = ClassificationEvent.objects.filter(enterprise__in=visible_enterprises(user)).select_related(
-        "enterprise"
-    )
+    qs = ClassificationEvent.objects.visible_to(user).select_related("enterprise")
     if year:
         qs = qs.filter(year=year)
     if kind:
@@ -128,10 +123,11 @@ def zone_overview(*, user) -> dict:
     if not (account_permissions.is_staff_member(user)):
         return {}
     today = timezone.localdate()
-    operating = Enterprise.objects.filter(status=Enterprise.Status.OPERATING)
+    operating = visible_enterprises(user).filter(status=Enterprise.Status.OPERATING)
     valid = Q(valid_from__lte=today) & (Q(valid_to__isnull=True) | Q(valid_to__gte=today))
     quals = dict(
-        Qualification.objects.filter(valid, enterprise__status=Enterprise.Status.OPERATING)
+        Qualification.objects.visible_to(user)
+        .filter(valid, enterprise__status=Enterprise.Status.OPERATING)
         .values_list("kind")
         .annotate(n=Count("enterprise", distinct=True))
     )
@@ -154,3 +150,8 @@ def zone_overview(*, user) -> dict:
             {"name": Enterprise.Size(k).label, "value": by_size.get(k, 0)} for k in Enterprise.Size.values
         ],
     }
+
+
+def registered_usccs(*, user) -> set[str]:
+    """The codes already in the registry, for an import to refuse duplicates (staff see them all)."""
+    return set(visible_enterprises(user).values_list("uscc", flat=True))

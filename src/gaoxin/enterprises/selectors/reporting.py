@@ -37,7 +37,7 @@ DIMENSIONS = {
 def report_list(
     *, user, year: int | None = None, month: int | None = None, state: str = "", uscc: str = ""
 ) -> QuerySet[Report]:
-    qs = Report.objects.filter(enterprise__in=visible_enterprises(user)).select_related("enterprise", "form")
+    qs = Report.objects.visible_to(user).select_related("enterprise", "form")
     if year:
         qs = qs.filter(year=year)
     if month is not None:
@@ -61,11 +61,13 @@ def _require_statistics(user) -> None:
         raise NotFound("未找到该页面")
 
 
-def expected_enterprises(year: int, month: int) -> QuerySet[Enterprise]:
+def expected_enterprises(year: int, month: int, *, user) -> QuerySet[Enterprise]:
     """Who owes a report for the period: operating above-scale enterprises, and any that reported this year."""
     reported_this_year = Report.objects.filter(enterprise=OuterRef("pk"), year=year)
-    return Enterprise.objects.filter(status=Enterprise.Status.OPERATING).filter(
-        Q(above_scale=True) | Exists(reported_this_year)
+    return (
+        visible_enterprises(user)
+        .filter(status=Enterprise.Status.OPERATING)
+        .filter(Q(above_scale=True) | Exists(reported_this_year))
     )
 
 
@@ -76,13 +78,14 @@ def not_reported(*, user, year: int, month: int, today: dt.date | None = None) -
     received = Report.objects.filter(enterprise=OuterRef("pk"), year=year, month=month, state__in=RECEIVED)
     pending = {
         r.enterprise_id: r
-        for r in Report.objects.filter(year=year, month=month)
+        for r in Report.objects.visible_to(user)
+        .filter(year=year, month=month)
         .exclude(state__in=RECEIVED)
         .only("id", "enterprise_id", "state", "due_on")
     }
     rows = []
     for e in (
-        expected_enterprises(year, month)
+        expected_enterprises(year, month, user=user)
         .filter(~Exists(received))
         .select_related("park", "industry", "officer")
         .order_by("park__id", "name")
@@ -108,9 +111,9 @@ def _period_over(year: int, month: int, today: dt.date) -> bool:
 def completeness(*, user, year: int, month: int) -> dict:
     """Per sub-area: how many owe a report, how many were received, accepted, late."""
     _require_statistics(user)
-    expected = expected_enterprises(year, month)
+    expected = expected_enterprises(year, month, user=user)
     owed = dict(expected.values_list("park__name").annotate(n=Count("id")))
-    reports = Report.objects.filter(year=year, month=month, enterprise__in=expected)
+    reports = Report.objects.visible_to(user).filter(year=year, month=month, enterprise__in=expected)
     stats = {
         row["enterprise__park__name"]: row
         for row in reports.values("enterprise__park__name").annotate(
@@ -144,10 +147,12 @@ def completeness(*, user, year: int, month: int) -> dict:
     return {"rows": rows, "total": total}
 
 
-def _values_by_enterprise(year: int, month: int, fields: list[str]) -> dict[int, dict]:
+def _values_by_enterprise(user, year: int, month: int, fields: list[str]) -> dict[int, dict]:
     return {
         row["enterprise_id"]: row
-        for row in Report.objects.filter(year=year, month=month).values("enterprise_id", *fields)
+        for row in Report.objects.visible_to(user)
+        .filter(year=year, month=month)
+        .values("enterprise_id", *fields)
     }
 
 
@@ -155,11 +160,13 @@ def anomalies(*, user, year: int, month: int) -> list[dict]:
     """Reports of the period with errors or ±50% changes, and whether they were explained."""
     _require_statistics(user)
     fields = list(INDICATORS)[:9]
-    previous = _values_by_enterprise(year, month - 1, fields) if month > 1 else {}
-    previous2 = _values_by_enterprise(year, month - 2, fields) if month > 2 else {}
-    last_year = _values_by_enterprise(year - 1, month, fields)
+    previous = _values_by_enterprise(user, year, month - 1, fields) if month > 1 else {}
+    previous2 = _values_by_enterprise(user, year, month - 2, fields) if month > 2 else {}
+    last_year = _values_by_enterprise(user, year - 1, month, fields)
     rows = []
-    for r in Report.objects.filter(year=year, month=month).select_related("enterprise", "form"):
+    for r in (
+        Report.objects.visible_to(user).filter(year=year, month=month).select_related("enterprise", "form")
+    ):
         values = {f: getattr(r, f) for f in fields}
         prev = previous.get(r.enterprise_id)
         own = own_values(values, prev, month) if month != ANNUAL else None
@@ -193,7 +200,8 @@ def totals(*, user, year: int, month: int, by: str = "industry") -> dict:
         aggregates[f"{f}__prev"] = Sum(f, filter=before)
     aggregates["reports"] = Count("id", filter=now)
     qs = (
-        Report.objects.filter(now | last_year | before, state__in=RECEIVED)
+        Report.objects.visible_to(user)
+        .filter(now | last_year | before, state__in=RECEIVED)
         .values(key)
         .annotate(**aggregates)
         .order_by(key)
@@ -242,7 +250,8 @@ def enterprise_trend(*, user, uscc: str, years: int = 10) -> dict:
         raise NotFound("未找到该企业，或您无权查看")
     fields = ["output_value", "revenue", "profit", "tax", "rd_expense", "employees"]
     reports = list(
-        Report.objects.filter(enterprise=enterprise, month__gte=1, state__in=RECEIVED)
+        Report.objects.visible_to(user)
+        .filter(enterprise=enterprise, month__gte=1, state__in=RECEIVED)
         .order_by("year", "month")
         .values("year", "month", *fields)
     )
@@ -281,7 +290,8 @@ def pending_review(*, user) -> QuerySet[Report]:
     if not permissions.can_review_reports(user):
         return Report.objects.none()
     return (
-        Report.objects.filter(state=Report.State.SUBMITTED)
+        Report.objects.visible_to(user)
+        .filter(state=Report.State.SUBMITTED)
         .select_related("enterprise")
         .order_by(F("submitted_at").asc())
     )

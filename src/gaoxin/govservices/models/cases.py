@@ -2,11 +2,78 @@
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 
 from gaoxin.accounts.models import Department
+from gaoxin.accounts.permissions import (
+    has_role,
+    is_citizen,
+    is_leader,
+    is_staff_member,
+    is_system_admin,
+    role_departments,
+    verified_uscc,
+)
+from gaoxin.accounts.roles import Role
+from gaoxin.core.tenancy import TenantQuerySet, active_user
 
 from .catalogue import ItemVersion, MaterialSpec, ServiceItem, StageSpec
+
+
+class CaseQuerySet(TenantQuerySet):
+    def visible_to(self, user):
+        """An enterprise's verified users see its cases; a citizen their own (not an enterprise's);
+        an agent the cases it submitted; window clerks, leaders and administrators every case (any window
+        takes any item); reviewers and approvers those of their departments, or with an opinion of theirs."""
+        uscc = verified_uscc(user)
+        if uscc:
+            return self.filter(enterprise_uscc=uscc)
+        if is_citizen(user):
+            return self.filter(applicant=user, enterprise_uscc="")
+        if not is_staff_member(user):
+            return self.none()
+        if is_system_admin(user) or is_leader(user) or has_role(user, Role.WINDOW_CLERK):
+            return self
+        scope = Q(agent=user)
+        depts = role_departments(user, Role.REVIEWER) | role_departments(user, Role.APPROVER)
+        if depts:
+            scope |= Q(department_id__in=depts) | Exists(
+                StageOpinion.objects.filter(stage__case=OuterRef("pk"), department_id__in=depts)
+            )
+        return self.filter(scope)
+
+
+class CasePartQuerySet(TenantQuerySet):
+    """Materials, stages, events and verifications: visible with their case."""
+
+    case_lookup = "case"
+
+    def visible_to(self, user):
+        return self.through(self.case_lookup, Case.objects.visible_to(user))
+
+
+class StageOpinionQuerySet(CasePartQuerySet):
+    case_lookup = "stage__case"
+
+
+class SubmissionKeyQuerySet(TenantQuerySet):
+    def visible_to(self, user):
+        return self.filter(user_id=user.pk) if active_user(user) else self.none()
+
+
+class AgentAuthorisationQuerySet(TenantQuerySet):
+    def visible_to(self, user):
+        """Window clerks and administrators see every authorisation; an agent its own; an applicant those
+        it gave."""
+        if not active_user(user):
+            return self.none()
+        if is_system_admin(user) or has_role(user, Role.WINDOW_CLERK):
+            return self
+        if has_role(user, Role.AGENT):
+            return self.filter(agent_id=user.pk)
+        if verified_uscc(user) or is_citizen(user):
+            return self.filter(applicant_id=user.pk)
+        return self.none()
 
 
 class Case(models.Model):
@@ -86,6 +153,8 @@ class Case(models.Model):
     reason = models.TextField("决定理由", blank=True)
     revision = models.PositiveIntegerField("修订号", default=0)
 
+    objects = CaseQuerySet.as_manager()
+
     class Meta:
         ordering = ["-submitted_at", "-id"]
         verbose_name = verbose_name_plural = "办件"
@@ -130,6 +199,8 @@ class SubmissionKey(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects = SubmissionKeyQuerySet.as_manager()
+
     class Meta:
         verbose_name = verbose_name_plural = "提交幂等键"
         constraints = [
@@ -166,6 +237,8 @@ class CaseMaterial(models.Model):
     supplied_at = models.DateTimeField("补齐时间", null=True, blank=True)
     problem = models.CharField("补正意见", max_length=200, blank=True)
 
+    objects = CasePartQuerySet.as_manager()
+
     class Meta:
         ordering = ["case", "spec__order"]
         verbose_name = verbose_name_plural = "办件材料"
@@ -197,6 +270,8 @@ class CaseStage(models.Model):
     due_on = models.DateField("环节期限", null=True, blank=True)
     due_certain = models.BooleanField("期限确定", default=True)
     finished_at = models.DateTimeField("完成时间", null=True, blank=True)
+
+    objects = CasePartQuerySet.as_manager()
 
     class Meta:
         ordering = ["case", "order"]
@@ -237,6 +312,8 @@ class StageOpinion(models.Model):
     )
     at = models.DateTimeField("出具时间", null=True, blank=True)
 
+    objects = StageOpinionQuerySet.as_manager()
+
     class Meta:
         ordering = ["stage", "department__order"]
         verbose_name = verbose_name_plural = "环节意见"
@@ -271,6 +348,8 @@ class CaseEvent(models.Model):
     opinion = models.TextField("意见", blank=True)
     details = models.JSONField("详情", default=dict, blank=True)
 
+    objects = CasePartQuerySet.as_manager()
+
     class Meta:
         ordering = ["case", "at", "id"]
         verbose_name = verbose_name_plural = "办件时间线"
@@ -303,6 +382,8 @@ class Verification(models.Model):
     )
     done_at = models.DateTimeField("核查时间", null=True, blank=True)
 
+    objects = CasePartQuerySet.as_manager()
+
     class Meta:
         verbose_name = verbose_name_plural = "告知承诺核查"
 
@@ -326,6 +407,8 @@ class AgentAuthorisation(models.Model):
     granted_at = models.DateTimeField("授权时间")
     valid_until = models.DateField("授权有效期至")
     revoked_at = models.DateTimeField("撤销时间", null=True, blank=True)
+
+    objects = AgentAuthorisationQuerySet.as_manager()
 
     class Meta:
         ordering = ["-granted_at"]

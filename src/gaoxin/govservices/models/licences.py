@@ -2,7 +2,25 @@
 
 from django.db import models
 
+from gaoxin.accounts.permissions import is_citizen, is_staff_member, verified_uscc
+from gaoxin.core.tenancy import TenantQuerySet
+
 from .catalogue import ServiceItem
+
+
+class LicenceQuerySet(TenantQuerySet):
+    def visible_to(self, user):
+        """The holder enterprise's verified users; the citizen who applied; staff who see the case."""
+        from .cases import Case
+
+        uscc = verified_uscc(user)
+        if uscc:
+            return self.filter(holder_id=uscc)
+        if is_citizen(user):
+            return self.filter(case__applicant=user, case__enterprise_uscc="")
+        if is_staff_member(user):
+            return self.through("case", Case.objects.visible_to(user))
+        return self.none()
 
 
 class Licence(models.Model):
@@ -28,6 +46,8 @@ class Licence(models.Model):
     revoked_at = models.DateTimeField("撤销时间", null=True, blank=True)
     revoke_reason = models.TextField("撤销理由", blank=True)
     pdf = models.FileField("证照文件", upload_to="licences/", blank=True)
+
+    objects = LicenceQuerySet.as_manager()
 
     class Meta:
         ordering = ["-issued_on", "-id"]

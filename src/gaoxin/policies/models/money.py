@@ -5,7 +5,40 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from gaoxin.accounts.permissions import verified_uscc
+from gaoxin.core.tenancy import TenantQuerySet
+
+from ..permissions import can_view_funds
 from .catalogue import Budget, Clause, money
+
+
+class AwardQuerySet(TenantQuerySet):
+    def visible_to(self, user):
+        """Policy, finance officers and leaders see every award; an enterprise its own once past review."""
+        if can_view_funds(user):
+            return self
+        uscc = verified_uscc(user)
+        if uscc:
+            return self.filter(enterprise__uscc=uscc).exclude(state=Award.State.DRAFT)
+        return self.none()
+
+
+class AwardPartQuerySet(TenantQuerySet):
+    def visible_to(self, user):
+        return self.through("award", Award.objects.visible_to(user))
+
+
+class FundsQuerySet(TenantQuerySet):
+    """The ledger and payment batches (bank accounts of many enterprises): the funds officers only."""
+
+    def visible_to(self, user):
+        return self if can_view_funds(user) else self.none()
+
+
+class NotificationQuerySet(TenantQuerySet):
+    def visible_to(self, user):
+        uscc = verified_uscc(user)
+        return self.filter(enterprise__uscc=uscc) if uscc else self.none()
 
 
 class Award(models.Model):
@@ -50,6 +83,8 @@ class Award(models.Model):
     paid_on = models.DateField("拨付日期", null=True, blank=True)
     created_at = models.DateTimeField("生成时间", auto_now_add=True)
 
+    objects = AwardQuerySet.as_manager()
+
     class Meta:
         ordering = ["-created_at", "id"]
         verbose_name = verbose_name_plural = "兑现记录"
@@ -86,6 +121,8 @@ class AwardEvent(models.Model):
     note = models.CharField("说明", max_length=300, blank=True)
     at = models.DateTimeField("时间", auto_now_add=True)
 
+    objects = AwardPartQuerySet.as_manager()
+
     class Meta:
         ordering = ["at", "id"]
         verbose_name = verbose_name_plural = "兑现流转记录"
@@ -119,6 +156,8 @@ class LedgerEntry(models.Model):
         related_name="+",
     )
     at = models.DateTimeField("记账时间", default=timezone.now)
+
+    objects = FundsQuerySet.as_manager()
 
     class Meta:
         ordering = ["at", "id"]
@@ -168,6 +207,8 @@ class PaymentBatch(models.Model):
     exported_at = models.DateTimeField("导出时间", null=True, blank=True)
     paid_on = models.DateField("拨付日期", null=True, blank=True)
 
+    objects = FundsQuerySet.as_manager()
+
     class Meta:
         ordering = ["-created_at", "-id"]
         verbose_name = verbose_name_plural = "拨付批次"
@@ -185,6 +226,8 @@ class PaymentItem(models.Model):
     )
     amount = money("金额（元）")
     bank_reference = models.CharField("银行流水号", max_length=80, blank=True)
+
+    objects = FundsQuerySet.as_manager()
 
     class Meta:
         ordering = ["batch", "id"]
@@ -222,6 +265,8 @@ class Notification(models.Model):
     message = models.CharField("内容", max_length=300)
     created_at = models.DateTimeField("时间", auto_now_add=True)
     read_at = models.DateTimeField("已读时间", null=True, blank=True)
+
+    objects = NotificationQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -4,7 +4,26 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from gaoxin.accounts.permissions import verified_uscc
+from gaoxin.core.tenancy import TenantQuerySet
+
+from ..permissions import can_view_funds
 from .catalogue import Policy, money
+
+
+class EnterpriseHeldQuerySet(TenantQuerySet):
+    """Leases and loans: the funds officers see all; an enterprise its own."""
+
+    def visible_to(self, user):
+        if can_view_funds(user):
+            return self
+        uscc = verified_uscc(user)
+        return self.filter(enterprise__uscc=uscc) if uscc else self.none()
+
+
+class ReliefQuerySet(TenantQuerySet):
+    def visible_to(self, user):
+        return self.through("lease", Lease.objects.visible_to(user))
 
 
 class Building(models.Model):
@@ -61,6 +80,8 @@ class Lease(models.Model):
     monthly_fee = money("月物业费（元）")
     start = models.DateField("起租日")
     end = models.DateField("到期日")
+
+    objects = EnterpriseHeldQuerySet.as_manager()
 
     class Meta:
         ordering = ["unit"]
@@ -126,6 +147,8 @@ class Relief(models.Model):
         related_name="+",
     )
 
+    objects = ReliefQuerySet.as_manager()
+
     class Meta:
         ordering = ["scheme", "lease"]
         verbose_name = verbose_name_plural = "租金减免"
@@ -166,6 +189,8 @@ class FinancingNeed(models.Model):
     granted_on = models.DateField("放款日期", null=True, blank=True)
     state = models.CharField("状态", max_length=12, choices=State.choices, default=State.RECOMMENDED)
     created_at = models.DateTimeField("推荐时间", auto_now_add=True)
+
+    objects = EnterpriseHeldQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "id"]
