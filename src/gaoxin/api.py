@@ -16,6 +16,7 @@ from gaoxin.core.errors import (
     error_for_status,
 )
 from gaoxin.core.middleware import error_response
+from gaoxin.core.schemas import ObjectParser
 
 
 class BearerToken(HttpBearer):
@@ -66,6 +67,7 @@ api = NinjaAPI(
     urls_namespace="api",
     auth=auth,
     docs_url="/docs",
+    parser=ObjectParser(),
     openapi_extra={"tags": [{"name": name, "description": text} for name, (text, _) in PILLARS.items()]},
 )
 
@@ -140,7 +142,7 @@ def on_not_found(request, exc):
 
 # ninja's own 4xx messages (English) in Chinese; an unparsable JSON body is a 422 like any bad field.
 _HTTP_ERRORS = {
-    "Cannot parse request body": (422, "请求体不是有效的 JSON", {"请求": "不是有效的 JSON"}),
+    "Cannot parse request body": (422, "请求体应为有效的 JSON 对象", {"请求": "应为 JSON 对象"}),
 }
 
 

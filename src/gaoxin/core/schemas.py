@@ -7,6 +7,7 @@ from typing import Annotated
 from ninja import Schema
 from ninja.files import UploadedFile
 from ninja.params.models import BodyModel, Param
+from ninja.parser import Parser
 from pydantic import AfterValidator, Field
 from pydantic.json_schema import SkipJsonSchema
 
@@ -57,10 +58,21 @@ class _JsonOrMultipartModel(BodyModel):
                 "请求体不是有效的 JSON" if field == "请求" else "payload 不是有效的 JSON",
                 fields={field: "不是有效的 JSON"},
             ) from None
-        if isinstance(data, dict):
-            # Only a multipart request carries files; a JSON body cannot smuggle a `files` key in.
-            data = {**data, "files": files}
-        return {cls.__read_from_single_attr__: data}
+        if not isinstance(data, dict):
+            raise ValidationFailed("请求体应为 JSON 对象", fields={field: "应为 JSON 对象"})
+        # Only a multipart request carries files; a JSON body cannot smuggle a `files` key in.
+        return {cls.__read_from_single_attr__: {**data, "files": files}}
+
+
+class ObjectParser(Parser):
+    """ninja's JSON parser, refusing a body that is not a JSON object (every body here is one), so
+    `[]` is not read as an empty object by a Schema whose fields are all optional."""
+
+    def parse_body(self, request):
+        data = super().parse_body(request)
+        if not isinstance(data, dict):
+            raise ValueError("not a JSON object")
+        return data
 
 
 class JsonOrMultipart(Param):
