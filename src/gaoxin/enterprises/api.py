@@ -10,6 +10,7 @@ from pydantic import Field
 
 from gaoxin.core.errors import ValidationFailed
 from gaoxin.core.pagination import Page
+from gaoxin.core.schemas import ObjectId
 
 from . import excel, selectors
 from .models import Report
@@ -202,7 +203,7 @@ def report_open(request, payload: ReportOpenIn):
 
 
 @router.get("/reports/{report_id}", response=ReportDetailOut, summary="报表详情与校验结果", tags=REPORTING)
-def report_get(request, report_id: int):
+def report_get(request, report_id: ObjectId):
     report = report_selectors.report_get(user=request.user, report_id=report_id)
     return report_out(report, user=request.user, checks=True)
 
@@ -214,7 +215,7 @@ def _detail(request, report: Report) -> dict:
 
 
 @router.put("/reports/{report_id}", response=ReportDetailOut, summary="保存报表数据（草稿）", tags=REPORTING)
-def report_save(request, report_id: int, payload: ReportValuesIn):
+def report_save(request, report_id: ObjectId, payload: ReportValuesIn):
     report = services.report_save(
         actor=request.user,
         report_id=report_id,
@@ -225,7 +226,7 @@ def report_save(request, report_id: int, payload: ReportValuesIn):
 
 
 @router.post("/reports/{report_id}/submit", response=ReportDetailOut, summary="报送", tags=REPORTING)
-def report_submit(request, report_id: int, payload: ReportValuesIn):
+def report_submit(request, report_id: ObjectId, payload: ReportValuesIn):
     report = services.report_submit(
         actor=request.user, report_id=report_id, values=payload.values, explanations=payload.explanations
     )
@@ -235,14 +236,14 @@ def report_submit(request, report_id: int, payload: ReportValuesIn):
 @router.post(
     "/reports/{report_id}/return", response=ReportDetailOut, summary="退回（须填写原因）", tags=REPORTING
 )
-def report_return(request, report_id: int, payload: ReasonIn):
+def report_return(request, report_id: ObjectId, payload: ReasonIn):
     return _detail(
         request, services.report_return(actor=request.user, report_id=report_id, reason=payload.reason)
     )
 
 
 @router.post("/reports/{report_id}/accept", response=ReportDetailOut, summary="审核通过", tags=REPORTING)
-def report_accept(request, report_id: int):
+def report_accept(request, report_id: ObjectId):
     return _detail(request, services.report_accept(actor=request.user, report_id=report_id))
 
 
@@ -252,7 +253,7 @@ def report_accept(request, report_id: int):
     summary="更正已审核的报表（新修订）",
     tags=REPORTING,
 )
-def report_revise(request, report_id: int, payload: ReasonIn):
+def report_revise(request, report_id: ObjectId, payload: ReasonIn):
     return _detail(
         request, services.report_revise(actor=request.user, report_id=report_id, reason=payload.reason)
     )
