@@ -7,8 +7,16 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import HttpBearer, SessionAuth
 
 from gaoxin.accounts.services import token_user
-from gaoxin.core.errors import DomainError
-from gaoxin.core.middleware import api_error
+from gaoxin.core.errors import (
+    BadRequest,
+    DomainError,
+    NotAuthenticated,
+    NotFound,
+    ValidationFailed,
+    error_for_status,
+)
+from gaoxin.core.middleware import error_response
+from gaoxin.core.schemas import ObjectParser
 
 
 class BearerToken(HttpBearer):
@@ -24,12 +32,43 @@ class BearerToken(HttpBearer):
 # A bearer token, or Django's session (ninja's SessionAuth checks CSRF on unsafe methods).
 auth = [BearerToken(), SessionAuth()]
 
+# One OpenAPI tag per pillar, each with the URL prefixes its operations live under (docs/api.md).
+# tests/api/test_contract.py holds every operation to exactly one of these tags and to its prefixes.
+PILLARS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "基础": ("工作日期限、证照号码校验、后台任务（core）", ("/calendar/", "/identifiers/", "/tasks/")),
+    "账户": ("令牌与当前用户（accounts）", ("/auth/",)),
+    "政务服务": (
+        "事项目录、办件及其操作、电子证照核验（govservices）",
+        ("/service-items", "/service-catalogue", "/cases", "/licences/"),
+    ),
+    "企业名录": ("企业名录与分类（enterprises）", ("/enterprises", "/classifications/")),
+    "数据报送": ("企业报表与统计（enterprises）", ("/reports", "/statistics/")),
+    "惠企政策": (
+        "政策、兑现事项、规则、兑现与拨付、贷款与租金减免（policies）",
+        (
+            "/policies",
+            "/clauses/",
+            "/rules/",
+            "/awards",
+            "/payment-batches",
+            "/loans",
+            "/relief-schemes",
+            "/policy-reports/",
+            "/me/offers",
+        ),
+    ),
+    "招商引资": ("招商引资（investment）", ("/investment/",)),
+    "经济运行": ("经济运行（economy）", ("/economy/",)),
+}
+
 api = NinjaAPI(
     title="gaoxin 高新区综合服务平台 API",
     version="1",
     urls_namespace="api",
     auth=auth,
     docs_url="/docs",
+    parser=ObjectParser(),
+    openapi_extra={"tags": [{"name": name, "description": text} for name, (text, _) in PILLARS.items()]},
 )
 
 
@@ -71,36 +110,49 @@ def _translate(kind: str, message: str) -> str:
     return _MESSAGES.get(kind, message)
 
 
+# Every handler answers through core.middleware.error_response: the status is the domain error class's.
+
+
 @api.exception_handler(ValidationError)
 def on_validation_error(request, exc):
     fields = _field_errors(exc.errors)
     summary = "；".join(f"{k}：{v}" for k, v in fields.items())
-    return api_error(422, "validation_failed", f"请求内容有误：{summary}", fields)
+    return error_response(ValidationFailed(f"请求内容有误：{summary}", fields=fields))
 
 
 @api.exception_handler(DomainError)
 def on_domain_error(request, exc: DomainError):
-    return api_error(exc.status, exc.code, exc.message, exc.fields)
+    return error_response(exc)
 
 
 @api.exception_handler(AuthenticationError)
 def on_auth_error(request, exc):
-    return api_error(401, "not_authenticated", "请先登录，或在 Authorization 头中提供有效令牌")
+    return error_response(NotAuthenticated("请先登录，或在 Authorization 头中提供有效令牌"))
 
 
 @api.exception_handler(MultiPartParserError)
 def on_bad_multipart(request, exc):
-    return api_error(400, "bad_request", "上传内容格式不正确，请以 multipart/form-data 上传文件")
+    return error_response(BadRequest("上传内容格式不正确，请以 multipart/form-data 上传文件"))
 
 
 @api.exception_handler(Http404)
 def on_not_found(request, exc):
-    return api_error(404, "not_found", "未找到请求的对象")
+    return error_response(NotFound("未找到请求的对象"))
+
+
+# ninja's own 4xx messages (English) in Chinese; an unparsable JSON body is a 422 like any bad field.
+_HTTP_ERRORS = {
+    "Cannot parse request body": (422, "请求体应为有效的 JSON 对象", {"请求": "应为 JSON 对象"}),
+}
 
 
 @api.exception_handler(HttpError)
 def on_http_error(request, exc: HttpError):
-    return api_error(exc.status_code, "error", str(exc.message))
+    message = str(exc.message)
+    for prefix, (status, chinese, fields) in _HTTP_ERRORS.items():
+        if message.startswith(prefix):
+            return error_response(error_for_status(status, chinese, fields=fields))
+    return error_response(error_for_status(exc.status_code, message))
 
 
 def _register_routers():

@@ -57,3 +57,26 @@ def test_no_input_yields_a_server_error(case, bearer):
     ):
         body = response.json()
         assert {"code", "message"} <= set(body), body
+
+
+# The operations that once read request.body / request.FILES by hand are fuzzed through their typed
+# bodies now, in each media type they accept.
+TYPED = {
+    ("POST", "/api/v1/cases"): {"application/json", "multipart/form-data"},
+    ("POST", "/api/v1/cases/{number}/actions/{action}"): {"application/json", "multipart/form-data"},
+    ("POST", "/api/v1/service-catalogue/import"): {"multipart/form-data"},
+}
+
+
+def test_the_fuzzer_reaches_every_body_in_every_media_type(api_schema):
+    bodies = {}
+    for result in api_schema.get_all_operations():
+        op = result.ok()
+        bodies[(op.method.upper(), op.path)] = {b.media_type for b in op.body}
+    for key, media_types in TYPED.items():
+        assert bodies[key] == media_types, key
+    from tests.api.test_contract import NO_BODY
+
+    bodiless = {(m.upper(), "/api/v1" + p) for m, p in NO_BODY}
+    writes = {k for k in bodies if k[0] in ("POST", "PUT", "PATCH")}
+    assert {k for k in writes if not bodies[k]} == bodiless

@@ -3,8 +3,10 @@
 import datetime as dt
 
 from ninja import Field, Router, Schema, Status
+from ninja.pagination import paginate
 
 from gaoxin.core.errors import NotFound
+from gaoxin.core.pagination import Page
 from gaoxin.core.schemas import ObjectId
 
 from . import selectors, services
@@ -45,6 +47,7 @@ class TokenRow(Schema):
 
 
 @router.get("/tokens", response=list[TokenRow], summary="我的令牌")
+@paginate(Page)
 def token_list(request):
     return list(selectors.token_list(user=request.user))
 

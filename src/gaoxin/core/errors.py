@@ -1,4 +1,8 @@
-"""Domain errors raised by services. Views and the API turn them into messages and 4xx answers."""
+"""Domain errors raised by services, and the one mapping from an error to its HTTP status.
+
+The status belongs to the error class (`status`); the API's exception handlers (`gaoxin/api.py`)
+and the pages' middleware (`core/middleware.py`) both read it through `status_of`, so a service
+error is the same 4xx on a page and in the API."""
 
 
 class DomainError(Exception):
@@ -13,6 +17,13 @@ class DomainError(Exception):
         self.fields = fields or {}
         if code:
             self.code = code
+
+
+class BadRequest(DomainError):
+    """The request itself could not be read (a broken upload, a forbidden character)."""
+
+    status = 400
+    code = "bad_request"
 
 
 class ValidationFailed(DomainError):
@@ -40,3 +51,28 @@ class Conflict(DomainError):
 
     status = 409
     code = "conflict"
+
+
+ERROR_CLASSES: tuple[type[DomainError], ...] = (
+    BadRequest,
+    ValidationFailed,
+    NotAuthenticated,
+    PermissionDenied,
+    NotFound,
+    Conflict,
+)
+
+
+def status_of(exc: BaseException) -> int:
+    """The HTTP status of an error: a DomainError's class decides; anything else is a server error."""
+    return exc.status if isinstance(exc, DomainError) else 500
+
+
+def error_for_status(status: int, message: str, *, fields: dict[str, str] | None = None) -> DomainError:
+    """The domain error of a framework's 4xx (a ninja HttpError, say), so it is answered the same way."""
+    for cls in ERROR_CLASSES:
+        if cls.status == status:
+            return cls(message, fields=fields)
+    error = DomainError(message, fields=fields)
+    error.status = status if 400 <= status < 500 else 400
+    return error

@@ -1,10 +1,17 @@
-"""Shared API schema pieces: identifier types validated by core.identifiers, the error shape."""
+"""Shared API schema pieces: identifier types validated by core.identifiers, the error shape, and a
+JSON body that may also arrive as multipart/form-data with files."""
 
+import json
 from typing import Annotated
 
 from ninja import Schema
+from ninja.files import UploadedFile
+from ninja.params.models import BodyModel, Param
+from ninja.parser import Parser
 from pydantic import AfterValidator, Field
+from pydantic.json_schema import SkipJsonSchema
 
+from .errors import ValidationFailed
 from .identifiers import check_id_card, check_uscc
 
 
@@ -32,3 +39,89 @@ class Error(Schema):
     code: str
     message: str
     fields: dict[str, str] = {}
+
+
+# ---- a JSON body that may also come as multipart/form-data with files ----------------------------
+
+
+class _JsonOrMultipartModel(BodyModel):
+    @classmethod
+    def get_request_data(cls, request, api, path_params):
+        if request.content_type == "multipart/form-data":
+            raw, files, field = request.POST.get("payload") or "{}", dict(request.FILES.items()), "payload"
+        else:
+            raw, files, field = request.body or b"{}", {}, "请求"
+        try:
+            data = json.loads(raw)
+        except (ValueError, RecursionError):
+            raise ValidationFailed(
+                "请求体不是有效的 JSON" if field == "请求" else "payload 不是有效的 JSON",
+                fields={field: "不是有效的 JSON"},
+            ) from None
+        if not isinstance(data, dict):
+            raise ValidationFailed("请求体应为 JSON 对象", fields={field: "应为 JSON 对象"})
+        # Only a multipart request carries files; a JSON body cannot smuggle a `files` key in.
+        return {cls.__read_from_single_attr__: {**data, "files": files}}
+
+
+class ObjectParser(Parser):
+    """ninja's JSON parser, refusing a body that is not a JSON object (every body here is one), so
+    `[]` is not read as an empty object by a Schema whose fields are all optional."""
+
+    def parse_body(self, request):
+        data = super().parse_body(request)
+        if not isinstance(data, dict):
+            raise ValueError("not a JSON object")
+        return data
+
+
+class JsonOrMultipart(Param):
+    """A body declared by a Schema that accepts application/json, or multipart/form-data whose
+    `payload` field holds the same JSON, with uploaded files beside it (see `WithFiles`).
+
+    Describe the multipart variant in the operation with `openapi_extra=multipart_variant(...)`."""
+
+    _model = _JsonOrMultipartModel
+
+    @classmethod
+    def _param_source(cls) -> str:
+        return "body"
+
+
+class WithFiles(Schema):
+    """Base of a JsonOrMultipart body: the uploaded files of a multipart request, by field name."""
+
+    files: SkipJsonSchema[dict[str, UploadedFile]] = {}
+
+
+def multipart_variant(schema: type[Schema], *, files: dict, required: bool = True) -> dict:
+    """`openapi_extra` of a JsonOrMultipart operation: the multipart/form-data form of its body.
+
+    `files` is the JSON-Schema of the file fields: {"properties": {...}} or {"patternProperties": {...}}."""
+    form = {
+        "type": "object",
+        "properties": {
+            "payload": {
+                "type": "string",
+                "contentMediaType": "application/json",
+                "description": f"与 application/json 请求体相同的 JSON（{schema.__name__}）",
+            },
+            **files.get("properties", {}),
+        },
+    }
+    if "patternProperties" in files:
+        form["patternProperties"] = files["patternProperties"]
+    return {
+        "requestBody": {
+            "required": required,
+            "content": {
+                "multipart/form-data": {
+                    "schema": form,
+                    "encoding": {"payload": {"contentType": "application/json"}},
+                }
+            },
+        }
+    }
+
+
+BINARY = {"type": "string", "format": "binary"}

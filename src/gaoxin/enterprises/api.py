@@ -1,7 +1,7 @@
 """API of the enterprise registry and of enterprise data reporting."""
 
 import datetime as dt
-from typing import Literal
+from typing import Annotated, Literal
 
 from ninja import File, Query, Router, Schema
 from ninja.files import UploadedFile
@@ -9,7 +9,8 @@ from ninja.pagination import paginate
 from pydantic import Field
 
 from gaoxin.core.errors import ValidationFailed
-from gaoxin.core.pagination import LimitOffset as Pagination
+from gaoxin.core.pagination import Page
+from gaoxin.core.schemas import ObjectId
 
 from . import excel, selectors
 from .models import Report
@@ -18,6 +19,8 @@ from .services import registry as registry_services
 from .services import reporting as services
 
 router = Router(tags=["企业名录"])
+# Reporting and its statistics are the other half of this app: one tag for them.
+REPORTING = ["数据报送"]
 
 
 MAX_UPLOAD = 10 * 1024 * 1024
@@ -48,14 +51,14 @@ class EnterpriseOut(Schema):
 
 
 class EnterpriseFilter(Schema):
-    q: str = ""
-    industry: str = ""
-    qualification: str = ""
-    size: str = ""
+    q: str = Field("", max_length=200, description="名称、曾用名、拼音或统一社会信用代码")
+    industry: str = Field("", max_length=200)
+    qualification: str = Field("", max_length=200)
+    size: Literal["", "large", "medium", "small", "micro"] = ""
     above_scale: bool | None = None
-    park: str = ""
-    gbt_code: str = ""
-    status: str = ""
+    park: str = Field("", max_length=200)
+    gbt_code: str = Field("", max_length=200, description="国民经济行业分类代码（前缀）")
+    status: Literal["", "operating", "moved_out", "closed"] = ""
 
 
 def _content(file: UploadedFile) -> bytes:
@@ -64,7 +67,7 @@ def _content(file: UploadedFile) -> bytes:
     return file.read()
 
 
-@router.post("/reports/import", summary="Excel 导入报表（全部成功或全部不写入）", tags=["企业报表"])
+@router.post("/reports/import", summary="Excel 导入报表（全部成功或全部不写入）", tags=REPORTING)
 def reports_import(request, file: File[UploadedFile]):
     return {"imported": excel.reports_import(actor=request.user, content=_content(file))}
 
@@ -75,7 +78,7 @@ def enterprises_import(request, file: File[UploadedFile]):
 
 
 @router.get("/enterprises", response=list[EnterpriseOut], summary="企业名录查询")
-@paginate(Pagination)
+@paginate(Page)
 def enterprise_list(request, f: Query[EnterpriseFilter]):
     return selectors.enterprise_list(
         user=request.user,
@@ -160,9 +163,16 @@ class ReportOpenIn(Schema):
     month: int = Field(ge=0, le=12, description="1–12；年报为 0")
 
 
+IndicatorKey = Annotated[str, Field(max_length=40, description="指标代码")]
+
+
 class ReportValuesIn(Schema):
-    values: dict[str, str | int | float | None] | None = None
-    explanations: dict[str, str] | None = None
+    values: dict[IndicatorKey, Annotated[str, Field(max_length=40)] | int | float | None] | None = Field(
+        None, description="指标代码 → 数值（元；文本或数字，空为未填）"
+    )
+    explanations: dict[IndicatorKey, Annotated[str, Field(max_length=1000)]] | None = Field(
+        None, description="指标代码 → 异常波动说明"
+    )
 
 
 class ReasonIn(Schema):
@@ -176,15 +186,15 @@ class ReportFilter(Schema):
     uscc: str = Field("", max_length=18)
 
 
-@router.get("/reports", response=list[ReportOut], summary="企业报表列表", tags=["企业报表"])
-@paginate(Pagination)
+@router.get("/reports", response=list[ReportOut], summary="企业报表列表", tags=REPORTING)
+@paginate(Page)
 def report_list(request, f: Query[ReportFilter]):
     return report_selectors.report_list(
         user=request.user, year=f.year, month=f.month, state=f.state, uscc=f.uscc
     )
 
 
-@router.post("/reports", response={200: ReportDetailOut}, summary="打开（或新建）某期报表", tags=["企业报表"])
+@router.post("/reports", response={200: ReportDetailOut}, summary="打开（或新建）某期报表", tags=REPORTING)
 def report_open(request, payload: ReportOpenIn):
     report = services.report_open(
         actor=request.user, uscc=payload.uscc.upper(), year=payload.year, month=payload.month
@@ -192,8 +202,8 @@ def report_open(request, payload: ReportOpenIn):
     return report_out(report, user=request.user, checks=True)
 
 
-@router.get("/reports/{report_id}", response=ReportDetailOut, summary="报表详情与校验结果", tags=["企业报表"])
-def report_get(request, report_id: int):
+@router.get("/reports/{report_id}", response=ReportDetailOut, summary="报表详情与校验结果", tags=REPORTING)
+def report_get(request, report_id: ObjectId):
     report = report_selectors.report_get(user=request.user, report_id=report_id)
     return report_out(report, user=request.user, checks=True)
 
@@ -204,10 +214,8 @@ def _detail(request, report: Report) -> dict:
     )
 
 
-@router.put(
-    "/reports/{report_id}", response=ReportDetailOut, summary="保存报表数据（草稿）", tags=["企业报表"]
-)
-def report_save(request, report_id: int, payload: ReportValuesIn):
+@router.put("/reports/{report_id}", response=ReportDetailOut, summary="保存报表数据（草稿）", tags=REPORTING)
+def report_save(request, report_id: ObjectId, payload: ReportValuesIn):
     report = services.report_save(
         actor=request.user,
         report_id=report_id,
@@ -217,8 +225,8 @@ def report_save(request, report_id: int, payload: ReportValuesIn):
     return _detail(request, report)
 
 
-@router.post("/reports/{report_id}/submit", response=ReportDetailOut, summary="报送", tags=["企业报表"])
-def report_submit(request, report_id: int, payload: ReportValuesIn):
+@router.post("/reports/{report_id}/submit", response=ReportDetailOut, summary="报送", tags=REPORTING)
+def report_submit(request, report_id: ObjectId, payload: ReportValuesIn):
     report = services.report_submit(
         actor=request.user, report_id=report_id, values=payload.values, explanations=payload.explanations
     )
@@ -226,16 +234,16 @@ def report_submit(request, report_id: int, payload: ReportValuesIn):
 
 
 @router.post(
-    "/reports/{report_id}/return", response=ReportDetailOut, summary="退回（须填写原因）", tags=["企业报表"]
+    "/reports/{report_id}/return", response=ReportDetailOut, summary="退回（须填写原因）", tags=REPORTING
 )
-def report_return(request, report_id: int, payload: ReasonIn):
+def report_return(request, report_id: ObjectId, payload: ReasonIn):
     return _detail(
         request, services.report_return(actor=request.user, report_id=report_id, reason=payload.reason)
     )
 
 
-@router.post("/reports/{report_id}/accept", response=ReportDetailOut, summary="审核通过", tags=["企业报表"])
-def report_accept(request, report_id: int):
+@router.post("/reports/{report_id}/accept", response=ReportDetailOut, summary="审核通过", tags=REPORTING)
+def report_accept(request, report_id: ObjectId):
     return _detail(request, services.report_accept(actor=request.user, report_id=report_id))
 
 
@@ -243,9 +251,9 @@ def report_accept(request, report_id: int):
     "/reports/{report_id}/revise",
     response=ReportDetailOut,
     summary="更正已审核的报表（新修订）",
-    tags=["企业报表"],
+    tags=REPORTING,
 )
-def report_revise(request, report_id: int, payload: ReasonIn):
+def report_revise(request, report_id: ObjectId, payload: ReasonIn):
     return _detail(
         request, services.report_revise(actor=request.user, report_id=report_id, reason=payload.reason)
     )
@@ -266,17 +274,25 @@ class PeriodQuery(Schema):
     by: Literal["industry", "park", "size"] = "industry"
 
 
-@router.get("/statistics/totals", summary="分产业/园区/规模汇总（累计、本月、同比）", tags=["统计分析"])
+@router.get("/statistics/totals", summary="分产业/园区/规模汇总（累计、本月、同比）", tags=REPORTING)
 def statistics_totals(request, q: Query[PeriodQuery]):
     return report_selectors.totals(user=request.user, year=q.year, month=q.month, by=q.by)
 
 
-@router.get("/statistics/completeness", summary="报送完整率", tags=["统计分析"])
+@router.get("/statistics/completeness", summary="报送完整率", tags=REPORTING)
 def statistics_completeness(request, q: Query[PeriodQuery]):
     return report_selectors.completeness(user=request.user, year=q.year, month=q.month)
 
 
-@router.get("/statistics/not-reported", summary="未报送企业", tags=["统计分析"])
+class NotReportedOut(Schema):
+    uscc: str
+    name: str
+    state: str | None
+    overdue: bool
+
+
+@router.get("/statistics/not-reported", response=list[NotReportedOut], summary="未报送企业", tags=REPORTING)
+@paginate(Page)
 def statistics_not_reported(request, q: Query[PeriodQuery]):
     rows = report_selectors.not_reported(user=request.user, year=q.year, month=q.month)
     return [
@@ -290,7 +306,17 @@ def statistics_not_reported(request, q: Query[PeriodQuery]):
     ]
 
 
-@router.get("/statistics/anomalies", summary="异常数据", tags=["统计分析"])
+class AnomalyOut(Schema):
+    report_id: int
+    uscc: str
+    name: str
+    errors: dict
+    anomalies: dict
+    explanations: dict
+
+
+@router.get("/statistics/anomalies", response=list[AnomalyOut], summary="异常数据", tags=REPORTING)
+@paginate(Page)
 def statistics_anomalies(request, q: Query[PeriodQuery]):
     return [
         {

@@ -1,16 +1,18 @@
 """API of the government services pillar: catalogue, cases and their actions, licence verification."""
 
 import datetime as dt
-import json
-from typing import Any
+from typing import Annotated, Literal
 
 from django.http import HttpResponse
-from ninja import Field, Query, Router, Schema, Status
-from ninja.pagination import PaginationBase, paginate
+from ninja import Field, File, Header, Query, Router, Schema, Status
+from ninja.files import UploadedFile
+from ninja.pagination import paginate
 
-from gaoxin.core.errors import ValidationFailed
+from gaoxin.core.pagination import Page
+from gaoxin.core.schemas import JsonOrMultipart, multipart_variant
 
 from . import selectors
+from .schemas import ACTION_FILES, SUBMIT_FILES, CaseActionIn, CaseSubmitIn
 from .services import cases as case_services
 from .services import catalogue, licences, submission
 from .services.cases import available_actions
@@ -100,37 +102,15 @@ class ItemDetailOut(Schema):
     stages: list[StageSpecOut]
 
 
-class Page(PaginationBase):
-    """Offset pages without a total: counting a million visible cases on every request is the slow part."""
-
-    class Input(Schema):
-        limit: int = Field(25, ge=1, le=100)
-        offset: int = Field(0, ge=0, le=100_000)
-
-    class Output(Schema):
-        items: list[Any]
-        next_offset: int | None
-
-    items_attribute = "items"
-
-    def paginate_queryset(self, queryset, pagination: Input, **params):
-        rows = list(queryset[pagination.offset : pagination.offset + pagination.limit + 1])
-        more = len(rows) > pagination.limit
-        return {
-            "items": rows[: pagination.limit],
-            "next_offset": pagination.offset + pagination.limit if more else None,
-        }
-
-
 class ItemFilter(Schema):
-    q: str = ""
-    department: str = ""
+    q: str = Field("", max_length=60, description="中文、全拼、首字母或编码")
+    department: str = Field("", max_length=20, description="部门编码")
 
 
 @router.get(
     "/service-items", response=list[ItemOut], auth=None, summary="事项目录（可按中文、拼音、编码检索）"
 )
-@paginate(Page)
+@paginate(Page, limit=25, max_limit=100, max_offset=100_000)
 def item_list(request, f: Query[ItemFilter]):
     return selectors.item_list(q=f.q, department=f.department)
 
@@ -164,10 +144,8 @@ class ImportOut(Schema):
 
 
 @router.post("/service-catalogue/import", response=ImportOut, summary="导入事项目录（全部通过才导入）")
-def catalogue_import(request):
-    upload = request.FILES.get("file")
-    if upload is None:
-        raise ValidationFailed("请上传 Excel 文件", fields={"file": "必填"})
+def catalogue_import(request, file: File[UploadedFile]):
+    upload = file
     versions = catalogue.catalogue_import(actor=request.user, content=upload.read(10 * 1024 * 1024))
     return {"imported": [v.item.code for v in versions]}
 
@@ -299,55 +277,42 @@ class CaseDetailOut(CaseOut):
         return list(obj.events.all())
 
 
-def _body(request) -> tuple[dict, dict]:
-    """JSON, or multipart with a `payload` JSON field and files named by material order."""
-    if request.content_type == "multipart/form-data":
-        try:
-            payload = json.loads(request.POST.get("payload") or "{}")
-        except ValueError as exc:
-            raise ValidationFailed("payload 不是有效的 JSON", fields={"payload": "不是有效的 JSON"}) from exc
-        files = dict(request.FILES.items())
-    else:
-        try:
-            payload = json.loads(request.body or b"{}")
-        except ValueError as exc:
-            raise ValidationFailed("请求体不是有效的 JSON", fields={"请求": "不是有效的 JSON"}) from exc
-        files = {}
-    if not isinstance(payload, dict):
-        raise ValidationFailed("请求体应为 JSON 对象")
-    return scrub(payload), files
-
-
 @router.post(
-    "/cases", response={200: CaseDetailOut, 201: CaseDetailOut}, summary="提交办件（支持 Idempotency-Key）"
+    "/cases",
+    response={200: CaseDetailOut, 201: CaseDetailOut},
+    summary="提交办件（支持 Idempotency-Key）",
+    description="JSON 请求体；或 multipart/form-data：`payload` 字段为同样的 JSON，材料文件为 `file_<材料序号>`。",
+    openapi_extra=multipart_variant(CaseSubmitIn, files=SUBMIT_FILES),
 )
-def case_submit(request):
-    payload, files = _body(request)
-    materials = payload.get("materials") or {}
-    if not isinstance(materials, dict) or not isinstance(payload.get("data") or {}, dict):
-        raise ValidationFailed("materials 与 data 应为 JSON 对象")
+def case_submit(
+    request,
+    payload: Annotated[CaseSubmitIn, JsonOrMultipart(...)],
+    idempotency_key: str | None = Header(
+        None, alias="Idempotency-Key", max_length=80, description="重试时返回同一办件"
+    ),
+):
     case, created = submission.case_submit(
         actor=request.user,
-        item_code=str(payload.get("item") or ""),
-        data=payload.get("data") or {},
-        materials={str(k): v for k, v in materials.items()},
-        files={k.removeprefix("file_"): v for k, v in files.items()},
-        commitment=bool(payload.get("commitment")),
-        applicant=payload.get("applicant"),
-        idempotency_key=text(request.headers.get("Idempotency-Key"), 80),
+        item_code=text(payload.item, 12),
+        data=scrub(payload.data),
+        materials=scrub(payload.materials),
+        files={k.removeprefix("file_"): v for k, v in payload.files.items()},
+        commitment=payload.commitment,
+        applicant=text(payload.applicant, 150) if payload.applicant else None,
+        idempotency_key=text(idempotency_key, 80),
     )
     return Status(201 if created else 200, selectors.case_get(user=request.user, number=case.number))
 
 
 class CaseFilter(Schema):
-    state: str = ""
-    light: str = ""
-    q: str = ""
-    inbox: bool = False
+    state: str = Field("", max_length=40, description="办件状态")
+    light: Literal["", "green", "yellow", "red"] = Field("", description="时限预警灯")
+    q: str = Field("", max_length=60, description="办件编号、申请人或事项名称")
+    inbox: bool = Field(False, description="只看等待我处理的")
 
 
 @router.get("/cases", response=list[CaseOut], summary="办件列表（按用户权限范围）")
-@paginate(Page)
+@paginate(Page, limit=25, max_limit=100, max_offset=100_000, count=False)
 def case_list(request, f: Query[CaseFilter]):
     if f.inbox:
         return selectors.inbox(user=request.user, light=f.light, state=f.state, q=f.q)
@@ -364,19 +329,22 @@ def case_get(request, number: str):
     return selectors.case_get(user=request.user, number=number)
 
 
-@router.post("/cases/{number}/actions/{action}", response=CaseDetailOut, summary="办件操作")
-def case_act(request, number: str, action: str):
-    payload, files = _body(request)
-    revision = payload.get("revision")
-    if revision is not None and not isinstance(revision, int):
-        raise ValidationFailed("revision 应为整数", fields={"revision": "应为整数"})
+@router.post(
+    "/cases/{number}/actions/{action}",
+    response=CaseDetailOut,
+    summary="办件操作",
+    description="`action`：" + "、".join(t.action for t in case_services.TRANSITIONS) + "（未知操作 404）。"
+    "JSON 请求体（可为空）；或 multipart/form-data：`payload` 字段为同样的 JSON，补交材料为 `file`。",
+    openapi_extra=multipart_variant(CaseActionIn, files=ACTION_FILES, required=False),
+)
+def case_act(request, number: str, action: str, payload: Annotated[CaseActionIn, JsonOrMultipart(...)]):
     case = case_services.case_act(
         actor=request.user,
         number=text(number, 20),
         action=text(action, 30),
-        payload=payload,
-        revision=revision,
-        upload=next(iter(files.values()), None),
+        payload=scrub(payload.dict(exclude_none=True, exclude={"files"})),
+        revision=payload.revision,
+        upload=next(iter(payload.files.values()), None),
     )
     return selectors.case_get(user=request.user, number=case.number)
 
@@ -390,12 +358,12 @@ class VerificationOut(Schema):
 
 
 class ClaimedFields(Schema):
-    holder_name: str = ""
-    holder_id: str = ""
-    title: str = ""
-    valid_to: str = ""
-    valid_from: str = ""
-    issued_on: str = ""
+    holder_name: str = Field("", max_length=200)
+    holder_id: str = Field("", max_length=40)
+    title: str = Field("", max_length=200)
+    valid_to: str = Field("", max_length=40)
+    valid_from: str = Field("", max_length=40)
+    issued_on: str = Field("", max_length=40)
 
 
 @router.get(

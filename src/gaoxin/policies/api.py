@@ -9,11 +9,12 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from gaoxin.core.errors import NotFound, ValidationFailed
+from gaoxin.core.pagination import Page
 from gaoxin.core.schemas import ObjectId
-from gaoxin.enterprises.api import Pagination
 from gaoxin.enterprises.selectors import enterprise_get
 
 from . import selectors
+from .models import Award
 from .rules import RuleError
 from .services import apply, catalogue, matching, money, premises, reports
 
@@ -101,7 +102,7 @@ class AwardOut(Schema):
 
 
 class AwardFilter(Schema):
-    state: Annotated[str, Field(max_length=20)] = ""
+    state: Literal[("", *Award.State.values)] = ""  # type: ignore[valid-type]
     clause: ObjectId | None = None
 
 
@@ -178,12 +179,13 @@ class FundsRow(Schema):
 
 
 @router.get("/policies", response=list[PolicyOut], summary="政策目录")
-@paginate(Pagination)
+@paginate(Page)
 def policy_list(request, q: Annotated[str, Field(max_length=60)] = ""):
     return selectors.policy_list(user=request.user, q=q)
 
 
 @router.get("/policies/{policy_id}/clauses", response=list[ClauseOut], summary="政策的兑现事项")
+@paginate(Page)
 def clause_list(request, policy_id: ObjectId):
     policy = selectors.policy_get(user=request.user, pk=policy_id)
     return selectors.clause_list(user=request.user, policy=policy)
@@ -239,6 +241,7 @@ def clause_rule_save(request, clause_id: ObjectId, payload: ClauseRuleIn):
 
 
 @router.get("/clauses/{clause_id}/budgets", response=list[BudgetOut], summary="事项预算与余额")
+@paginate(Page)
 def budget_list(request, clause_id: ObjectId):
     return [_budget_out(b) for b in selectors.budget_list(user=request.user).filter(clause_id=clause_id)]
 
@@ -269,7 +272,7 @@ def clause_batch(request, clause_id: ObjectId):
 
 
 @router.get("/awards", response=list[AwardOut], summary="兑现记录")
-@paginate(Pagination)
+@paginate(Page)
 def award_list(request, f: Query[AwardFilter]):
     return selectors.award_list(user=request.user, state=f.state, clause_id=f.clause)
 
@@ -466,7 +469,7 @@ class LoanUpdateIn(Schema):
 
 
 @router.get("/loans", response=list[LoanOut], summary="政策贷款（复工贷）")
-@paginate(Pagination)
+@paginate(Page)
 def loan_list(request):
     return selectors.loan_list(user=request.user)
 
@@ -505,6 +508,7 @@ class ReliefTotalsOut(Schema):
 
 
 @router.get("/relief-schemes", response=list[ReliefTotalsOut], summary="租金减免方案与合计")
+@paginate(Page)
 def relief_list(request):
     out = []
     for scheme in selectors.scheme_list(user=request.user):
