@@ -90,9 +90,10 @@ class Stack:
         for proc, _ in self.procs.values():
             if proc.poll() is None:
                 os.killpg(proc.pid, signal.SIGINT)  # gunicorn: quick shutdown; rq: warm shutdown
+        deadline = time.monotonic() + 10
         for proc, out in self.procs.values():
             try:
-                proc.wait(timeout=15)
+                proc.wait(timeout=max(0.1, deadline - time.monotonic()))
             except subprocess.TimeoutExpired:
                 os.killpg(proc.pid, signal.SIGKILL)
                 proc.wait()
@@ -170,10 +171,11 @@ def deployment(tmp_path):
         }
     finally:
         stack.stop()
+        clock.lap("processes stopped")
         for db in (replica, name):
             admin.execute(f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)')
         admin.close()
-        clock.lap("stopped and dropped")
+        clock.lap("databases dropped")
         print(clock)
         r = redis.Redis(host="127.0.0.1", port=6379, db=redis_db)
         keys = list(r.scan_iter("rq:*")) + list(r.scan_iter(f"{name}:*"))
