@@ -1,6 +1,7 @@
 """The replica rule: reads go to the replica only when asked, never for a write, never in a transaction."""
 
 import pytest
+from django.conf import settings
 from django.db import transaction
 
 from gaoxin.core import dbrouter
@@ -13,8 +14,15 @@ def replica(monkeypatch):
     monkeypatch.setattr(dbrouter, "replica_configured", lambda: True)
 
 
-def test_without_a_replica_everything_reads_the_primary():
-    assert not dbrouter.replica_configured()
+def test_the_replica_is_configured_by_settings_alone():
+    assert dbrouter.replica_configured() == ("replica" in settings.DATABASES)
+    assert ("gaoxin.core.dbrouter.ReplicaRouter" in settings.DATABASE_ROUTERS) == (
+        "replica" in settings.DATABASES
+    )
+
+
+def test_without_a_replica_everything_reads_the_primary(monkeypatch):
+    monkeypatch.setattr(dbrouter, "replica_configured", lambda: False)
     with using_replica():
         assert read_alias() == "default"
 
