@@ -131,7 +131,34 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Tests use a file like the demo does (WAL, busy timeout, IMMEDIATE), not a shared-cache in-memory
     # database, whose table locks fail concurrent writers at once instead of queueing them.
     DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test.sqlite3")}
+REPLICA_URL = env("REPLICA_URL")
+if REPLICA_URL:
+    # A streaming replica of the primary: statistics and cockpit reads ask for it with
+    # gaoxin.core.dbrouter.using_replica(); everything else, and every write, stays on the primary.
+    DATABASES["replica"] = dj_database_url.parse(
+        REPLICA_URL,
+        conn_max_age=int(env("DB_CONN_MAX_AGE", "60") or 60),
+        conn_health_checks=True,
+    )
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["gaoxin.core.dbrouter.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Local memory per process by default; GAOXIN_CACHE_URL=redis://host:6379/1 shares one cache
+# between every app server and worker.
+CACHE_URL = env("CACHE_URL")
+CACHES = {
+    "default": (
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_URL,
+            "KEY_PREFIX": env("CACHE_PREFIX", "gaoxin"),
+            "TIMEOUT": int(env("CACHE_TIMEOUT", "300") or 300),
+        }
+        if CACHE_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "gaoxin"}
+    )
+}
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = ["gaoxin.accounts.backends.LockoutModelBackend"]
@@ -179,16 +206,28 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = True
 
-TASKS = {
-    "default": {
-        "BACKEND": env(
-            "TASK_BACKEND",
-            "django_tasks.backends.immediate.ImmediateBackend"
-            if TESTING
-            else "django_tasks_db.DatabaseBackend",
-        ),
-    }
+# GAOXIN_TASK_BACKEND: `db` (queued in the database, `gaoxin db_worker`; the embedded default),
+# `rq` (queued in Redis at GAOXIN_REDIS_URL, `gaoxin rqworker`), `immediate` (in-process; tests),
+# or the dotted path of any django-tasks backend.
+TASK_BACKENDS = {
+    "db": "django_tasks_db.DatabaseBackend",
+    "rq": "django_tasks_rq.RQBackend",
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
 }
+_task_backend = env("TASK_BACKEND") or ("immediate" if TESTING else "db")
+TASKS = {"default": {"BACKEND": TASK_BACKENDS.get(_task_backend.strip().lower(), _task_backend)}}
+if TASKS["default"]["BACKEND"] == TASK_BACKENDS["rq"]:
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
+    RQ_QUEUES = {
+        "default": {
+            "URL": env("REDIS_URL", "redis://127.0.0.1:6379/0"),
+            # Seconds a job may run before the worker kills it (a whole-zone batch is minutes).
+            "DEFAULT_TIMEOUT": int(env("TASK_TIMEOUT", "3600") or 3600),
+        }
+    }
+    # Workers run jobs through django-tasks-rq's job class, so `gaoxin rqworker` needs no flag.
+    # RQ keeps a job's outcome for minutes only; the TaskRun row keeps it for good.
+    RQ = {"JOB_CLASS": "django_tasks_rq.Job"}
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend")
 EMAIL_FILE_PATH = DATA_DIR / "mail"
