@@ -2,12 +2,11 @@
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
-from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from gaoxin.accounts import permissions
 from gaoxin.accounts.selectors import user_profile
-from gaoxin.core import calendar
+from gaoxin.core import calendar, clock
 from gaoxin.core.selectors import task_run_list
 from gaoxin.enterprises import selectors as enterprise_selectors
 
@@ -32,7 +31,7 @@ def home(request):
     context = {
         "kind": kind,
         "profile": user_profile(user=user),
-        "today": timezone.localdate(),
+        "today": clock.today(),
         "cards": home_cards(user),
     }
     if kind == "applicant":

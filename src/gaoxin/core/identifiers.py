@@ -9,6 +9,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from . import clock
+
 USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
 ORG_CODE_WEIGHTS = (3, 7, 9, 10, 5, 8, 4, 2)
@@ -100,7 +102,7 @@ def check_id_card(value: str, *, today: dt.date | None = None) -> CheckResult:
     if code[0] == "0":
         return CheckResult(False, code, "居民身份证号码的地址码不正确")
     birth = id_card_birth_date(code)
-    today = today or dt.date.today()
+    today = today or clock.today()
     if birth is None or birth.year < 1900 or birth > today:
         return CheckResult(False, code, "居民身份证号码中的出生日期不正确")
     if id_card_check_char(code[:17]) != code[17]:

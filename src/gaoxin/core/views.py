@@ -8,10 +8,9 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from . import audit, calendar, selectors, services, workflow
+from . import audit, calendar, clock, selectors, services, workflow
 from .errors import DomainError
 from .forms import CalendarDayForm, CalendarLoadForm
 from .models import CalendarDay, CalendarYear
@@ -50,7 +49,7 @@ def run_service(request, form, call, success: str) -> bool:
 def calendar_admin(request):
     if not request.user.has_perm("core.manage_calendar"):
         raise DjangoPermissionDenied("只有系统管理员可以维护工作日历")
-    today = timezone.localdate()
+    today = clock.today()
     day_form = CalendarDayForm(prefix="day")
     load_form = CalendarLoadForm(prefix="load")
     if request.method == "POST":

@@ -11,6 +11,8 @@ from collections.abc import Callable
 from django.apps import apps
 from django.db import connection, transaction
 
+from gaoxin.core import clock
+
 from . import economy, govservices, investment, policies
 from .enterprises import build_enterprises
 from .people import build_people
@@ -54,7 +56,7 @@ def clear() -> None:
 def build(
     *, seed: int = 2020, count: int = 2000, as_of: dt.date | None = None, log=print, progress=None
 ) -> dict:
-    ctx = {"rng": random.Random(seed), "count": count, "as_of": as_of or dt.date.today(), "log": log}
+    ctx = {"rng": random.Random(seed), "count": count, "as_of": as_of or clock.today(), "log": log}
     for i, (label, step) in enumerate(STEPS, start=1):
         step(ctx)
         if progress:

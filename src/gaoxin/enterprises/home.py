@@ -7,9 +7,9 @@ of its enterprises that run out soon."""
 import datetime as dt
 
 from django.urls import reverse
-from django.utils import timezone
 
 from gaoxin.accounts.permissions import is_enterprise_user
+from gaoxin.core import clock
 
 from . import permissions
 from .models import Report
@@ -19,7 +19,7 @@ from .selectors import reporting as report_selectors
 
 def cards(user) -> list[dict]:
     """Each card: {"label": str, "value": int | str, "url": str, "tone": "" | "warn" | "bad"}."""
-    today = timezone.localdate()
+    today = clock.today()
     last = today.replace(day=1) - dt.timedelta(days=1)
     out = []
     if is_enterprise_user(user):

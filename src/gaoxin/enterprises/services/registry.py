@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import Q
 
-from gaoxin.core import audit
+from gaoxin.core import audit, clock
 from gaoxin.core.errors import PermissionDenied
 
 from .. import permissions
@@ -125,6 +124,6 @@ def enterprise_rows_create(*, actor, rows: list[dict]) -> list[Enterprise]:
         actor=actor,
         action="enterprise.import",
         object_type="enterprises.enterprise",
-        summary={"count": len(created), "at": dt.date.today().isoformat()},
+        summary={"count": len(created), "at": clock.today().isoformat()},
     )
     return created

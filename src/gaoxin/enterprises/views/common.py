@@ -3,8 +3,8 @@
 import datetime as dt
 
 from django.http import Http404, HttpResponse
-from django.utils import timezone
 
+from gaoxin.core import clock
 from gaoxin.core.errors import NotFound
 
 from .. import excel
@@ -21,7 +21,7 @@ def xlsx(filename: str, title: str, headers: list[str], rows) -> HttpResponse:
 
 def period(request) -> tuple[int, int]:
     """The year and month asked for, defaulting to last month; bad values fall back to the default."""
-    today = timezone.localdate()
+    today = clock.today()
     last = today.replace(day=1) - dt.timedelta(days=1)
     try:
         year = int(request.GET.get("year", last.year))

@@ -7,9 +7,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
-from django.utils import timezone
 
 from gaoxin.accounts.permissions import is_enterprise_user
+from gaoxin.core import clock
 from gaoxin.core.errors import DomainError, NotFound
 
 from .. import permissions
@@ -39,7 +39,7 @@ def report_list_view(request):
             messages.error(request, getattr(exc, "message", "请选择报告期"))
     state = request.GET.get("state", "")[:10]
     qs = selectors.report_list(user=user, state=state).order_by("-year", "-month", "enterprise__name")
-    today = timezone.localdate()
+    today = clock.today()
     last = today.replace(day=1) - dt.timedelta(days=1)
     return render(
         request,
@@ -199,7 +199,7 @@ def statistics_view(request):
             "by": by,
             "data": data,
             "completeness": selectors.completeness(user=request.user, year=year, month=month),
-            "years": range(timezone.localdate().year, 2015, -1),
+            "years": range(clock.today().year, 2015, -1),
             "months": range(1, 13),
             "dims": [("industry", "按产业"), ("park", "按园区"), ("size", "按规模")],
         },
@@ -240,7 +240,7 @@ def not_reported_view(request):
             "year": year,
             "month": month,
             "rows": rows,
-            "years": range(timezone.localdate().year, 2015, -1),
+            "years": range(clock.today().year, 2015, -1),
             "months": range(1, 13),
         },
     )
@@ -259,7 +259,7 @@ def anomalies_view(request):
             "month": month,
             "rows": rows,
             "labels": {k: i.label for k, i in INDICATORS.items()},
-            "years": range(timezone.localdate().year, 2015, -1),
+            "years": range(clock.today().year, 2015, -1),
             "months": range(1, 13),
         },
     )

@@ -6,10 +6,9 @@ from __future__ import annotations
 import re
 
 from django.db import transaction
-from django.utils import timezone
 
 from gaoxin.accounts.permissions import is_enterprise_user
-from gaoxin.core import audit
+from gaoxin.core import audit, clock
 from gaoxin.core.errors import Conflict, PermissionDenied, ValidationFailed
 from gaoxin.enterprises.models import Enterprise
 from gaoxin.govservices.models import ItemVersion, ServiceItem
@@ -127,7 +126,7 @@ def check_clause_submission(version, applicant, identifier: str) -> None:
     enterprise = Enterprise.objects.filter(uscc=identifier).first()
     if enterprise is None:
         raise PermissionDenied("未找到申报企业的登记信息")
-    today = timezone.localdate()
+    today = clock.today()
     if (clause.window_from and today < clause.window_from) or (clause.window_to and today > clause.window_to):
         raise Conflict(
             f"“{clause.title}”不在申报期内（{clause.window_from or '—'} 至 {clause.window_to or '—'}）"

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import DataError, transaction
-from django.utils import timezone
 
+from gaoxin.core import clock
 from gaoxin.enterprises.models import Enterprise
 
 from ..models import Clause, Notification, Policy
@@ -36,7 +36,7 @@ class Preview:
 def preview(rule: str, *, as_of: dt.date | None = None, limit: int = 10) -> Preview:
     """The match count and near misses of a rule text (raises RuleError on a bad rule)."""
     node = parse_rule(rule)
-    compiled = compile_rule(node, as_of or timezone.localdate())
+    compiled = compile_rule(node, as_of or clock.today())
     texts = [str(c) for c in conjuncts(node)]
     matches = compiled.queryset(operating()).order_by("pk")
     misses = compiled.near_misses(operating()).order_by("pk")
@@ -54,7 +54,7 @@ def preview(rule: str, *, as_of: dt.date | None = None, limit: int = 10) -> Prev
 
 
 def clause_matches(clause: Clause, *, as_of: dt.date | None = None):
-    return compile_rule(parse_rule(clause.rule), as_of or timezone.localdate()).queryset(operating())
+    return compile_rule(parse_rule(clause.rule), as_of or clock.today()).queryset(operating())
 
 
 @dataclass
@@ -72,7 +72,7 @@ def offers_for(
     enterprise: Enterprise, *, as_of: dt.date | None = None, eligible_only: bool = False
 ) -> list[Offer]:
     """Every published clause evaluated for one enterprise, eligible ones first."""
-    as_of = as_of or timezone.localdate()
+    as_of = as_of or clock.today()
     facts = facts_for(enterprises_with_facts().get(pk=enterprise.pk), as_of)
     out = []
     clauses = Clause.objects.filter(policy__status=Policy.Status.PUBLISHED).select_related("policy")
@@ -85,7 +85,7 @@ def offers_for(
 
 
 def offer_for(enterprise: Enterprise, clause: Clause, *, as_of: dt.date | None = None) -> Offer:
-    facts = facts_for(enterprises_with_facts().get(pk=enterprise.pk), as_of or timezone.localdate())
+    facts = facts_for(enterprises_with_facts().get(pk=enterprise.pk), as_of or clock.today())
     return offer(clause, facts)
 
 
