@@ -34,6 +34,7 @@ test: setup-test
 lint: setup-test
 	@$(VENV)/bin/ruff check src tests bench
 	@$(VENV)/bin/ruff format --check src tests bench
+	@GAOXIN_TESTING=1 $(VENV)/bin/mypy
 
 clean:
 	rm -rf $(VENV) node_modules

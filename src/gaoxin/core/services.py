@@ -93,9 +93,11 @@ def parse_notice(text: str) -> tuple[int, list[dt.date], list[dt.date], str]:
 def calendar_year_load(*, actor, path: Path | None = None, text: str | None = None) -> CalendarYear:
     """Load one year's holidays and 调休 workdays; replaces that year's earlier overrides."""
     _require_calendar_admin(actor)
-    year, holidays, workdays, source = parse_notice(
-        text if text is not None else Path(path).read_text("utf-8")
-    )
+    if text is None:
+        if path is None:
+            raise ValidationFailed("请提供放假通知文件", fields={"file": "必填"})
+        text = Path(path).read_text("utf-8")
+    year, holidays, workdays, source = parse_notice(text)
     CalendarDay.objects.filter(date__year=year).delete()
     CalendarDay.objects.bulk_create(
         [CalendarDay(date=d, kind=CalendarDay.Kind.HOLIDAY, note=source[:100]) for d in holidays]

@@ -193,7 +193,7 @@ def totals(*, user, year: int, month: int, by: str = "industry") -> dict:
     now = Q(year=year, month=month)
     last_year = Q(year=year - 1, month=month)
     before = Q(year=year, month=month - 1) if month > 1 else Q(pk__in=[])
-    aggregates = {}
+    aggregates: dict[str, Sum | Count] = {}
     for f in TOTAL_FIELDS:
         aggregates[f"{f}__now"] = Sum(f, filter=now)
         aggregates[f"{f}__ly"] = Sum(f, filter=last_year)

@@ -89,7 +89,7 @@ def classifications_refresh(*, actor, year: int) -> dict:
     enterprises = list(Enterprise.objects.filter(id__in=list(figures), status=Enterprise.Status.OPERATING))
     # A repeated refresh of the same year starts from the classes the enterprises had before it.
     earlier = ClassificationEvent.objects.filter(year=year, enterprise__in=enterprises)
-    before = {}
+    before: dict[int, list[ClassificationEvent]] = {}
     for ev in earlier:
         before.setdefault(ev.enterprise_id, []).append(ev)
     for e in enterprises:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import transaction
 from django.db.models import Max
@@ -22,7 +23,7 @@ class Column:
     header: str
     field: str
     kind: str = "str"  # str, int, bool, choice, dept, fields
-    choices: type | None = None
+    choices: Any = None  # a TextChoices class for kind "choice"
     required: bool = True
 
 

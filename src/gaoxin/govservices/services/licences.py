@@ -83,7 +83,8 @@ def _private_key(kid: str) -> Ed25519PrivateKey | None:
     path = keys_dir() / f"{kid}.pem"
     if not kid.isalnum() or not path.exists():
         return None
-    return serialization.load_pem_private_key(path.read_bytes(), password=None)
+    key = serialization.load_pem_private_key(path.read_bytes(), password=None)
+    return key if isinstance(key, Ed25519PrivateKey) else None
 
 
 def signing_key_rotate(*, actor) -> str:
@@ -116,7 +117,10 @@ def canonical(fields: dict) -> bytes:
 
 
 def _sign(fields: dict, kid: str) -> str:
-    return base64.urlsafe_b64encode(_private_key(kid).sign(canonical(fields))).decode()
+    key = _private_key(kid)
+    if key is None:
+        raise RuntimeError(f"签名密钥 {kid} 不存在或不是 Ed25519 密钥")
+    return base64.urlsafe_b64encode(key.sign(canonical(fields))).decode()
 
 
 def signature_valid(licence: Licence) -> bool:
