@@ -9,6 +9,7 @@ from gaoxin.accounts.roles import Role
 from gaoxin.enterprises.models import Enterprise, Report
 from gaoxin.govservices.models import Case
 from gaoxin.policies.models import Award
+from tests.factories import department, staff_user
 
 PAGE = Template(
     "{{ case.get_state_display }} | {{ report.get_state_display }} | {{ award.get_state_display }}"
@@ -50,3 +51,25 @@ def test_a_department_without_a_translation_shows_as_stored():
     with translation.override("en"):
         assert str(Department(code="x", name="高新区未登记部门")) == "高新区未登记部门"
         assert str(Department(code="y", name="")) == ""
+
+
+def test_the_chinese_import_template_still_reads_with_english_active(db):
+    import io
+
+    from openpyxl import Workbook
+
+    from gaoxin.core.identifiers import make_uscc
+    from gaoxin.enterprises.excel import ENTERPRISE_HEADERS, enterprises_import
+
+    stat = staff_user("stat", department("stats", "统计局"), ["statistician"])
+    wb = Workbook()
+    wb.active.append(ENTERPRISE_HEADERS)
+    uscc = make_uscc("91450200", "MA000101")
+    wb.active.append(
+        [uscc, "柳州新联科技有限公司", "", "李强", "2015-03-01", "500", "", "", "", "C39", "私营"]
+    )
+    out = io.BytesIO()
+    wb.save(out)
+    with translation.override("en"):
+        assert enterprises_import(actor=stat, content=out.getvalue()) == 1
+    assert Enterprise.objects.get(uscc=uscc).ownership == Enterprise.Ownership.PRIVATE
