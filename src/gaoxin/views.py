@@ -2,26 +2,17 @@
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
-from django.utils.module_loading import import_string
 
 from gaoxin.accounts import permissions
 from gaoxin.accounts.selectors import user_profile
-from gaoxin.core import calendar, clock
+from gaoxin.core import calendar, clock, pillars
 from gaoxin.core.selectors import task_run_list
 from gaoxin.enterprises import selectors as enterprise_selectors
 
-# Each pillar's home.cards(user), in the order they appear on the home page.
-HOME_CARDS = [
-    "gaoxin.govservices.home.cards",
-    "gaoxin.policies.home.cards",
-    "gaoxin.enterprises.home.cards",
-    "gaoxin.investment.home.cards",
-    "gaoxin.economy.home.cards",
-]
-
 
 def home_cards(user) -> list[dict]:
-    return [card for path in HOME_CARDS for card in import_string(path)(user)]
+    """Every registered app's home.cards(user), in declared order."""
+    return pillars.home_cards(user)
 
 
 @login_required

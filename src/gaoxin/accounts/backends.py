@@ -1,11 +1,14 @@
 from django.contrib.auth.backends import ModelBackend
 from django.utils import timezone
 
+from gaoxin.core import pillars
+
 from . import permissions
 
 
 class LockoutModelBackend(ModelBackend):
-    """Django's model backend, refusing locked accounts and answering has_perm from permissions.py."""
+    """Django's model backend, refusing locked accounts and answering has_perm by name from the
+    rules the apps registered with core.pillars."""
 
     def user_can_authenticate(self, user):
         locked_until = getattr(user, "locked_until", None)
@@ -16,7 +19,7 @@ class LockoutModelBackend(ModelBackend):
     def has_perm(self, user_obj, perm, obj=None):
         if not user_obj.is_active:
             return False
-        rule = permissions.RULES.get(perm)
+        rule = pillars.rule(perm)
         if rule is not None:
             return rule(user_obj)
         # The Django admin is the system administrator's tool for reference tables.

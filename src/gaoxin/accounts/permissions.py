@@ -115,7 +115,8 @@ def home_kind(user) -> str:
     return "staff"
 
 
-# Permissions asked for by name (user.has_perm) from layers that cannot import this module.
+# Permissions asked for by name (user.has_perm) from layers that cannot import this module; registered
+# with core.pillars by AccountsConfig, and each app above registers its own.
 RULES = {
     "core.manage_calendar": can_manage_calendar,
     "core.view_audit": can_view_audit,

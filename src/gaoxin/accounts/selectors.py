@@ -54,14 +54,14 @@ def operator_list(*, user) -> QuerySet[User]:
 def user_profile(*, user) -> dict:
     """What a user may know of their own account; the ID number stays masked in every answer."""
     roles = [
-        {"role": ra.role, "role_name": Role(ra.role).label, "department": ra.department.name}
+        {"role": ra.role, "role_name": str(Role(ra.role).label), "department": str(ra.department)}
         for ra in user.role_assignments.select_related("department")
     ]
     return {
         "username": user.username,
         "name": user.display_name,
         "kind": user.kind,
-        "department": user.department.name if user.department_id else None,
+        "department": str(user.department) if user.department_id else None,
         "roles": roles,
         "enterprise_uscc": user.enterprise_uscc or None,
         "enterprise_name": user.enterprise_name or None,

@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from .tenancy import TenantQuerySet, active_user
 
@@ -26,17 +27,17 @@ class CalendarDay(models.Model):
     """A date whose status overrides chinesecalendar: a holiday, or a 调休 workday."""
 
     class Kind(models.TextChoices):
-        HOLIDAY = "holiday", "休息日"
-        WORKDAY = "workday", "工作日"
+        HOLIDAY = "holiday", _("休息日")
+        WORKDAY = "workday", _("工作日")
 
-    date = models.DateField("日期", unique=True)
-    kind = models.CharField("类型", max_length=10, choices=Kind.choices)
-    note = models.CharField("说明", max_length=100, blank=True)
-    updated_at = models.DateTimeField("修改时间", auto_now=True)
+    date = models.DateField(_("日期"), unique=True)
+    kind = models.CharField(_("类型"), max_length=10, choices=Kind.choices)
+    note = models.CharField(_("说明"), max_length=100, blank=True)
+    updated_at = models.DateTimeField(_("修改时间"), auto_now=True)
 
     class Meta:
         ordering = ["date"]
-        verbose_name = verbose_name_plural = "工作日调整"
+        verbose_name = verbose_name_plural = _("工作日调整")
 
     def __str__(self):
         return f"{self.date} {self.get_kind_display()}"
@@ -45,13 +46,13 @@ class CalendarDay(models.Model):
 class CalendarYear(models.Model):
     """A year whose holidays and 调休 workdays were transcribed from the State Council notice."""
 
-    year = models.PositiveIntegerField("年份", unique=True)
-    source = models.CharField("来源", max_length=200, blank=True)
-    loaded_at = models.DateTimeField("载入时间", auto_now=True)
+    year = models.PositiveIntegerField(_("年份"), unique=True)
+    source = models.CharField(_("来源"), max_length=200, blank=True)
+    loaded_at = models.DateTimeField(_("载入时间"), auto_now=True)
 
     class Meta:
         ordering = ["year"]
-        verbose_name = verbose_name_plural = "已载入的年度日历"
+        verbose_name = verbose_name_plural = _("已载入的年度日历")
 
     def __str__(self):
         return str(self.year)
@@ -60,24 +61,24 @@ class CalendarYear(models.Model):
 class AuditEvent(models.Model):
     """One row of the append-only audit log, chained to the previous row by SHA-256."""
 
-    seq = models.PositiveBigIntegerField("序号", unique=True)
-    at = models.DateTimeField("时间")
-    actor_id = models.BigIntegerField("操作人ID", null=True, blank=True)
-    actor = models.CharField("操作人", max_length=150, blank=True)
-    action = models.CharField("动作", max_length=80, db_index=True)
-    object_type = models.CharField("对象类型", max_length=80, blank=True)
-    object_id = models.CharField("对象", max_length=80, blank=True)
-    summary = models.JSONField("变更摘要", default=dict, blank=True)
-    request_id = models.CharField("请求号", max_length=64, blank=True)
-    prev_hash = models.CharField("前一条哈希", max_length=64)
-    hash = models.CharField("哈希", max_length=64, unique=True)
+    seq = models.PositiveBigIntegerField(_("序号"), unique=True)
+    at = models.DateTimeField(_("时间"))
+    actor_id = models.BigIntegerField(_("操作人ID"), null=True, blank=True)
+    actor = models.CharField(_("操作人"), max_length=150, blank=True)
+    action = models.CharField(_("动作"), max_length=80, db_index=True)
+    object_type = models.CharField(_("对象类型"), max_length=80, blank=True)
+    object_id = models.CharField(_("对象"), max_length=80, blank=True)
+    summary = models.JSONField(_("变更摘要"), default=dict, blank=True)
+    request_id = models.CharField(_("请求号"), max_length=64, blank=True)
+    prev_hash = models.CharField(_("前一条哈希"), max_length=64)
+    hash = models.CharField(_("哈希"), max_length=64, unique=True)
 
     objects = AuditEventQuerySet.as_manager()
 
     class Meta:
         ordering = ["seq"]
         indexes = [models.Index(fields=["object_type", "object_id"], name="audit_object_idx")]
-        verbose_name = verbose_name_plural = "审计日志"
+        verbose_name = verbose_name_plural = _("审计日志")
 
     def __str__(self):
         return f"#{self.seq} {self.action}"
@@ -106,30 +107,30 @@ class TaskRun(models.Model):
     """Progress and outcome of one piece of long work, shown on its page and in the CLI."""
 
     class Status(models.TextChoices):
-        QUEUED = "queued", "排队中"
-        RUNNING = "running", "进行中"
-        SUCCEEDED = "succeeded", "已完成"
-        FAILED = "failed", "失败"
+        QUEUED = "queued", _("排队中")
+        RUNNING = "running", _("进行中")
+        SUCCEEDED = "succeeded", _("已完成")
+        FAILED = "failed", _("失败")
 
-    name = models.CharField("任务", max_length=120)
-    status = models.CharField("状态", max_length=12, choices=Status.choices, default=Status.QUEUED)
-    done = models.PositiveIntegerField("已处理", default=0)
-    total = models.PositiveIntegerField("总数", default=0)
-    message = models.CharField("进度说明", max_length=300, blank=True)
-    result = models.JSONField("结果", default=dict, blank=True)
-    error = models.TextField("错误", blank=True)
+    name = models.CharField(_("任务"), max_length=120)
+    status = models.CharField(_("状态"), max_length=12, choices=Status.choices, default=Status.QUEUED)
+    done = models.PositiveIntegerField(_("已处理"), default=0)
+    total = models.PositiveIntegerField(_("总数"), default=0)
+    message = models.CharField(_("进度说明"), max_length=300, blank=True)
+    result = models.JSONField(_("结果"), default=dict, blank=True)
+    error = models.TextField(_("错误"), blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="发起人", null=True, blank=True, on_delete=models.SET_NULL
+        settings.AUTH_USER_MODEL, verbose_name=_("发起人"), null=True, blank=True, on_delete=models.SET_NULL
     )
-    created_at = models.DateTimeField("创建时间", auto_now_add=True)
-    started_at = models.DateTimeField("开始时间", null=True, blank=True)
-    finished_at = models.DateTimeField("结束时间", null=True, blank=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
 
     objects = TaskRunQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]
-        verbose_name = verbose_name_plural = "后台任务"
+        verbose_name = verbose_name_plural = _("后台任务")
 
     def __str__(self):
         return f"{self.name} ({self.get_status_display()})"

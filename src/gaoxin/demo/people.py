@@ -6,6 +6,7 @@ import datetime as dt
 import random
 
 from django.contrib.auth.hashers import make_password
+from django.utils.translation import gettext_noop
 
 from gaoxin.accounts.models import Department, RoleAssignment, User
 from gaoxin.accounts.roles import Kind, Role
@@ -13,18 +14,19 @@ from gaoxin.core.identifiers import make_id_card
 
 DEMO_PASSWORD = "Gaoxin@2026"  # noqa: S105  (the published demo password)
 
+# Names are stored in Chinese; Department.__str__ shows the catalogue's translation.
 DEPARTMENTS = [
-    ("office", "党政办公室"),
-    ("approval", "行政审批局"),
-    ("economy", "经济发展局"),
-    ("sci-tech", "科技和工业信息化局"),
-    ("investment", "投资促进局"),
-    ("finance", "财政局"),
-    ("statistics", "统计局"),
-    ("housing", "住房和城乡建设局"),
-    ("land", "自然资源局"),
-    ("ecology", "生态环境局"),
-    ("social", "社会事务局"),
+    ("office", gettext_noop("党政办公室")),
+    ("approval", gettext_noop("行政审批局")),
+    ("economy", gettext_noop("经济发展局")),
+    ("sci-tech", gettext_noop("科技和工业信息化局")),
+    ("investment", gettext_noop("投资促进局")),
+    ("finance", gettext_noop("财政局")),
+    ("statistics", gettext_noop("统计局")),
+    ("housing", gettext_noop("住房和城乡建设局")),
+    ("land", gettext_noop("自然资源局")),
+    ("ecology", gettext_noop("生态环境局")),
+    ("social", gettext_noop("社会事务局")),
 ]
 
 # username, name, department code, roles
@@ -106,7 +108,7 @@ def build_people(rng: random.Random, enterprises: list, log) -> dict:
 
 
 def logins() -> list[tuple[str, str]]:
-    rows = [(u, f"{n}（{', '.join(Role(r).label for r in roles)}）") for u, n, _, roles in STAFF]
+    rows = [(u, f"{n}（{', '.join(str(Role(r).label) for r in roles)}）") for u, n, _, roles in STAFF]
     rows.append(("ent", "企业法定代表人（演示企业之一）"))
     rows.append(("ent_op", "企业经办人"))
     rows.append(("citizen", "个人用户"))

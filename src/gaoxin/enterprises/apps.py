@@ -5,3 +5,18 @@ class EnterprisesConfig(AppConfig):
     name = "gaoxin.enterprises"
     label = "enterprises"
     verbose_name = "企业名录"
+
+    def ready(self):
+        from gaoxin.core.pillars import DemoStep, Pillar, register
+
+        from . import home, navigation
+
+        register(
+            Pillar(
+                self.label,
+                order=30,
+                nav=navigation.nav_items,
+                home_cards=home.cards,
+                demo_steps=(DemoStep(10, "企业名录", "gaoxin.demo.generator.enterprises_step"),),
+            )
+        )

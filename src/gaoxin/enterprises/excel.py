@@ -8,7 +8,9 @@ from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
 from zipfile import BadZipFile
 
+from django.conf import settings
 from django.db import transaction
+from django.utils import translation
 from openpyxl import Workbook, load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
@@ -101,7 +103,11 @@ def enterprises_import(*, actor, content: bytes) -> int:
         raise DomainError("只有统计员可以导入企业", code="forbidden")
     parks = {p.name: p for p in Park.objects.all()}
     industries = {i.name: i for i in Industry.objects.all()}
-    ownership = {label: value for value, label in Enterprise.Ownership.choices}
+    ownership = {str(label): value for value, label in Enterprise.Ownership.choices}
+    with translation.override(
+        settings.LANGUAGE_CODE
+    ):  # the template's Chinese labels, whatever the UI language
+        ownership |= {str(label): value for value, label in Enterprise.Ownership.choices}
     existing = registered_usccs(user=actor)
     seen: set[str] = set()
     errors: dict[str, str] = {}

@@ -5,3 +5,18 @@ class GovservicesConfig(AppConfig):
     name = "gaoxin.govservices"
     label = "govservices"
     verbose_name = "政务服务"
+
+    def ready(self):
+        from gaoxin.core.pillars import DemoStep, Pillar, register
+
+        from . import home, navigation
+
+        register(
+            Pillar(
+                self.label,
+                order=10,
+                nav=navigation.nav_items,
+                home_cards=home.cards,
+                demo_steps=(DemoStep(30, "政务服务", "gaoxin.demo.govservices.build"),),
+            )
+        )

@@ -7,8 +7,19 @@ class PoliciesConfig(AppConfig):
     verbose_name = "惠企政策"
 
     def ready(self):
+        from gaoxin.core.pillars import DemoStep, Pillar, register
         from gaoxin.govservices.hooks import register_submission_check
 
+        from . import home, navigation
         from .services.apply import check_clause_submission
 
         register_submission_check(check_clause_submission)
+        register(
+            Pillar(
+                self.label,
+                order=20,
+                nav=navigation.nav_items,
+                home_cards=home.cards,
+                demo_steps=(DemoStep(40, "惠企政策", "gaoxin.demo.policies.build"),),
+            )
+        )

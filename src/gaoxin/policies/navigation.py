@@ -1,4 +1,4 @@
-"""Navigation entries this app adds for a user (collected by accounts.context_processors)."""
+"""Navigation entries this app adds for a user (registered with core.pillars in apps.py)."""
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _

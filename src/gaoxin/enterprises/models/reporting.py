@@ -7,6 +7,7 @@ value is derived (see reporting.month_values). Stock figures (employees, R&D sta
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from gaoxin.core.tenancy import TenantQuerySet
 
@@ -34,22 +35,22 @@ class ReportForm(models.Model):
     """One published version of a report form. Reports pin the version they were filled on."""
 
     class Kind(models.TextChoices):
-        MONTHLY = "monthly", "月报"
-        ANNUAL = "annual", "年报"
+        MONTHLY = "monthly", _("月报")
+        ANNUAL = "annual", _("年报")
 
-    kind = models.CharField("报表类型", max_length=8, choices=Kind.choices)
-    version = models.PositiveSmallIntegerField("版本")
-    title = models.CharField("表名", max_length=80)
-    fields = models.JSONField("指标", help_text="本版本包含的指标字段名")
-    required = models.JSONField("必填指标", default=list)
+    kind = models.CharField(_("报表类型"), max_length=8, choices=Kind.choices)
+    version = models.PositiveSmallIntegerField(_("版本"))
+    title = models.CharField(_("表名"), max_length=80)
+    fields = models.JSONField(_("指标"), help_text=_("本版本包含的指标字段名"))
+    required = models.JSONField(_("必填指标"), default=list)
     due_workday = models.PositiveSmallIntegerField(
-        "截止日（次月第几个工作日）", default=8, help_text="年报为次年3月的第几个工作日"
+        _("截止日（次月第几个工作日）"), default=8, help_text=_("年报为次年3月的第几个工作日")
     )
-    active_from = models.DateField("启用日期")
+    active_from = models.DateField(_("启用日期"))
 
     class Meta:
         ordering = ["kind", "-version"]
-        verbose_name = verbose_name_plural = "报表版本"
+        verbose_name = verbose_name_plural = _("报表版本")
         constraints = [
             models.UniqueConstraint(
                 fields=["kind", "version"],
@@ -69,61 +70,61 @@ class ReportForm(models.Model):
 
 class Report(models.Model):
     class State(models.TextChoices):
-        DRAFT = "draft", "草稿"
-        SUBMITTED = "submitted", "已报送"
-        RETURNED = "returned", "已退回"
-        ACCEPTED = "accepted", "已审核"
+        DRAFT = "draft", _("草稿")
+        SUBMITTED = "submitted", _("已报送")
+        RETURNED = "returned", _("已退回")
+        ACCEPTED = "accepted", _("已审核")
 
     enterprise = models.ForeignKey(
-        Enterprise, verbose_name="企业", on_delete=models.CASCADE, related_name="reports"
+        Enterprise, verbose_name=_("企业"), on_delete=models.CASCADE, related_name="reports"
     )
     form = models.ForeignKey(
-        ReportForm, verbose_name="报表版本", on_delete=models.PROTECT, related_name="reports"
+        ReportForm, verbose_name=_("报表版本"), on_delete=models.PROTECT, related_name="reports"
     )
-    year = models.PositiveSmallIntegerField("年度")
-    month = models.PositiveSmallIntegerField("月份", help_text="0 表示年报")
-    state = models.CharField("状态", max_length=10, choices=State.choices, default=State.DRAFT)
-    revision = models.PositiveSmallIntegerField("修订次数", default=0)
+    year = models.PositiveSmallIntegerField(_("年度"))
+    month = models.PositiveSmallIntegerField(_("月份"), help_text=_("0 表示年报"))
+    state = models.CharField(_("状态"), max_length=10, choices=State.choices, default=State.DRAFT)
+    revision = models.PositiveSmallIntegerField(_("修订次数"), default=0)
 
-    output_value = _money("工业总产值（元）")
-    revenue = _money("营业收入（元）")
-    profit = _money("利润总额（元）")
-    tax = _money("应交税金（元）")
-    employees = models.PositiveIntegerField("从业人员期末人数", null=True, blank=True)
-    rd_expense = _money("研发经费支出（元）")
-    rd_staff = models.PositiveIntegerField("研发人员", null=True, blank=True)
-    export_value = _money("出口额（元）")
+    output_value = _money(_("工业总产值（元）"))
+    revenue = _money(_("营业收入（元）"))
+    profit = _money(_("利润总额（元）"))
+    tax = _money(_("应交税金（元）"))
+    employees = models.PositiveIntegerField(_("从业人员期末人数"), null=True, blank=True)
+    rd_expense = _money(_("研发经费支出（元）"))
+    rd_staff = models.PositiveIntegerField(_("研发人员"), null=True, blank=True)
+    export_value = _money(_("出口额（元）"))
     energy = models.DecimalField(
-        "综合能耗（吨标准煤）", max_digits=14, decimal_places=2, null=True, blank=True
+        _("综合能耗（吨标准煤）"), max_digits=14, decimal_places=2, null=True, blank=True
     )
-    tech_contracts = _money("技术合同成交额（元）")
+    tech_contracts = _money(_("技术合同成交额（元）"))
     rd_fte = models.DecimalField(
-        "研发人员全时当量（人年）", max_digits=10, decimal_places=1, null=True, blank=True
+        _("研发人员全时当量（人年）"), max_digits=10, decimal_places=1, null=True, blank=True
     )
-    bachelor_staff = models.PositiveIntegerField("本科及以上学历人数", null=True, blank=True)
+    bachelor_staff = models.PositiveIntegerField(_("本科及以上学历人数"), null=True, blank=True)
 
-    explanations = models.JSONField("异常说明", default=dict, blank=True)
-    return_reason = models.TextField("退回原因", blank=True)
-    due_on = models.DateField("截止日期")
-    due_certain = models.BooleanField("截止日期确定", default=True)
-    submitted_at = models.DateTimeField("报送时间", null=True, blank=True)
-    accepted_at = models.DateTimeField("审核时间", null=True, blank=True)
-    late = models.BooleanField("逾期报送", default=False)
+    explanations = models.JSONField(_("异常说明"), default=dict, blank=True)
+    return_reason = models.TextField(_("退回原因"), blank=True)
+    due_on = models.DateField(_("截止日期"))
+    due_certain = models.BooleanField(_("截止日期确定"), default=True)
+    submitted_at = models.DateTimeField(_("报送时间"), null=True, blank=True)
+    accepted_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
+    late = models.BooleanField(_("逾期报送"), default=False)
     entered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name="填报人",
+        verbose_name=_("填报人"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    updated_at = models.DateTimeField("更新时间", auto_now=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     objects = ReportQuerySet.as_manager()
 
     class Meta:
         ordering = ["-year", "-month", "enterprise"]
-        verbose_name = verbose_name_plural = "企业报表"
+        verbose_name = verbose_name_plural = _("企业报表")
         constraints = [
             models.UniqueConstraint(
                 fields=["enterprise", "year", "month"],
@@ -175,27 +176,27 @@ class ReportRevision(models.Model):
     """The values of a report as accepted, kept when a correction reopens it."""
 
     report = models.ForeignKey(
-        Report, verbose_name="报表", on_delete=models.CASCADE, related_name="revisions"
+        Report, verbose_name=_("报表"), on_delete=models.CASCADE, related_name="revisions"
     )
-    revision = models.PositiveSmallIntegerField("修订次数")
-    values = models.JSONField("数据")
-    explanations = models.JSONField("异常说明", default=dict)
-    accepted_at = models.DateTimeField("审核时间", null=True)
-    reason = models.TextField("更正原因")
+    revision = models.PositiveSmallIntegerField(_("修订次数"))
+    values = models.JSONField(_("数据"))
+    explanations = models.JSONField(_("异常说明"), default=dict)
+    accepted_at = models.DateTimeField(_("审核时间"), null=True)
+    reason = models.TextField(_("更正原因"))
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name="发起人",
+        verbose_name=_("发起人"),
         null=True,
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    created_at = models.DateTimeField("发起时间", auto_now_add=True)
+    created_at = models.DateTimeField(_("发起时间"), auto_now_add=True)
 
     objects = ReportPartQuerySet.as_manager()
 
     class Meta:
         ordering = ["report", "revision"]
-        verbose_name = verbose_name_plural = "报表修订"
+        verbose_name = verbose_name_plural = _("报表修订")
         constraints = [
             models.UniqueConstraint(
                 fields=["report", "revision"],
@@ -211,25 +212,27 @@ class ReportRevision(models.Model):
 class ReportEvent(models.Model):
     """One workflow step of a report: who did what, from which state to which."""
 
-    report = models.ForeignKey(Report, verbose_name="报表", on_delete=models.CASCADE, related_name="events")
-    action = models.CharField("操作", max_length=12)
-    from_state = models.CharField("原状态", max_length=10)
-    to_state = models.CharField("新状态", max_length=10)
+    report = models.ForeignKey(
+        Report, verbose_name=_("报表"), on_delete=models.CASCADE, related_name="events"
+    )
+    action = models.CharField(_("操作"), max_length=12)
+    from_state = models.CharField(_("原状态"), max_length=10)
+    to_state = models.CharField(_("新状态"), max_length=10)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name="操作人",
+        verbose_name=_("操作人"),
         null=True,
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    note = models.TextField("说明", blank=True)
-    at = models.DateTimeField("时间", auto_now_add=True)
+    note = models.TextField(_("说明"), blank=True)
+    at = models.DateTimeField(_("时间"), auto_now_add=True)
 
     objects = ReportPartQuerySet.as_manager()
 
     class Meta:
         ordering = ["report", "at", "id"]
-        verbose_name = verbose_name_plural = "报表流转记录"
+        verbose_name = verbose_name_plural = _("报表流转记录")
 
     def __str__(self):
         return f"{self.report} · {self.action}"

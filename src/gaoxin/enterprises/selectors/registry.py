@@ -147,7 +147,8 @@ def zone_overview(*, user) -> dict:
         "gazelle": quals.get(Qualification.Kind.GAZELLE, 0),
         "by_industry": by_industry,
         "by_size": [
-            {"name": Enterprise.Size(k).label, "value": by_size.get(k, 0)} for k in Enterprise.Size.values
+            {"name": str(Enterprise.Size(k).label), "value": by_size.get(k, 0)}
+            for k in Enterprise.Size.values
         ],
     }
 

@@ -210,7 +210,7 @@ def totals(*, user, year: int, month: int, by: str = "industry") -> dict:
     if by == "size":
         labels = dict(Enterprise.Size.choices)
         for r in rows:
-            r["name"] = labels.get(r["name"], r["name"])
+            r["name"] = str(labels.get(r["name"], r["name"]))
     zone = {f: _sum(r[f] for r in rows) for f in TOTAL_FIELDS}
     zone_ly = {f: _sum(r["last_year"][f] for r in rows) for f in TOTAL_FIELDS}
     return {

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
+from django.utils.translation import gettext_lazy as _
 
 from gaoxin.accounts.models import Department
 from gaoxin.accounts.permissions import (
@@ -78,86 +79,93 @@ class AgentAuthorisationQuerySet(TenantQuerySet):
 
 class Case(models.Model):
     class State(models.TextChoices):
-        SUBMITTED = "submitted", "待受理"
-        CORRECTION = "correction", "待补正"
-        NOT_ACCEPTED = "not_accepted", "不予受理"
-        IN_REVIEW = "in_review", "审查中"
-        SUSPENDED = "suspended", "特别程序中"
-        APPROVED = "approved", "准予许可"
-        DENIED = "denied", "不予许可"
-        ISSUED = "issued", "已出证"
-        CLOSED = "closed", "已办结"
-        WITHDRAWN = "withdrawn", "已撤回"
-        REVOKED = "revoked", "已撤销"
+        SUBMITTED = "submitted", _("待受理")
+        CORRECTION = "correction", _("待补正")
+        NOT_ACCEPTED = "not_accepted", _("不予受理")
+        IN_REVIEW = "in_review", _("审查中")
+        SUSPENDED = "suspended", _("特别程序中")
+        APPROVED = "approved", _("准予许可")
+        DENIED = "denied", _("不予许可")
+        ISSUED = "issued", _("已出证")
+        CLOSED = "closed", _("已办结")
+        WITHDRAWN = "withdrawn", _("已撤回")
+        REVOKED = "revoked", _("已撤销")
 
     class Channel(models.TextChoices):
-        ONLINE = "online", "网上申请"
-        WINDOW = "window", "窗口受理"
-        AGENT = "agent", "全程代办"
+        ONLINE = "online", _("网上申请")
+        WINDOW = "window", _("窗口受理")
+        AGENT = "agent", _("全程代办")
 
     class Light(models.TextChoices):
         NONE = "", "—"
-        GREEN = "green", "绿灯"
-        YELLOW = "yellow", "黄灯"
-        RED = "red", "红灯"
+        GREEN = "green", _("绿灯")
+        YELLOW = "yellow", _("黄灯")
+        RED = "red", _("红灯")
 
     OPEN_STATES = ("submitted", "correction", "in_review", "suspended", "approved")
     DECISION_STATES = ("in_review", "suspended", "approved")
     REVIEW_STATES = ("in_review", "suspended")
 
-    number = models.CharField("办件编号", max_length=20, unique=True)
-    item = models.ForeignKey(ServiceItem, verbose_name="事项", on_delete=models.PROTECT, related_name="cases")
+    number = models.CharField(_("办件编号"), max_length=20, unique=True)
+    item = models.ForeignKey(
+        ServiceItem, verbose_name=_("事项"), on_delete=models.PROTECT, related_name="cases"
+    )
     version = models.ForeignKey(
-        ItemVersion, verbose_name="事项版本", on_delete=models.PROTECT, related_name="cases"
+        ItemVersion, verbose_name=_("事项版本"), on_delete=models.PROTECT, related_name="cases"
     )
     department = models.ForeignKey(
-        Department, verbose_name="承办部门", on_delete=models.PROTECT, related_name="+"
+        Department, verbose_name=_("承办部门"), on_delete=models.PROTECT, related_name="+"
     )
     applicant = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name="申请人账户",
+        verbose_name=_("申请人账户"),
         on_delete=models.PROTECT,
         related_name="gov_cases",
     )
-    enterprise_uscc = models.CharField("申请企业信用代码", max_length=18, blank=True, db_index=True)
-    applicant_name = models.CharField("申请人", max_length=120)
+    enterprise_uscc = models.CharField(_("申请企业信用代码"), max_length=18, blank=True, db_index=True)
+    applicant_name = models.CharField(_("申请人"), max_length=120)
     submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="提交人", on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL, verbose_name=_("提交人"), on_delete=models.PROTECT, related_name="+"
     )
     agent = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name="代办员",
+        verbose_name=_("代办员"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
     )
-    channel = models.CharField("申请渠道", max_length=8, choices=Channel.choices)
+    channel = models.CharField(_("申请渠道"), max_length=8, choices=Channel.choices)
     taken_at = models.ForeignKey(
-        Department, verbose_name="收件窗口", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        Department,
+        verbose_name=_("收件窗口"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     state = models.CharField(
-        "状态", max_length=14, choices=State.choices, default=State.SUBMITTED, db_index=True
+        _("状态"), max_length=14, choices=State.choices, default=State.SUBMITTED, db_index=True
     )
-    data = models.JSONField("申请表", default=dict, blank=True)
-    commitment_signed = models.BooleanField("已签署告知承诺", default=False)
-    submitted_at = models.DateTimeField("提交时间")
-    accepted_on = models.DateField("受理日期", null=True, blank=True)
-    due_on = models.DateField("办结期限", null=True, blank=True)
-    due_certain = models.BooleanField("期限确定", default=True)
-    suspended_days = models.PositiveSmallIntegerField("特别程序工作日", default=0)
-    suspended_on = models.DateField("特别程序开始", null=True, blank=True)
-    stage_order = models.PositiveSmallIntegerField("当前环节", default=0)
-    light = models.CharField("亮灯", max_length=6, choices=Light.choices, blank=True, default="")
-    decided_at = models.DateTimeField("决定时间", null=True, blank=True)
-    reason = models.TextField("决定理由", blank=True)
-    revision = models.PositiveIntegerField("修订号", default=0)
+    data = models.JSONField(_("申请表"), default=dict, blank=True)
+    commitment_signed = models.BooleanField(_("已签署告知承诺"), default=False)
+    submitted_at = models.DateTimeField(_("提交时间"))
+    accepted_on = models.DateField(_("受理日期"), null=True, blank=True)
+    due_on = models.DateField(_("办结期限"), null=True, blank=True)
+    due_certain = models.BooleanField(_("期限确定"), default=True)
+    suspended_days = models.PositiveSmallIntegerField(_("特别程序工作日"), default=0)
+    suspended_on = models.DateField(_("特别程序开始"), null=True, blank=True)
+    stage_order = models.PositiveSmallIntegerField(_("当前环节"), default=0)
+    light = models.CharField(_("亮灯"), max_length=6, choices=Light.choices, blank=True, default="")
+    decided_at = models.DateTimeField(_("决定时间"), null=True, blank=True)
+    reason = models.TextField(_("决定理由"), blank=True)
+    revision = models.PositiveIntegerField(_("修订号"), default=0)
 
     objects = CaseQuerySet.as_manager()
 
     class Meta:
         ordering = ["-submitted_at", "-id"]
-        verbose_name = verbose_name_plural = "办件"
+        verbose_name = verbose_name_plural = _("办件")
         indexes = [
             models.Index(fields=["department", "state", "due_on"], name="case_dept_state_due_idx"),
             models.Index(fields=["applicant", "-submitted_at"], name="case_applicant_idx"),
@@ -195,14 +203,14 @@ class SubmissionKey(models.Model):
     """(user, Idempotency-Key) → case: a retried submission returns the case the first one created."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    key = models.CharField("幂等键", max_length=80)
+    key = models.CharField(_("幂等键"), max_length=80)
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = SubmissionKeyQuerySet.as_manager()
 
     class Meta:
-        verbose_name = verbose_name_plural = "提交幂等键"
+        verbose_name = verbose_name_plural = _("提交幂等键")
         constraints = [
             models.UniqueConstraint(
                 fields=["user", "key"], name="submission_key_unique", violation_error_message="该幂等键已使用"
@@ -215,33 +223,38 @@ class SubmissionKey(models.Model):
 
 class CaseMaterial(models.Model):
     class Status(models.TextChoices):
-        PROVIDED = "provided", "已提交"
-        MISSING = "missing", "未提交"
-        DEFERRED = "deferred", "容缺待补"
-        COMMITTED = "committed", "承诺替代"
-        LICENCE = "licence", "证照复用"
-        REJECTED = "rejected", "需补正"
+        PROVIDED = "provided", _("已提交")
+        MISSING = "missing", _("未提交")
+        DEFERRED = "deferred", _("容缺待补")
+        COMMITTED = "committed", _("承诺替代")
+        LICENCE = "licence", _("证照复用")
+        REJECTED = "rejected", _("需补正")
 
-    case = models.ForeignKey(Case, verbose_name="办件", on_delete=models.CASCADE, related_name="materials")
-    spec = models.ForeignKey(MaterialSpec, verbose_name="材料", on_delete=models.PROTECT, related_name="+")
-    status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.MISSING)
-    file = models.FileField("文件", upload_to="cases/%Y/%m/", blank=True)
-    original_name = models.CharField("原文件名", max_length=200, blank=True)
-    content_type = models.CharField("文件类型", max_length=10, blank=True)
-    size = models.PositiveIntegerField("大小（字节）", default=0)
+    case = models.ForeignKey(Case, verbose_name=_("办件"), on_delete=models.CASCADE, related_name="materials")
+    spec = models.ForeignKey(MaterialSpec, verbose_name=_("材料"), on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.MISSING)
+    file = models.FileField(_("文件"), upload_to="cases/%Y/%m/", blank=True)
+    original_name = models.CharField(_("原文件名"), max_length=200, blank=True)
+    content_type = models.CharField(_("文件类型"), max_length=10, blank=True)
+    size = models.PositiveIntegerField(_("大小（字节）"), default=0)
     sha256 = models.CharField("SHA-256", max_length=64, blank=True)
     licence = models.ForeignKey(
-        "Licence", verbose_name="复用证照", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "Licence",
+        verbose_name=_("复用证照"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
-    due_on = models.DateField("补齐期限", null=True, blank=True)
-    supplied_at = models.DateTimeField("补齐时间", null=True, blank=True)
-    problem = models.CharField("补正意见", max_length=200, blank=True)
+    due_on = models.DateField(_("补齐期限"), null=True, blank=True)
+    supplied_at = models.DateTimeField(_("补齐时间"), null=True, blank=True)
+    problem = models.CharField(_("补正意见"), max_length=200, blank=True)
 
     objects = CasePartQuerySet.as_manager()
 
     class Meta:
         ordering = ["case", "spec__order"]
-        verbose_name = verbose_name_plural = "办件材料"
+        verbose_name = verbose_name_plural = _("办件材料")
         constraints = [
             models.UniqueConstraint(
                 fields=["case", "spec"],
@@ -256,26 +269,26 @@ class CaseMaterial(models.Model):
 
 class CaseStage(models.Model):
     class State(models.TextChoices):
-        PENDING = "pending", "未开始"
-        ACTIVE = "active", "办理中"
-        DONE = "done", "已完成"
-        STOPPED = "stopped", "已终止"
+        PENDING = "pending", _("未开始")
+        ACTIVE = "active", _("办理中")
+        DONE = "done", _("已完成")
+        STOPPED = "stopped", _("已终止")
 
-    case = models.ForeignKey(Case, verbose_name="办件", on_delete=models.CASCADE, related_name="stages")
-    spec = models.ForeignKey(StageSpec, verbose_name="环节", on_delete=models.PROTECT, related_name="+")
-    order = models.PositiveSmallIntegerField("序号")
-    name = models.CharField("环节名称", max_length=60)
-    state = models.CharField("状态", max_length=8, choices=State.choices, default=State.PENDING)
-    started_on = models.DateField("开始日期", null=True, blank=True)
-    due_on = models.DateField("环节期限", null=True, blank=True)
-    due_certain = models.BooleanField("期限确定", default=True)
-    finished_at = models.DateTimeField("完成时间", null=True, blank=True)
+    case = models.ForeignKey(Case, verbose_name=_("办件"), on_delete=models.CASCADE, related_name="stages")
+    spec = models.ForeignKey(StageSpec, verbose_name=_("环节"), on_delete=models.PROTECT, related_name="+")
+    order = models.PositiveSmallIntegerField(_("序号"))
+    name = models.CharField(_("环节名称"), max_length=60)
+    state = models.CharField(_("状态"), max_length=8, choices=State.choices, default=State.PENDING)
+    started_on = models.DateField(_("开始日期"), null=True, blank=True)
+    due_on = models.DateField(_("环节期限"), null=True, blank=True)
+    due_certain = models.BooleanField(_("期限确定"), default=True)
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
 
     objects = CasePartQuerySet.as_manager()
 
     class Meta:
         ordering = ["case", "order"]
-        verbose_name = verbose_name_plural = "办件环节"
+        verbose_name = verbose_name_plural = _("办件环节")
         constraints = [
             models.UniqueConstraint(
                 fields=["case", "order"], name="case_stage_unique", violation_error_message="环节序号重复"
@@ -290,33 +303,33 @@ class StageOpinion(models.Model):
     """One department's opinion on a stage; a joint review (联审) has one row per department."""
 
     class Verdict(models.TextChoices):
-        PENDING = "", "待出具"
-        AGREE = "agree", "同意"
-        DISAGREE = "disagree", "不同意"
+        PENDING = "", _("待出具")
+        AGREE = "agree", _("同意")
+        DISAGREE = "disagree", _("不同意")
 
     stage = models.ForeignKey(
-        CaseStage, verbose_name="环节", on_delete=models.CASCADE, related_name="opinions"
+        CaseStage, verbose_name=_("环节"), on_delete=models.CASCADE, related_name="opinions"
     )
     department = models.ForeignKey(
-        Department, verbose_name="部门", on_delete=models.PROTECT, related_name="+"
+        Department, verbose_name=_("部门"), on_delete=models.PROTECT, related_name="+"
     )
-    verdict = models.CharField("结论", max_length=10, choices=Verdict.choices, blank=True, default="")
-    opinion = models.TextField("意见", blank=True)
+    verdict = models.CharField(_("结论"), max_length=10, choices=Verdict.choices, blank=True, default="")
+    opinion = models.TextField(_("意见"), blank=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name="出具人",
+        verbose_name=_("出具人"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
     )
-    at = models.DateTimeField("出具时间", null=True, blank=True)
+    at = models.DateTimeField(_("出具时间"), null=True, blank=True)
 
     objects = StageOpinionQuerySet.as_manager()
 
     class Meta:
         ordering = ["stage", "department__order"]
-        verbose_name = verbose_name_plural = "环节意见"
+        verbose_name = verbose_name_plural = _("环节意见")
         constraints = [
             models.UniqueConstraint(
                 fields=["stage", "department"],
@@ -330,29 +343,29 @@ class StageOpinion(models.Model):
 
 
 class CaseEvent(models.Model):
-    case = models.ForeignKey(Case, verbose_name="办件", on_delete=models.CASCADE, related_name="events")
-    at = models.DateTimeField("时间")
+    case = models.ForeignKey(Case, verbose_name=_("办件"), on_delete=models.CASCADE, related_name="events")
+    at = models.DateTimeField(_("时间"))
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name="操作人",
+        verbose_name=_("操作人"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
     )
-    actor_name = models.CharField("操作人", max_length=60)
-    action = models.CharField("动作", max_length=24)
-    label = models.CharField("动作名称", max_length=30)
-    from_state = models.CharField("原状态", max_length=14, blank=True)
-    to_state = models.CharField("新状态", max_length=14)
-    opinion = models.TextField("意见", blank=True)
-    details = models.JSONField("详情", default=dict, blank=True)
+    actor_name = models.CharField(_("操作人"), max_length=60)
+    action = models.CharField(_("动作"), max_length=24)
+    label = models.CharField(_("动作名称"), max_length=30)
+    from_state = models.CharField(_("原状态"), max_length=14, blank=True)
+    to_state = models.CharField(_("新状态"), max_length=14)
+    opinion = models.TextField(_("意见"), blank=True)
+    details = models.JSONField(_("详情"), default=dict, blank=True)
 
     objects = CasePartQuerySet.as_manager()
 
     class Meta:
         ordering = ["case", "at", "id"]
-        verbose_name = verbose_name_plural = "办件时间线"
+        verbose_name = verbose_name_plural = _("办件时间线")
 
     def __str__(self):
         return self.label
@@ -362,30 +375,30 @@ class Verification(models.Model):
     """A post-approval check (核查) of what an applicant committed to under 告知承诺."""
 
     class State(models.TextChoices):
-        OPEN = "open", "待核查"
-        PASSED = "passed", "核查属实"
-        FAILED = "failed", "核查不实"
+        OPEN = "open", _("待核查")
+        PASSED = "passed", _("核查属实")
+        FAILED = "failed", _("核查不实")
 
     case = models.OneToOneField(
-        Case, verbose_name="办件", on_delete=models.CASCADE, related_name="verification"
+        Case, verbose_name=_("办件"), on_delete=models.CASCADE, related_name="verification"
     )
-    due_on = models.DateField("核查期限")
-    state = models.CharField("状态", max_length=8, choices=State.choices, default=State.OPEN)
-    result = models.TextField("核查结果", blank=True)
+    due_on = models.DateField(_("核查期限"))
+    state = models.CharField(_("状态"), max_length=8, choices=State.choices, default=State.OPEN)
+    result = models.TextField(_("核查结果"), blank=True)
     done_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name="核查人",
+        verbose_name=_("核查人"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
     )
-    done_at = models.DateTimeField("核查时间", null=True, blank=True)
+    done_at = models.DateTimeField(_("核查时间"), null=True, blank=True)
 
     objects = CasePartQuerySet.as_manager()
 
     class Meta:
-        verbose_name = verbose_name_plural = "告知承诺核查"
+        verbose_name = verbose_name_plural = _("告知承诺核查")
 
     def __str__(self):
         return f"核查 {self.case_id}"
@@ -396,23 +409,23 @@ class AgentAuthorisation(models.Model):
 
     agent = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name="代办员",
+        verbose_name=_("代办员"),
         on_delete=models.PROTECT,
         related_name="agent_authorisations",
     )
     applicant = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="委托人", on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL, verbose_name=_("委托人"), on_delete=models.PROTECT, related_name="+"
     )
-    project = models.CharField("代办项目", max_length=120, blank=True)
-    granted_at = models.DateTimeField("授权时间")
-    valid_until = models.DateField("授权有效期至")
-    revoked_at = models.DateTimeField("撤销时间", null=True, blank=True)
+    project = models.CharField(_("代办项目"), max_length=120, blank=True)
+    granted_at = models.DateTimeField(_("授权时间"))
+    valid_until = models.DateField(_("授权有效期至"))
+    revoked_at = models.DateTimeField(_("撤销时间"), null=True, blank=True)
 
     objects = AgentAuthorisationQuerySet.as_manager()
 
     class Meta:
         ordering = ["-granted_at"]
-        verbose_name = verbose_name_plural = "代办授权"
+        verbose_name = verbose_name_plural = _("代办授权")
 
     def __str__(self):
         return f"{self.agent_id} ← {self.applicant_id}"

@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from gaoxin.accounts.models import Department
 
@@ -9,15 +10,15 @@ from gaoxin.accounts.models import Department
 class ServiceItem(models.Model):
     """The stable identity of a service item across its versions; name and department mirror the current version."""
 
-    code = models.CharField("基本编码", max_length=12, unique=True)
-    name = models.CharField("事项名称", max_length=120, db_index=True)
-    name_pinyin = models.CharField("名称拼音", max_length=600, blank=True)
+    code = models.CharField(_("基本编码"), max_length=12, unique=True)
+    name = models.CharField(_("事项名称"), max_length=120, db_index=True)
+    name_pinyin = models.CharField(_("名称拼音"), max_length=600, blank=True)
     department = models.ForeignKey(
-        Department, verbose_name="实施主体", on_delete=models.PROTECT, related_name="+"
+        Department, verbose_name=_("实施主体"), on_delete=models.PROTECT, related_name="+"
     )
     current = models.ForeignKey(
         "ItemVersion",
-        verbose_name="现行版本",
+        verbose_name=_("现行版本"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
@@ -26,7 +27,7 @@ class ServiceItem(models.Model):
 
     class Meta:
         ordering = ["code"]
-        verbose_name = verbose_name_plural = "政务服务事项"
+        verbose_name = verbose_name_plural = _("政务服务事项")
 
     def __str__(self):
         return self.name
@@ -34,88 +35,88 @@ class ServiceItem(models.Model):
 
 class ItemVersion(models.Model):
     class Status(models.TextChoices):
-        DRAFT = "draft", "草稿"
-        PUBLISHED = "published", "已发布"
+        DRAFT = "draft", _("草稿")
+        PUBLISHED = "published", _("已发布")
 
     class ItemType(models.TextChoices):
-        LICENSING = "licensing", "行政许可"
-        BENEFIT = "benefit", "行政给付"
-        CONFIRMATION = "confirmation", "行政确认"
-        RULING = "ruling", "行政裁决"
-        REWARD = "reward", "行政奖励"
-        OTHER_POWER = "other", "其他行政权力"
-        PUBLIC_SERVICE = "public", "公共服务"
+        LICENSING = "licensing", _("行政许可")
+        BENEFIT = "benefit", _("行政给付")
+        CONFIRMATION = "confirmation", _("行政确认")
+        RULING = "ruling", _("行政裁决")
+        REWARD = "reward", _("行政奖励")
+        OTHER_POWER = "other", _("其他行政权力")
+        PUBLIC_SERVICE = "public", _("公共服务")
 
     class Handling(models.TextChoices):
-        INSTANT = "instant", "即办件"
-        PROMISED = "promised", "承诺件"
+        INSTANT = "instant", _("即办件")
+        PROMISED = "promised", _("承诺件")
 
     class OnlineDepth(models.TextChoices):
-        SHOW = "1", "一级：信息公开"
-        DOWNLOAD = "2", "二级：表格下载"
-        SUBMIT = "3", "三级：网上预审"
-        FULL = "4", "四级：全程网办"
+        SHOW = "1", _("一级：信息公开")
+        DOWNLOAD = "2", _("二级：表格下载")
+        SUBMIT = "3", _("三级：网上预审")
+        FULL = "4", _("四级：全程网办")
 
     class Scope(models.TextChoices):
-        NATIONAL = "national", "全国通办"
-        CROSS_PROVINCE = "cross_province", "跨省通办"
-        PROVINCE = "province", "全省通办"
-        CITY = "city", "全市通办"
-        ZONE = "zone", "本区办理"
+        NATIONAL = "national", _("全国通办")
+        CROSS_PROVINCE = "cross_province", _("跨省通办")
+        PROVINCE = "province", _("全省通办")
+        CITY = "city", _("全市通办")
+        ZONE = "zone", _("本区办理")
 
     class ResultType(models.TextChoices):
-        LICENCE = "licence", "证照"
-        APPROVAL = "approval", "批准文书"
-        OTHER = "other", "其他"
+        LICENCE = "licence", _("证照")
+        APPROVAL = "approval", _("批准文书")
+        OTHER = "other", _("其他")
 
     class ApplicantKind(models.TextChoices):
-        ENTERPRISE = "enterprise", "法人"
-        CITIZEN = "citizen", "自然人"
-        BOTH = "both", "法人和自然人"
+        ENTERPRISE = "enterprise", _("法人")
+        CITIZEN = "citizen", _("自然人")
+        BOTH = "both", _("法人和自然人")
 
     item = models.ForeignKey(
-        ServiceItem, verbose_name="事项", on_delete=models.CASCADE, related_name="versions"
+        ServiceItem, verbose_name=_("事项"), on_delete=models.CASCADE, related_name="versions"
     )
-    number = models.PositiveIntegerField("版本号")
-    status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.DRAFT)
-    published_at = models.DateTimeField("发布时间", null=True, blank=True)
-    name = models.CharField("事项名称", max_length=120)
-    implementing_code = models.CharField("实施编码", max_length=36)
-    item_type = models.CharField("事项类型", max_length=12, choices=ItemType.choices)
-    legal_basis = models.TextField("设定依据")
+    number = models.PositiveIntegerField(_("版本号"))
+    status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    published_at = models.DateTimeField(_("发布时间"), null=True, blank=True)
+    name = models.CharField(_("事项名称"), max_length=120)
+    implementing_code = models.CharField(_("实施编码"), max_length=36)
+    item_type = models.CharField(_("事项类型"), max_length=12, choices=ItemType.choices)
+    legal_basis = models.TextField(_("设定依据"))
     department = models.ForeignKey(
-        Department, verbose_name="实施主体", on_delete=models.PROTECT, related_name="+"
+        Department, verbose_name=_("实施主体"), on_delete=models.PROTECT, related_name="+"
     )
     applicant_kind = models.CharField(
-        "服务对象", max_length=10, choices=ApplicantKind.choices, default=ApplicantKind.BOTH
+        _("服务对象"), max_length=10, choices=ApplicantKind.choices, default=ApplicantKind.BOTH
     )
-    legal_days = models.PositiveSmallIntegerField("法定办结时限（工作日）")
-    committed_days = models.PositiveSmallIntegerField("承诺办结时限（工作日）")
-    handling = models.CharField("办件类型", max_length=10, choices=Handling.choices)
-    conditions = models.TextField("受理条件")
-    fee = models.BooleanField("是否收费", default=False)
-    fee_basis = models.CharField("收费依据", max_length=200, blank=True)
-    visits = models.PositiveSmallIntegerField("到办事现场次数", default=0)
+    legal_days = models.PositiveSmallIntegerField(_("法定办结时限（工作日）"))
+    committed_days = models.PositiveSmallIntegerField(_("承诺办结时限（工作日）"))
+    handling = models.CharField(_("办件类型"), max_length=10, choices=Handling.choices)
+    conditions = models.TextField(_("受理条件"))
+    fee = models.BooleanField(_("是否收费"), default=False)
+    fee_basis = models.CharField(_("收费依据"), max_length=200, blank=True)
+    visits = models.PositiveSmallIntegerField(_("到办事现场次数"), default=0)
     online_depth = models.CharField(
-        "网上办理深度", max_length=1, choices=OnlineDepth.choices, default=OnlineDepth.FULL
+        _("网上办理深度"), max_length=1, choices=OnlineDepth.choices, default=OnlineDepth.FULL
     )
-    scope = models.CharField("通办范围", max_length=16, choices=Scope.choices, default=Scope.ZONE)
-    allow_deferral = models.BooleanField("可容缺受理", default=False)
-    allow_commitment = models.BooleanField("可告知承诺", default=False)
-    issue_before_supply = models.BooleanField("容缺材料补齐前可出证", default=False)
-    commitment_text = models.TextField("告知承诺书", blank=True)
-    verification_days = models.PositiveSmallIntegerField("核查时限（工作日）", default=20)
-    special_procedures = models.CharField("特别程序", max_length=200, blank=True)
-    result_type = models.CharField("审批结果类型", max_length=10, choices=ResultType.choices)
-    result_name = models.CharField("审批结果名称", max_length=120)
-    licence_years = models.PositiveSmallIntegerField("证照有效期（年）", default=0)
-    consultation = models.CharField("咨询方式", max_length=200, blank=True)
-    complaint = models.CharField("投诉方式", max_length=200, blank=True)
-    form_fields = models.JSONField("申请表字段", default=list, blank=True)
+    scope = models.CharField(_("通办范围"), max_length=16, choices=Scope.choices, default=Scope.ZONE)
+    allow_deferral = models.BooleanField(_("可容缺受理"), default=False)
+    allow_commitment = models.BooleanField(_("可告知承诺"), default=False)
+    issue_before_supply = models.BooleanField(_("容缺材料补齐前可出证"), default=False)
+    commitment_text = models.TextField(_("告知承诺书"), blank=True)
+    verification_days = models.PositiveSmallIntegerField(_("核查时限（工作日）"), default=20)
+    special_procedures = models.CharField(_("特别程序"), max_length=200, blank=True)
+    result_type = models.CharField(_("审批结果类型"), max_length=10, choices=ResultType.choices)
+    result_name = models.CharField(_("审批结果名称"), max_length=120)
+    licence_years = models.PositiveSmallIntegerField(_("证照有效期（年）"), default=0)
+    consultation = models.CharField(_("咨询方式"), max_length=200, blank=True)
+    complaint = models.CharField(_("投诉方式"), max_length=200, blank=True)
+    form_fields = models.JSONField(_("申请表字段"), default=list, blank=True)
 
     class Meta:
         ordering = ["item", "-number"]
-        verbose_name = verbose_name_plural = "事项版本"
+        verbose_name = verbose_name_plural = _("事项版本")
         constraints = [
             models.UniqueConstraint(
                 fields=["item", "number"], name="item_version_unique", violation_error_message="版本号重复"
@@ -147,20 +148,20 @@ class ItemVersion(models.Model):
 
 class MaterialSpec(models.Model):
     version = models.ForeignKey(
-        ItemVersion, verbose_name="事项版本", on_delete=models.CASCADE, related_name="materials"
+        ItemVersion, verbose_name=_("事项版本"), on_delete=models.CASCADE, related_name="materials"
     )
-    order = models.PositiveSmallIntegerField("序号")
-    name = models.CharField("材料名称", max_length=120)
-    required = models.BooleanField("必要", default=True)
-    key = models.BooleanField("关键材料", default=True)
-    commitment_allowed = models.BooleanField("可承诺替代", default=False)
-    file_types = models.CharField("接受的文件类型", max_length=40, default="pdf,jpg,png")
-    sample = models.CharField("示例说明", max_length=200, blank=True)
-    licence_item = models.CharField("可复用证照的事项编码", max_length=12, blank=True)
+    order = models.PositiveSmallIntegerField(_("序号"))
+    name = models.CharField(_("材料名称"), max_length=120)
+    required = models.BooleanField(_("必要"), default=True)
+    key = models.BooleanField(_("关键材料"), default=True)
+    commitment_allowed = models.BooleanField(_("可承诺替代"), default=False)
+    file_types = models.CharField(_("接受的文件类型"), max_length=40, default="pdf,jpg,png")
+    sample = models.CharField(_("示例说明"), max_length=200, blank=True)
+    licence_item = models.CharField(_("可复用证照的事项编码"), max_length=12, blank=True)
 
     class Meta:
         ordering = ["version", "order"]
-        verbose_name = verbose_name_plural = "申请材料"
+        verbose_name = verbose_name_plural = _("申请材料")
         constraints = [
             models.UniqueConstraint(
                 fields=["version", "order"],
@@ -179,23 +180,23 @@ class MaterialSpec(models.Model):
 
 class StageSpec(models.Model):
     class Role(models.TextChoices):
-        REVIEWER = "reviewer", "审查员"
-        APPROVER = "approver", "审批人"
+        REVIEWER = "reviewer", _("审查员")
+        APPROVER = "approver", _("审批人")
 
     version = models.ForeignKey(
-        ItemVersion, verbose_name="事项版本", on_delete=models.CASCADE, related_name="stages"
+        ItemVersion, verbose_name=_("事项版本"), on_delete=models.CASCADE, related_name="stages"
     )
-    order = models.PositiveSmallIntegerField("序号")
-    name = models.CharField("环节名称", max_length=60)
-    role = models.CharField("办理角色", max_length=10, choices=Role.choices, default=Role.REVIEWER)
-    days = models.PositiveSmallIntegerField("环节时限（工作日）")
+    order = models.PositiveSmallIntegerField(_("序号"))
+    name = models.CharField(_("环节名称"), max_length=60)
+    role = models.CharField(_("办理角色"), max_length=10, choices=Role.choices, default=Role.REVIEWER)
+    days = models.PositiveSmallIntegerField(_("环节时限（工作日）"))
     departments = models.ManyToManyField(
-        Department, verbose_name="办理部门", related_name="+", through="StageDepartment"
+        Department, verbose_name=_("办理部门"), related_name="+", through="StageDepartment"
     )
 
     class Meta:
         ordering = ["version", "order"]
-        verbose_name = verbose_name_plural = "审查环节"
+        verbose_name = verbose_name_plural = _("审查环节")
         constraints = [
             models.UniqueConstraint(
                 fields=["version", "order"], name="stage_order_unique", violation_error_message="环节序号重复"
@@ -211,11 +212,11 @@ class StageDepartment(models.Model):
 
     stage = models.ForeignKey(StageSpec, on_delete=models.CASCADE, related_name="+")
     department = models.ForeignKey(
-        Department, verbose_name="部门", on_delete=models.PROTECT, related_name="+"
+        Department, verbose_name=_("部门"), on_delete=models.PROTECT, related_name="+"
     )
 
     class Meta:
-        verbose_name = verbose_name_plural = "环节部门"
+        verbose_name = verbose_name_plural = _("环节部门")
         constraints = [
             models.UniqueConstraint(
                 fields=["stage", "department"],

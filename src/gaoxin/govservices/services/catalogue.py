@@ -187,7 +187,7 @@ def _cell_out(col: Column, value):
     if col.kind == "bool":
         return "是" if value else "否"
     if col.kind == "choice":
-        return col.choices(value).label
+        return str(col.choices(value).label)
     if col.kind == "dept":
         return value.code
     if col.kind == "depts":
@@ -256,7 +256,7 @@ def _cell_in(col: Column, raw, departments: dict):
         for value, label in col.choices.choices:
             if text in (value, label):
                 return value
-        raise ValueError("应为 " + " / ".join(col.choices.labels))
+        raise ValueError("应为 " + " / ".join(map(str, col.choices.labels)))
     if col.kind == "dept":
         if text not in departments:
             raise ValueError(f"部门代码 {text} 不存在")

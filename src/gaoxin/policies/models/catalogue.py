@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 
 def money(label: str, **kw) -> models.DecimalField:
@@ -11,24 +12,24 @@ def money(label: str, **kw) -> models.DecimalField:
 
 class Policy(models.Model):
     class Status(models.TextChoices):
-        DRAFT = "draft", "草稿"
-        PUBLISHED = "published", "已发布"
-        EXPIRED = "expired", "已失效"
+        DRAFT = "draft", _("草稿")
+        PUBLISHED = "published", _("已发布")
+        EXPIRED = "expired", _("已失效")
 
-    title = models.CharField("政策名称", max_length=200)
-    issuer = models.CharField("发文机关", max_length=120)
-    doc_no = models.CharField("文号", max_length=80, blank=True)
-    issued_on = models.DateField("发布日期")
-    effective_from = models.DateField("生效日期")
-    effective_to = models.DateField("失效日期", null=True, blank=True)
-    full_text = models.TextField("政策原文", blank=True)
-    tags = models.CharField("标签", max_length=200, blank=True, help_text="以逗号分隔")
-    status = models.CharField("状态", max_length=12, choices=Status.choices, default=Status.PUBLISHED)
-    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    title = models.CharField(_("政策名称"), max_length=200)
+    issuer = models.CharField(_("发文机关"), max_length=120)
+    doc_no = models.CharField(_("文号"), max_length=80, blank=True)
+    issued_on = models.DateField(_("发布日期"))
+    effective_from = models.DateField(_("生效日期"))
+    effective_to = models.DateField(_("失效日期"), null=True, blank=True)
+    full_text = models.TextField(_("政策原文"), blank=True)
+    tags = models.CharField(_("标签"), max_length=200, blank=True, help_text=_("以逗号分隔"))
+    status = models.CharField(_("状态"), max_length=12, choices=Status.choices, default=Status.PUBLISHED)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
 
     class Meta:
         ordering = ["-issued_on", "id"]
-        verbose_name = verbose_name_plural = "政策文件"
+        verbose_name = verbose_name_plural = _("政策文件")
         constraints = [
             models.CheckConstraint(
                 name="policy_effective_range",
@@ -47,35 +48,37 @@ class Policy(models.Model):
 
 class Clause(models.Model):
     class Mode(models.TextChoices):
-        APPLY = "apply", "申报"
-        AUTO = "auto", "免申即享"
+        APPLY = "apply", _("申报")
+        AUTO = "auto", _("免申即享")
 
-    policy = models.ForeignKey(Policy, verbose_name="政策", on_delete=models.PROTECT, related_name="clauses")
-    code = models.SlugField("事项编码", max_length=40, unique=True)
-    title = models.CharField("兑现事项", max_length=200)
-    summary = models.TextField("条款内容", blank=True)
-    mode = models.CharField("兑现方式", max_length=8, choices=Mode.choices, default=Mode.AUTO)
-    rule = models.TextField("资格条件（CEL）", default="true")
-    formula = models.TextField("金额公式（CEL，元）", default="0")
-    award_cap = money("单户上限（元）", null=True, blank=True)
-    period = models.PositiveSmallIntegerField("兑现年度")
-    window_from = models.DateField("申报开始", null=True, blank=True)
-    window_to = models.DateField("申报截止", null=True, blank=True)
-    materials = models.TextField("申报材料", blank=True)
+    policy = models.ForeignKey(
+        Policy, verbose_name=_("政策"), on_delete=models.PROTECT, related_name="clauses"
+    )
+    code = models.SlugField(_("事项编码"), max_length=40, unique=True)
+    title = models.CharField(_("兑现事项"), max_length=200)
+    summary = models.TextField(_("条款内容"), blank=True)
+    mode = models.CharField(_("兑现方式"), max_length=8, choices=Mode.choices, default=Mode.AUTO)
+    rule = models.TextField(_("资格条件（CEL）"), default="true")
+    formula = models.TextField(_("金额公式（CEL，元）"), default="0")
+    award_cap = money(_("单户上限（元）"), null=True, blank=True)
+    period = models.PositiveSmallIntegerField(_("兑现年度"))
+    window_from = models.DateField(_("申报开始"), null=True, blank=True)
+    window_to = models.DateField(_("申报截止"), null=True, blank=True)
+    materials = models.TextField(_("申报材料"), blank=True)
     department = models.ForeignKey(
         "accounts.Department",
-        verbose_name="审核部门",
+        verbose_name=_("审核部门"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
     )
-    notice_days = models.PositiveSmallIntegerField("公示期（工作日）", default=5)
-    service_code = models.CharField("政务服务事项编码", max_length=60, blank=True)
-    updated_at = models.DateTimeField("更新时间", auto_now=True)
+    notice_days = models.PositiveSmallIntegerField(_("公示期（工作日）"), default=5)
+    service_code = models.CharField(_("政务服务事项编码"), max_length=60, blank=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name="修改人",
+        verbose_name=_("修改人"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
@@ -84,7 +87,7 @@ class Clause(models.Model):
 
     class Meta:
         ordering = ["policy", "code"]
-        verbose_name = verbose_name_plural = "兑现事项"
+        verbose_name = verbose_name_plural = _("兑现事项")
         constraints = [
             models.CheckConstraint(
                 name="clause_cap_positive",
@@ -109,14 +112,14 @@ class Budget(models.Model):
     over the ledger; this row is locked while an award is approved so the budget is never exceeded."""
 
     clause = models.ForeignKey(
-        Clause, verbose_name="兑现事项", on_delete=models.PROTECT, related_name="budgets"
+        Clause, verbose_name=_("兑现事项"), on_delete=models.PROTECT, related_name="budgets"
     )
-    year = models.PositiveSmallIntegerField("年度")
-    amount = money("预算金额（元）")
+    year = models.PositiveSmallIntegerField(_("年度"))
+    amount = money(_("预算金额（元）"))
 
     class Meta:
         ordering = ["clause", "-year"]
-        verbose_name = verbose_name_plural = "预算"
+        verbose_name = verbose_name_plural = _("预算")
         constraints = [
             models.UniqueConstraint(
                 fields=["clause", "year"],

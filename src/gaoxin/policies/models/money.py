@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from gaoxin.accounts.permissions import verified_uscc
 from gaoxin.core.tenancy import TenantQuerySet
@@ -43,51 +44,54 @@ class NotificationQuerySet(TenantQuerySet):
 
 class Award(models.Model):
     class State(models.TextChoices):
-        DRAFT = "draft", "待审核"
-        APPROVED = "approved", "已审核"
-        NOTICE = "notice", "公示中"
-        CONFIRMED = "confirmed", "企业已确认"
-        IN_PAYMENT = "in_payment", "拨付中"
-        PAID = "paid", "已拨付"
-        REJECTED = "rejected", "不予兑现"
-        REVOKED = "revoked", "已撤销"
-        CLAWED_BACK = "clawed_back", "已追回"
+        DRAFT = "draft", _("待审核")
+        APPROVED = "approved", _("已审核")
+        NOTICE = "notice", _("公示中")
+        CONFIRMED = "confirmed", _("企业已确认")
+        IN_PAYMENT = "in_payment", _("拨付中")
+        PAID = "paid", _("已拨付")
+        REJECTED = "rejected", _("不予兑现")
+        REVOKED = "revoked", _("已撤销")
+        CLAWED_BACK = "clawed_back", _("已追回")
 
     clause = models.ForeignKey(
-        Clause, verbose_name="兑现事项", on_delete=models.PROTECT, related_name="awards"
+        Clause, verbose_name=_("兑现事项"), on_delete=models.PROTECT, related_name="awards"
     )
     enterprise = models.ForeignKey(
-        "enterprises.Enterprise", verbose_name="企业", on_delete=models.PROTECT, related_name="policy_awards"
+        "enterprises.Enterprise",
+        verbose_name=_("企业"),
+        on_delete=models.PROTECT,
+        related_name="policy_awards",
     )
-    period = models.PositiveSmallIntegerField("兑现年度")
-    amount = money("兑现金额（元）")
-    state = models.CharField("状态", max_length=12, choices=State.choices, default=State.DRAFT)
-    basis = models.JSONField("测算依据", default=dict, blank=True)
+    period = models.PositiveSmallIntegerField(_("兑现年度"))
+    amount = money(_("兑现金额（元）"))
+    state = models.CharField(_("状态"), max_length=12, choices=State.choices, default=State.DRAFT)
+    basis = models.JSONField(_("测算依据"), default=dict, blank=True)
     source = models.CharField(
-        "来源", max_length=12, default="batch", help_text="batch 免申即享批次 / apply 申报"
+        _("来源"), max_length=12, default="batch", help_text=_("batch 免申即享批次 / apply 申报")
     )
     batch_run = models.ForeignKey(
         "core.TaskRun",
-        verbose_name="批次任务",
+        verbose_name=_("批次任务"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    notice_from = models.DateField("公示开始", null=True, blank=True)
-    notice_to = models.DateField("公示截止", null=True, blank=True)
-    bank_name = models.CharField("开户银行", max_length=80, blank=True)
-    account_name = models.CharField("账户名称", max_length=120, blank=True)
-    account_no = models.CharField("银行账号", max_length=40, blank=True)
-    confirmed_at = models.DateTimeField("确认时间", null=True, blank=True)
-    paid_on = models.DateField("拨付日期", null=True, blank=True)
-    created_at = models.DateTimeField("生成时间", auto_now_add=True)
+    notice_from = models.DateField(_("公示开始"), null=True, blank=True)
+    notice_to = models.DateField(_("公示截止"), null=True, blank=True)
+    bank_name = models.CharField(_("开户银行"), max_length=80, blank=True)
+    account_name = models.CharField(_("账户名称"), max_length=120, blank=True)
+    account_no = models.CharField(_("银行账号"), max_length=40, blank=True)
+    confirmed_at = models.DateTimeField(_("确认时间"), null=True, blank=True)
+    paid_on = models.DateField(_("拨付日期"), null=True, blank=True)
+    created_at = models.DateTimeField(_("生成时间"), auto_now_add=True)
 
     objects = AwardQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "id"]
-        verbose_name = verbose_name_plural = "兑现记录"
+        verbose_name = verbose_name_plural = _("兑现记录")
         constraints = [
             models.UniqueConstraint(
                 fields=["clause", "enterprise", "period"],
@@ -107,25 +111,27 @@ class Award(models.Model):
 
 
 class AwardEvent(models.Model):
-    award = models.ForeignKey(Award, verbose_name="兑现记录", on_delete=models.CASCADE, related_name="events")
-    action = models.CharField("操作", max_length=20)
-    from_state = models.CharField("原状态", max_length=12)
-    to_state = models.CharField("新状态", max_length=12)
+    award = models.ForeignKey(
+        Award, verbose_name=_("兑现记录"), on_delete=models.CASCADE, related_name="events"
+    )
+    action = models.CharField(_("操作"), max_length=20)
+    from_state = models.CharField(_("原状态"), max_length=12)
+    to_state = models.CharField(_("新状态"), max_length=12)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name="操作人",
+        verbose_name=_("操作人"),
         null=True,
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    note = models.CharField("说明", max_length=300, blank=True)
-    at = models.DateTimeField("时间", auto_now_add=True)
+    note = models.CharField(_("说明"), max_length=300, blank=True)
+    at = models.DateTimeField(_("时间"), auto_now_add=True)
 
     objects = AwardPartQuerySet.as_manager()
 
     class Meta:
         ordering = ["at", "id"]
-        verbose_name = verbose_name_plural = "兑现流转记录"
+        verbose_name = verbose_name_plural = _("兑现流转记录")
 
     def __str__(self):
         return f"{self.award_id} {self.action}"
@@ -135,33 +141,35 @@ class LedgerEntry(models.Model):
     """One immutable movement of budget money. Never updated or deleted; corrections are new entries."""
 
     class Kind(models.TextChoices):
-        RESERVE = "reserve", "预留"
-        RELEASE = "release", "释放"
-        PAY = "pay", "拨付"
-        CLAWBACK = "clawback", "追回"
+        RESERVE = "reserve", _("预留")
+        RELEASE = "release", _("释放")
+        PAY = "pay", _("拨付")
+        CLAWBACK = "clawback", _("追回")
 
-    budget = models.ForeignKey(Budget, verbose_name="预算", on_delete=models.PROTECT, related_name="entries")
-    award = models.ForeignKey(
-        Award, verbose_name="兑现记录", on_delete=models.PROTECT, related_name="entries"
+    budget = models.ForeignKey(
+        Budget, verbose_name=_("预算"), on_delete=models.PROTECT, related_name="entries"
     )
-    kind = models.CharField("类型", max_length=10, choices=Kind.choices)
-    amount = money("金额（元）")
-    reference = models.CharField("凭证/银行流水号", max_length=80, blank=True)
-    memo = models.CharField("说明", max_length=300, blank=True)
+    award = models.ForeignKey(
+        Award, verbose_name=_("兑现记录"), on_delete=models.PROTECT, related_name="entries"
+    )
+    kind = models.CharField(_("类型"), max_length=10, choices=Kind.choices)
+    amount = money(_("金额（元）"))
+    reference = models.CharField(_("凭证/银行流水号"), max_length=80, blank=True)
+    memo = models.CharField(_("说明"), max_length=300, blank=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name="经办人",
+        verbose_name=_("经办人"),
         null=True,
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    at = models.DateTimeField("记账时间", default=timezone.now)
+    at = models.DateTimeField(_("记账时间"), default=timezone.now)
 
     objects = FundsQuerySet.as_manager()
 
     class Meta:
         ordering = ["at", "id"]
-        verbose_name = verbose_name_plural = "资金台账"
+        verbose_name = verbose_name_plural = _("资金台账")
         constraints = [
             models.CheckConstraint(
                 name="ledger_amount_positive",
@@ -190,28 +198,28 @@ class LedgerEntry(models.Model):
 
 class PaymentBatch(models.Model):
     class State(models.TextChoices):
-        DRAFT = "draft", "待导出"
-        EXPORTED = "exported", "已导出待拨付"
-        PAID = "paid", "已拨付"
+        DRAFT = "draft", _("待导出")
+        EXPORTED = "exported", _("已导出待拨付")
+        PAID = "paid", _("已拨付")
 
-    code = models.CharField("批次号", max_length=30, unique=True)
-    state = models.CharField("状态", max_length=10, choices=State.choices, default=State.DRAFT)
+    code = models.CharField(_("批次号"), max_length=30, unique=True)
+    state = models.CharField(_("状态"), max_length=10, choices=State.choices, default=State.DRAFT)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name="创建人",
+        verbose_name=_("创建人"),
         null=True,
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    created_at = models.DateTimeField("创建时间", auto_now_add=True)
-    exported_at = models.DateTimeField("导出时间", null=True, blank=True)
-    paid_on = models.DateField("拨付日期", null=True, blank=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    exported_at = models.DateTimeField(_("导出时间"), null=True, blank=True)
+    paid_on = models.DateField(_("拨付日期"), null=True, blank=True)
 
     objects = FundsQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        verbose_name = verbose_name_plural = "拨付批次"
+        verbose_name = verbose_name_plural = _("拨付批次")
 
     def __str__(self):
         return self.code
@@ -219,19 +227,19 @@ class PaymentBatch(models.Model):
 
 class PaymentItem(models.Model):
     batch = models.ForeignKey(
-        PaymentBatch, verbose_name="拨付批次", on_delete=models.PROTECT, related_name="items"
+        PaymentBatch, verbose_name=_("拨付批次"), on_delete=models.PROTECT, related_name="items"
     )
     award = models.ForeignKey(
-        Award, verbose_name="兑现记录", on_delete=models.PROTECT, related_name="payment_items"
+        Award, verbose_name=_("兑现记录"), on_delete=models.PROTECT, related_name="payment_items"
     )
-    amount = money("金额（元）")
-    bank_reference = models.CharField("银行流水号", max_length=80, blank=True)
+    amount = money(_("金额（元）"))
+    bank_reference = models.CharField(_("银行流水号"), max_length=80, blank=True)
 
     objects = FundsQuerySet.as_manager()
 
     class Meta:
         ordering = ["batch", "id"]
-        verbose_name = verbose_name_plural = "拨付明细"
+        verbose_name = verbose_name_plural = _("拨付明细")
         constraints = [
             models.UniqueConstraint(
                 fields=["batch", "award"],
@@ -254,23 +262,23 @@ class Notification(models.Model):
 
     enterprise = models.ForeignKey(
         "enterprises.Enterprise",
-        verbose_name="企业",
+        verbose_name=_("企业"),
         on_delete=models.CASCADE,
         related_name="policy_notifications",
     )
     clause = models.ForeignKey(
-        Clause, verbose_name="兑现事项", null=True, blank=True, on_delete=models.CASCADE
+        Clause, verbose_name=_("兑现事项"), null=True, blank=True, on_delete=models.CASCADE
     )
-    kind = models.CharField("类型", max_length=20, default="eligible")
-    message = models.CharField("内容", max_length=300)
-    created_at = models.DateTimeField("时间", auto_now_add=True)
-    read_at = models.DateTimeField("已读时间", null=True, blank=True)
+    kind = models.CharField(_("类型"), max_length=20, default="eligible")
+    message = models.CharField(_("内容"), max_length=300)
+    created_at = models.DateTimeField(_("时间"), auto_now_add=True)
+    read_at = models.DateTimeField(_("已读时间"), null=True, blank=True)
 
     objects = NotificationQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        verbose_name = verbose_name_plural = "政策消息"
+        verbose_name = verbose_name_plural = _("政策消息")
         constraints = [
             models.UniqueConstraint(
                 fields=["enterprise", "clause", "kind"],

@@ -32,7 +32,7 @@ class Command(BaseCommand):
                 raise SystemExit(1)
             generator.clear()
         with tqdm(
-            total=len(generator.STEPS), desc="生成演示园区", unit="步", disable=options["verbosity"] < 1
+            total=len(generator.steps()), desc="生成演示园区", unit="步", disable=options["verbosity"] < 1
         ) as bar:
 
             def progress(done, total, label):

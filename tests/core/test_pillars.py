@@ -1,0 +1,229 @@
+"""Apps register their menu entries, home-page cards, named permissions and demo steps with
+core.pillars; the consumers iterate the registry, and accounts names no app above it."""
+
+import re
+from pathlib import Path
+
+import pytest
+from django.test import RequestFactory
+
+import gaoxin
+from gaoxin import views
+from gaoxin.accounts.context_processors import navigation
+from gaoxin.accounts.roles import Role
+from gaoxin.core import pillars
+from gaoxin.demo import generator
+from tests.factories import citizen_user, department, enterprise_user, staff_user
+
+SRC = Path(gaoxin.__file__).parent
+PILLAR_NAMES = ("govservices", "policies", "enterprises", "investment", "economy", "talent")
+
+# The menu of each kind of user, as it was when accounts listed the pillars itself.
+MENUS = {
+    "window_clerk": [
+        ("首页", "/"),
+        ("办事服务", "/services/"),
+        ("待办件", "/services/inbox/"),
+        ("惠企政策", "/policies/"),
+        ("企业名录", "/enterprises/"),
+        ("统计分析", "/enterprises/statistics/"),
+        ("企业账户核验", "/accounts/claims/"),
+    ],
+    "reviewer": [
+        ("首页", "/"),
+        ("办事服务", "/services/"),
+        ("待办件", "/services/inbox/"),
+        ("惠企政策", "/policies/"),
+        ("企业名录", "/enterprises/"),
+        ("统计分析", "/enterprises/statistics/"),
+    ],
+    "approver": [
+        ("首页", "/"),
+        ("办事服务", "/services/"),
+        ("待办件", "/services/inbox/"),
+        ("惠企政策", "/policies/"),
+        ("企业名录", "/enterprises/"),
+        ("统计分析", "/enterprises/statistics/"),
+    ],
+    "agent": [
+        ("首页", "/"),
+        ("办事服务", "/services/"),
+        ("待办件", "/services/inbox/"),
+        ("代办工作台", "/services/agent/"),
+        ("惠企政策", "/policies/"),
+        ("企业名录", "/enterprises/"),
+        ("统计分析", "/enterprises/statistics/"),
+    ],
+    "policy_officer": [
+        ("首页", "/"),
+        ("办事服务", "/services/"),
+        ("待办件", "/services/inbox/"),
+        ("惠企政策", "/policies/"),
+        ("政策资金", "/policies/funds/"),
+        ("企业名录", "/enterprises/"),
+        ("统计分析", "/enterprises/statistics/"),
+    ],
+    "finance_officer": [
+        ("首页", "/"),
+        ("办事服务", "/services/"),
+        ("待办件", "/services/inbox/"),
+        ("惠企政策", "/policies/"),
+        ("政策资金", "/policies/funds/"),
+        ("企业名录", "/enterprises/"),
+        ("统计分析", "/enterprises/statistics/"),
+    ],
+    "investment_officer": [
+        ("首页", "/"),
+        ("办事服务", "/services/"),
+        ("待办件", "/services/inbox/"),
+        ("惠企政策", "/policies/"),
+        ("企业名录", "/enterprises/"),
+        ("统计分析", "/enterprises/statistics/"),
+    ],
+    "statistician": [
+        ("首页", "/"),
+        ("办事服务", "/services/"),
+        ("待办件", "/services/inbox/"),
+        ("惠企政策", "/policies/"),
+        ("企业名录", "/enterprises/"),
+        ("企业报表", "/enterprises/reports/"),
+        ("统计分析", "/enterprises/statistics/"),
+    ],
+    "leader": [
+        ("首页", "/"),
+        ("办事服务", "/services/"),
+        ("待办件", "/services/inbox/"),
+        ("惠企政策", "/policies/"),
+        ("政策资金", "/policies/funds/"),
+        ("企业名录", "/enterprises/"),
+        ("统计分析", "/enterprises/statistics/"),
+        ("审计日志", "/audit/"),
+    ],
+    "system_admin": [
+        ("首页", "/"),
+        ("办事服务", "/services/"),
+        ("待办件", "/services/inbox/"),
+        ("惠企政策", "/policies/"),
+        ("政策资金", "/policies/funds/"),
+        ("企业名录", "/enterprises/"),
+        ("统计分析", "/enterprises/statistics/"),
+        ("企业账户核验", "/accounts/claims/"),
+        ("工作日历", "/calendar/"),
+        ("审计日志", "/audit/"),
+        ("业务流程", "/workflows/"),
+        ("系统管理", "/admin/"),
+    ],
+    "enterprise_legal_rep": [
+        ("首页", "/"),
+        ("办事服务", "/services/"),
+        ("我的办件", "/services/cases/"),
+        ("惠企政策", "/policies/mine/"),
+        ("企业报表", "/enterprises/reports/"),
+        ("经办人授权", "/accounts/operators/"),
+    ],
+    "enterprise_operator": [
+        ("首页", "/"),
+        ("办事服务", "/services/"),
+        ("我的办件", "/services/cases/"),
+        ("惠企政策", "/policies/mine/"),
+        ("企业报表", "/enterprises/reports/"),
+    ],
+    "citizen": [
+        ("首页", "/"),
+        ("办事服务", "/services/"),
+        ("我的办件", "/services/cases/"),
+        ("惠企政策", "/policies/"),
+    ],
+}
+
+
+def _users():
+    dept = department("approval", "行政审批局")
+    users = {r.value: staff_user(r.value, dept, [r.value]) for r in Role}
+    users["enterprise_legal_rep"] = enterprise_user("ent", "91350100M000100Y43", "示例科技有限公司")
+    users["enterprise_operator"] = enterprise_user(
+        "op", "91350100M000100Y43", "示例科技有限公司", legal_rep=False
+    )
+    users["citizen"] = citizen_user("citizen", "11010519491231002X")
+    return users
+
+
+@pytest.mark.django_db
+def test_menu_per_kind_of_user_is_unchanged():
+    for name, user in _users().items():
+        request = RequestFactory().get("/")
+        request.user = user
+        menu = [(str(i["label"]), i["url"]) for i in navigation(request)["nav"]]
+        assert menu == MENUS[name], name
+
+
+@pytest.mark.django_db
+def test_home_cards_come_in_pillar_order():
+    from gaoxin.economy import home as economy
+    from gaoxin.enterprises import home as enterprises
+    from gaoxin.govservices import home as govservices
+    from gaoxin.investment import home as investment
+    from gaoxin.policies import home as policies
+
+    for name, user in _users().items():
+        expected = [
+            c for m in (govservices, policies, enterprises, investment, economy) for c in m.cards(user)
+        ]
+        assert views.home_cards(user) == expected, name
+
+
+def test_registry_in_declared_order():
+    assert [p.label for p in pillars.pillars()] == [
+        "govservices",
+        "policies",
+        "enterprises",
+        "investment",
+        "economy",
+        "accounts",
+    ]
+    assert [s.title for s in generator.steps()] == [
+        "企业名录",
+        "部门与账户",
+        "政务服务",
+        "惠企政策",
+        "招商引资",
+        "经济运行",
+    ]
+    assert generator.demo_apps() == [
+        "core",
+        "enterprises",
+        "accounts",
+        "govservices",
+        "policies",
+        "investment",
+        "economy",
+    ]
+
+
+def test_named_permissions_come_from_the_registry():
+    from gaoxin.accounts import permissions
+
+    assert pillars.rule("core.manage_calendar") is permissions.can_manage_calendar
+    assert pillars.rule("core.view_audit") is permissions.can_view_audit
+    assert pillars.rule("core.view_all_tasks") is permissions.is_system_admin
+    assert pillars.rule("nobody.declared_this") is None
+
+
+def test_two_apps_cannot_claim_one_permission():
+    from django.core.exceptions import ImproperlyConfigured
+
+    with pytest.raises(ImproperlyConfigured):
+        pillars.register(pillars.Pillar("intruder", order=1, rules={"core.view_audit": lambda user: True}))
+    assert "intruder" not in [p.label for p in pillars.pillars()]
+
+
+def test_accounts_names_no_pillar():
+    pattern = re.compile(r"\b(" + "|".join(PILLAR_NAMES) + r")\b")
+    hits = [
+        f"{path.relative_to(SRC)}:{n}: {line.strip()}"
+        for path in sorted((SRC / "accounts").rglob("*"))
+        if path.is_file() and path.suffix in {".py", ".html", ".txt"}
+        for n, line in enumerate(path.read_text("utf-8").splitlines(), start=1)
+        if pattern.search(line)
+    ]
+    assert not hits, "accounts 不应提及其上层的应用：\n" + "\n".join(hits)
