@@ -3,9 +3,9 @@
 import datetime as dt
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
-from django.utils import timezone
 
 from gaoxin.accounts import permissions as account_permissions
+from gaoxin.core import clock
 from gaoxin.core.errors import NotFound
 
 from .. import gbt
@@ -61,7 +61,7 @@ def enterprise_list(
         qs = qs.filter(industry__code=industry)
     if qualification:
         held = Qualification.objects.filter(
-            valid_on(timezone.localdate()), enterprise=OuterRef("pk"), kind=qualification
+            valid_on(clock.today()), enterprise=OuterRef("pk"), kind=qualification
         )
         qs = qs.filter(Exists(held))
     if size:
@@ -87,7 +87,7 @@ def enterprise_get(*, user, uscc: str) -> Enterprise:
 
 
 def active_qualifications(*, enterprise: Enterprise) -> QuerySet[Qualification]:
-    today = timezone.localdate()
+    today = clock.today()
     return enterprise.qualifications.filter(
         Q(valid_to__isnull=True) | Q(valid_to__gte=today), valid_from__lte=today
     )
@@ -95,7 +95,7 @@ def active_qualifications(*, enterprise: Enterprise) -> QuerySet[Qualification]:
 
 def expiring_qualifications(*, user, today: dt.date | None = None) -> QuerySet[Qualification]:
     """Certificates running out soon (高企 90 days ahead, others 60): the reminders' list, scoped to the user."""
-    today = today or timezone.localdate()
+    today = today or clock.today()
     window = Q()
     for kind, days in REMIND_DAYS.items():
         window |= Q(kind=kind, valid_to__lte=today + dt.timedelta(days=days))
@@ -122,7 +122,7 @@ def zone_overview(*, user) -> dict:
     """Headline counts for the leader's home page."""
     if not (account_permissions.is_staff_member(user)):
         return {}
-    today = timezone.localdate()
+    today = clock.today()
     operating = visible_enterprises(user).filter(status=Enterprise.Status.OPERATING)
     valid = Q(valid_from__lte=today) & (Q(valid_to__isnull=True) | Q(valid_to__gte=today))
     quals = dict(

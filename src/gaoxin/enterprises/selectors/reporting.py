@@ -7,8 +7,8 @@ import datetime as dt
 from decimal import Decimal
 
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
-from django.utils import timezone
 
+from gaoxin.core import clock
 from gaoxin.core.errors import NotFound
 
 from .. import permissions
@@ -74,7 +74,7 @@ def expected_enterprises(year: int, month: int, *, user) -> QuerySet[Enterprise]
 def not_reported(*, user, year: int, month: int, today: dt.date | None = None) -> list[dict]:
     """Enterprises whose report for the period has not been received, with the state it is in."""
     _require_statistics(user)
-    today = today or timezone.localdate()
+    today = today or clock.today()
     received = Report.objects.filter(enterprise=OuterRef("pk"), year=year, month=month, state__in=RECEIVED)
     pending = {
         r.enterprise_id: r
