@@ -127,11 +127,9 @@ def _seal_after_commit() -> None:
             _seal_running = False
 
 
-def _ensure_head() -> bool:
-    """The head row exists (created at genesis when the log has no sealed event); False when it is
-    missing while sealed events exist — a tampered log that verification reports, never repaired here."""
-    if AuditHead.objects.filter(id=1).exists():
-        return True
+def _create_head() -> bool:
+    """Create the genesis head of a log with no sealed event; False when the head is missing while
+    sealed events exist — a tampered log that verification reports, never repaired here."""
     if AuditEvent.objects.filter(seq__isnull=False).exists():
         logger.error("审计链头记录缺失而已有封存事件，停止封存；请运行 gaoxin audit verify")
         return False
@@ -151,37 +149,66 @@ def _lock_head(wait: bool) -> AuditHead | None:
     return qs.select_for_update().first()
 
 
+class _ChainMoved(Exception):
+    pass
+
+
+def _write_block(rows: list[tuple[int, str, str, int]], seq: int, tip: str) -> None:
+    """Give the events their place and move the head, in one round trip on PostgreSQL. The head
+    moves only if every event was still unsealed."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            values = ", ".join(["(%s::bigint, %s::bigint, %s, %s)"] * len(rows))
+            cursor.execute(
+                f"WITH v(id, seq, prev_hash, hash) AS (VALUES {values}),"  # noqa: S608 (placeholders only)
+                " u AS (UPDATE core_auditevent e SET seq = v.seq, prev_hash = v.prev_hash, hash = v.hash"
+                " FROM v WHERE e.id = v.id AND e.seq IS NULL RETURNING e.id)"
+                " UPDATE core_audithead SET seq = %s, hash = %s WHERE id = 1 AND (SELECT count(*) FROM u) = %s",
+                [p for event_id, *rest in rows for p in (event_id, *rest)] + [seq, tip, len(rows)],
+            )
+            moved = cursor.rowcount == 1
+        else:
+            cursor.executemany(
+                "UPDATE core_auditevent SET seq = %s, prev_hash = %s, hash = %s WHERE id = %s AND seq IS NULL",
+                [(*rest, event_id) for event_id, *rest in rows],
+            )
+            moved = AuditHead.objects.filter(id=1).update(seq=seq, hash=tip) == 1
+    if not moved:
+        raise _ChainMoved
+
+
 def seal(*, block: int = SEAL_BLOCK, max_blocks: int | None = None, wait: bool = False) -> int:
     """Seal committed events not yet in the chain, in blocks of `block`; return how many were sealed.
 
     Without `wait`, returns at once when another sealer holds the head (it will seal them)."""
-    if not _ensure_head():
-        return 0
-    update = "UPDATE core_auditevent SET seq = %s, prev_hash = %s, hash = %s WHERE id = %s AND seq IS NULL"
     sealed = blocks = 0
+    head_created = False
     while max_blocks is None or blocks < max_blocks:
         try:
             with transaction.atomic():
                 head = _lock_head(wait)
                 if head is None:
-                    return sealed
-                events = list(AuditEvent.objects.filter(seq__isnull=True).order_by("id")[:block])
-                if not events:
-                    return sealed
-                seq, prev = head.seq, head.hash
-                rows = []
-                for event in events:
-                    seq += 1
-                    event.seq, event.prev_hash = seq, prev
-                    event.hash = prev = event_hash(event)
-                    rows.append((event.seq, event.prev_hash, event.hash, event.pk))
-                with connection.cursor() as cursor:
-                    cursor.executemany(update, rows)
-                AuditHead.objects.filter(id=1).update(seq=seq, hash=prev)
-        except IntegrityError:
+                    events = None
+                else:
+                    events = list(AuditEvent.objects.filter(seq__isnull=True).order_by("id")[:block])
+                    seq, prev = head.seq, head.hash
+                    rows = []
+                    for event in events:
+                        seq += 1
+                        event.seq, event.prev_hash = seq, prev
+                        event.hash = prev = event_hash(event)
+                        rows.append((event.pk, event.seq, event.prev_hash, event.hash))
+                    if rows:
+                        _write_block(rows, seq, prev)
+        except (IntegrityError, _ChainMoved):
             # A row already holds the next seq or hash: someone wrote into the chain behind the head.
             logger.exception("审计链封存失败：链尾之后已有序号或哈希相同的事件；请运行 gaoxin audit verify")
             return sealed
+        if head is None:
+            if head_created or AuditHead.objects.filter(id=1).exists() or not _create_head():
+                return sealed  # another sealer holds the head, or the head is missing
+            head_created = True
+            continue
         sealed += len(events)
         blocks += 1
         if len(events) < block:
