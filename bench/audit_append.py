@@ -179,11 +179,12 @@ def free_port() -> int:
 
 
 class Servers:
-    """Two gunicorn app processes, each on its own port, with the audit append of `mode`."""
+    """Two gunicorn app processes, each on its own port; each request names its audit append."""
 
-    def __init__(self, mode: str, threads: int):
+    def __init__(self, threads: int):
         self.ports = [free_port(), free_port()]
-        env = {**os.environ, "GAOXIN_BENCH_AUDIT": mode, "GAOXIN_ALLOWED_HOSTS": "127.0.0.1,localhost"}
+        self.ready = False
+        env = {**os.environ, "GAOXIN_ALLOWED_HOSTS": "127.0.0.1,localhost"}
         gunicorn = [sys.executable, "-m", "gunicorn", "--pythonpath", str(BENCH), "--workers", "1"]
         self.procs = [
             subprocess.Popen(
@@ -202,8 +203,10 @@ class Servers:
             for port in self.ports
         ]
 
-    def __enter__(self):
-        deadline = time.monotonic() + 60
+    def wait_ready(self):
+        if self.ready:
+            return
+        deadline = time.monotonic() + 180
         for port, proc in zip(self.ports, self.procs, strict=True):
             while True:
                 if proc.poll() is not None:
@@ -216,11 +219,11 @@ class Servers:
                 except OSError:
                     pass
                 if time.monotonic() > deadline:
-                    raise RuntimeError("gunicorn did not start in 60 s")
+                    raise RuntimeError("gunicorn did not start in 180 s")
                 time.sleep(0.2)
-        return self
+        self.ready = True
 
-    def __exit__(self, *exc):
+    def stop(self):
         for proc in self.procs:
             proc.terminate()
         for proc in self.procs:
@@ -231,43 +234,44 @@ class Servers:
 
 
 def over_http(
-    mode: str, code: str, data: dict, tokens: list[str], clients: int, count: int, threads: int
+    mode: str, code: str, data: dict, tokens: list[str], clients: int, count: int, servers
 ) -> float:
     per = max(1, count // clients)
     errors = []
     body = json.dumps({"item": code, "data": data}, ensure_ascii=False).encode()
-    with Servers(mode, threads) as servers:
 
-        def client(c, n, tag):
-            conn = http.client.HTTPConnection("127.0.0.1", servers.ports[c % 2], timeout=60)
-            try:
-                for i in range(n):
-                    headers = {
-                        "Authorization": f"Bearer {tokens[c % len(tokens)]}",
-                        "Content-Type": "application/json",
-                        "Idempotency-Key": f"{RUN}-{mode}-http-{tag}-{c}-{i}",
-                    }
-                    conn.request("POST", "/api/v1/cases", body=body, headers=headers)
-                    r = conn.getresponse()
-                    text = r.read()
-                    if r.status != 201:
-                        raise RuntimeError(f"HTTP {r.status}: {text[:300].decode(errors='replace')}")
-            except Exception as exc:
-                errors.append(exc)
-            finally:
-                conn.close()
+    def client(c, n, tag):
+        conn = http.client.HTTPConnection("127.0.0.1", servers.ports[c % 2], timeout=60)
+        try:
+            for i in range(n):
+                headers = {
+                    "Authorization": f"Bearer {tokens[c % len(tokens)]}",
+                    "Content-Type": "application/json",
+                    "Idempotency-Key": f"{RUN}-{mode}-http-{tag}-{c}-{i}",
+                    "X-Bench-Audit": mode,
+                }
+                conn.request("POST", "/api/v1/cases", body=body, headers=headers)
+                r = conn.getresponse()
+                text = r.read()
+                if r.status != 201:
+                    raise RuntimeError(f"HTTP {r.status}: {text[:300].decode(errors='replace')}")
+        except Exception as exc:
+            errors.append(exc)
+        finally:
+            conn.close()
 
-        def run(n, tag):
-            ths = [threading.Thread(target=client, args=(c, n, tag)) for c in range(clients)]
-            t = time.perf_counter()
-            for th in ths:
-                th.start()
-            for th in ths:
-                th.join()
-            return time.perf_counter() - t
+    def run(n, tag):
+        ths = [threading.Thread(target=client, args=(c, n, tag)) for c in range(clients)]
+        t = time.perf_counter()
+        for th in ths:
+            th.start()
+        for th in ths:
+            th.join()
+        return time.perf_counter() - t
 
-        run(2, "warm")
-        elapsed = run(per, "timed")
+    servers.wait_ready()
+    run(2, f"warm{time.time_ns()}")
+    elapsed = run(per, f"timed{time.time_ns()}")
     if errors:
         raise errors[0]
     return per * clients / elapsed
@@ -308,7 +312,7 @@ def main(argv=None) -> int:
     parser.add_argument("--threads", type=int, default=4, help="threads per gunicorn process")
     args = parser.parse_args(argv)
     if args.small:
-        args.rounds, args.submissions, args.clients = 1, 40, 4
+        args.rounds, args.submissions, args.clients = 1, 16, 4
     recreate_database()
 
     import django
@@ -322,7 +326,7 @@ def main(argv=None) -> int:
     from gaoxin.accounts.models import User
     from gaoxin.accounts.services import token_issue
 
-    t = time.perf_counter()
+    started = t = time.perf_counter()
     if args.small:
         settings.MIGRATION_MODULES = {app.label: None for app in apps.get_app_configs()}
         call_command("migrate", run_syncdb=True, verbosity=0)
@@ -333,6 +337,7 @@ def main(argv=None) -> int:
     ents = list(User.objects.filter(kind="enterprise").order_by("id")[: args.clients])
     tokens = [token_issue(user=u, name="bench")[1] for u in ents]
     chain_after_phase()
+    servers = Servers(args.threads)
     version = (
         f"PostgreSQL {connection.pg_version // 10000}" if connection.vendor == "postgresql" else "SQLite"
     )
@@ -342,25 +347,31 @@ def main(argv=None) -> int:
     )
     sys.stdout.flush()
 
+    http_name = f"HTTP, 2 gunicorn × {args.threads} threads, {args.clients} clients"
     phases = [
         ("in process, 1 thread", lambda m: in_process(m, code, data, 1, args.submissions)),
-        (f"in process, {4} threads", lambda m: in_process(m, code, data, 4, args.submissions)),
-        (
-            f"HTTP, 2 gunicorn × {args.threads} threads, {args.clients} clients",
-            lambda m: over_http(m, code, data, tokens, args.clients, args.submissions, args.threads),
-        ),
+        ("in process, 4 threads", lambda m: in_process(m, code, data, 4, args.submissions)),
+        (http_name, lambda m: over_http(m, code, data, tokens, args.clients, args.submissions, servers)),
     ]
     results = {(name, mode): [] for name, _ in phases for mode in MODES}
-    for r in range(args.rounds):
-        for name, run in phases:
-            for mode in MODES if r % 2 == 0 else reversed(MODES):
-                rate = run(mode)
-                left, message = chain_after_phase()
-                results[(name, mode)].append(rate)
-                print(
-                    f"  round {r + 1}: {name}, {MODES[mode]}: {rate:.0f} cases/s; unsealed at the end {left}; {message}"
-                )
-                sys.stdout.flush()
+    try:
+        if not args.small:  # the small run lets them start while it measures in process
+            servers.wait_ready()
+            print(f"app processes up after {time.perf_counter() - started:.0f} s")
+        for r in range(args.rounds):
+            for name, run in phases:
+                for mode in MODES if r % 2 == 0 else list(reversed(MODES)):
+                    rate = run(mode)
+                    left, message = chain_after_phase()
+                    results[(name, mode)].append(rate)
+                    print(
+                        f"  round {r + 1}: {name}, {MODES[mode]}: {rate:.0f} cases/s;"
+                        f" unsealed at the end {left}; {message}"
+                    )
+                    sys.stdout.flush()
+    finally:
+        servers.stop()
+    print(f"run took {time.perf_counter() - started:.0f} s")
     print(f"{'cases/s (median of rounds)':<46}{MODES['naive']:>18}{MODES['sealed']:>22}{'new/old':>10}")
     for name, _ in phases:
         old = statistics.median(results[(name, "naive")])

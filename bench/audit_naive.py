@@ -1,10 +1,12 @@
 """The audit append this platform used before sealing: every write locks the single head row, takes
 the next seq and chains its hash at insert. Kept here only as the benchmark's naive comparison.
 
-`install()` swaps it in for `gaoxin.core.audit.record` in this process (callers look it up on the
-module at call time); `audit_wsgi.py` does the same in a gunicorn process when GAOXIN_BENCH_AUDIT=naive."""
+`install()` puts a dispatcher in place of `gaoxin.core.audit.record` (callers look it up on the module
+at call time): it appends the naive way or the platform's way, by the process-wide mode or by the
+mode set for the current thread (`audit_wsgi.py` sets it per request from a header)."""
 
 import json
+import threading
 
 from django.db import models, transaction
 from django.utils import timezone
@@ -50,6 +52,21 @@ def record_head_locking(
     return event
 
 
-def install(mode: str) -> None:
+_thread = threading.local()
+_mode = "sealed"
+
+
+def record(**kwargs) -> AuditEvent:
+    mode = getattr(_thread, "mode", None) or _mode
+    return (record_head_locking if mode == "naive" else SEALED)(**kwargs)
+
+
+def install(mode: str = "sealed") -> None:
     """mode: "naive" (head lock on every append) or "sealed" (the platform's append)."""
-    audit.record = record_head_locking if mode == "naive" else SEALED
+    global _mode
+    _mode = mode
+    audit.record = record
+
+
+def use_in_this_thread(mode: str | None) -> None:
+    _thread.mode = mode
