@@ -17,6 +17,7 @@ import http.client
 import json
 import os
 import platform
+import signal
 import socket
 import statistics
 import subprocess
@@ -145,20 +146,19 @@ def in_process(mode: str, code: str, data: dict, workers: int, count: int) -> fl
     ents = list(User.objects.filter(kind="enterprise").order_by("id")[:workers])
     per = max(1, count // workers)
     errors = []
+    tag = f"{RUN}-{mode}-{workers}-{time.time_ns()}"  # fresh keys every round: no idempotent replays
 
     def submit(w):
         try:
             ent = ents[w % len(ents)]
             for i in range(per):
-                case_submit(
-                    actor=ent, item_code=code, data=data, idempotency_key=f"{RUN}-{mode}-{workers}-{w}-{i}"
-                )
+                case_submit(actor=ent, item_code=code, data=data, idempotency_key=f"{tag}-{w}-{i}")
         except Exception as exc:
             errors.append(exc)
         finally:
             connection.close()
 
-    case_submit(actor=ents[0], item_code=code, data=data, idempotency_key=f"{RUN}-{mode}-{workers}-warm")
+    case_submit(actor=ents[0], item_code=code, data=data, idempotency_key=f"{tag}-warm")
     threads = [threading.Thread(target=submit, args=(w,)) for w in range(workers)]
     t = time.perf_counter()
     for th in threads:
@@ -311,6 +311,7 @@ def main(argv=None) -> int:
     parser.add_argument("--clients", type=int, default=8, help="concurrent HTTP clients")
     parser.add_argument("--threads", type=int, default=4, help="threads per gunicorn process")
     args = parser.parse_args(argv)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))  # stop the app processes on the way out
     if args.small:
         args.rounds, args.submissions, args.clients = 1, 16, 4
     recreate_database()

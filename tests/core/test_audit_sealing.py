@@ -92,6 +92,16 @@ class TestAppendAndSeal:
         problem = audit.verify()
         assert problem.kind in {"altered", "inserted"} and problem.seq == 3
 
+    def test_a_deleted_head_is_reported_and_never_recreated_over_sealed_events(self):
+        for i in range(2):
+            _record(i)
+        audit.seal()
+        _sql("DELETE FROM core_audithead")
+        _record(2)
+        assert audit.seal() == 0 and not AuditHead.objects.exists()
+        problem = audit.verify()
+        assert problem is not None and problem.kind == "inserted"
+
     def test_late_commit_is_sealed_in_a_later_block(self):
         """A transaction that commits late holds a lower id than events already sealed. SQLite lets one
         writer at a time, so there a late commit is staged by inserting the lower id after sealing; on
