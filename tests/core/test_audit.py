@@ -8,16 +8,19 @@ from gaoxin.core.models import AuditEvent
 
 
 def _events(n, actor=None):
-    return [
+    """n events, sealed into the chain (inside a test's transaction no commit triggers sealing)."""
+    ids = [
         audit.record(
             actor=actor,
             action="test.event",
             object_type="t",
             object_id=str(i),
             summary={"i": i, "金额": "1.10"},
-        )
+        ).pk
         for i in range(n)
     ]
+    audit.seal()
+    return list(AuditEvent.objects.filter(pk__in=ids).order_by("seq"))
 
 
 def _sql(statement, params):

@@ -59,9 +59,10 @@ class CalendarYear(models.Model):
 
 
 class AuditEvent(models.Model):
-    """One row of the append-only audit log, chained to the previous row by SHA-256."""
+    """One row of the append-only audit log. Appended without a chain position; the sealing step
+    later gives it its place (seq) and links it to the previous row by SHA-256, once."""
 
-    seq = models.PositiveBigIntegerField(_("序号"), unique=True)
+    seq = models.PositiveBigIntegerField(_("序号"), unique=True, null=True, blank=True)
     at = models.DateTimeField(_("时间"))
     actor_id = models.BigIntegerField(_("操作人ID"), null=True, blank=True)
     actor = models.CharField(_("操作人"), max_length=150, blank=True)
@@ -70,18 +71,22 @@ class AuditEvent(models.Model):
     object_id = models.CharField(_("对象"), max_length=80, blank=True)
     summary = models.JSONField(_("变更摘要"), default=dict, blank=True)
     request_id = models.CharField(_("请求号"), max_length=64, blank=True)
-    prev_hash = models.CharField(_("前一条哈希"), max_length=64)
-    hash = models.CharField(_("哈希"), max_length=64, unique=True)
+    prev_hash = models.CharField(_("前一条哈希"), max_length=64, blank=True, default="")
+    hash = models.CharField(_("哈希"), max_length=64, unique=True, null=True, blank=True)
 
     objects = AuditEventQuerySet.as_manager()
 
     class Meta:
         ordering = ["seq"]
-        indexes = [models.Index(fields=["object_type", "object_id"], name="audit_object_idx")]
+        indexes = [
+            models.Index(fields=["object_type", "object_id"], name="audit_object_idx"),
+            # The sealer's queue: only events not yet in the chain, in append order.
+            models.Index(fields=["id"], name="audit_unsealed_idx", condition=models.Q(seq__isnull=True)),
+        ]
         verbose_name = verbose_name_plural = _("审计日志")
 
     def __str__(self):
-        return f"#{self.seq} {self.action}"
+        return f"#{self.seq} {self.action}" if self.seq is not None else f"（待封存）{self.action}"
 
     def save(self, *args, **kwargs):
         if self.pk is not None:
@@ -93,7 +98,7 @@ class AuditEvent(models.Model):
 
 
 class AuditHead(models.Model):
-    """The single row holding the chain's tip; locking it serialises appends."""
+    """The single row holding the chain's tip. Only the sealer locks it, never a writer."""
 
     id = models.PositiveSmallIntegerField(primary_key=True, default=1)
     seq = models.PositiveBigIntegerField(default=0)

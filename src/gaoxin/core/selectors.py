@@ -1,6 +1,6 @@
 """Reads of the core, scoped to the asking user."""
 
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 
 from .errors import NotFound
 from .models import AuditEvent, TaskRun
@@ -18,7 +18,8 @@ def task_run_get(*, user, run_id: int) -> TaskRun:
 
 
 def audit_event_list(*, user, action: str = "", object_type: str = "") -> QuerySet[AuditEvent]:
-    qs = AuditEvent.objects.visible_to(user).order_by("-seq")
+    # Events still waiting to be sealed are the newest; they come first.
+    qs = AuditEvent.objects.visible_to(user).order_by(F("seq").desc(nulls_first=True), "-id")
     if action:
         qs = qs.filter(action__startswith=action)
     if object_type:

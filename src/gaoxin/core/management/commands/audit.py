@@ -6,18 +6,35 @@ from gaoxin.core.models import AuditEvent
 
 
 class Command(BaseCommand):
-    help = "审计日志：verify 校验哈希链，完好时退出码为 0，否则指出第一处被改动、插入或删除的事件"
+    help = (
+        "审计日志：seal 把已提交、尚未入链的事件封存入哈希链（可由定时器每分钟运行）；"
+        "verify 先封存再校验哈希链，完好时退出码为 0，否则指出第一处被改动、插入或删除的事件"
+    )
 
     def add_arguments(self, parser):
-        parser.add_argument("action", choices=["verify"])
+        parser.add_argument("action", choices=["seal", "verify"])
+        parser.add_argument(
+            "--wait", action="store_true", help="seal：另一个封存进程持有链头时等待它，而不是立即返回"
+        )
 
     def handle(self, *args, **options):
-        total = AuditEvent.objects.count()
+        if options["action"] == "seal":
+            sealed = audit.seal(wait=options["wait"])
+            left = audit.unsealed_count()
+            message = f"已封存 {sealed} 条事件"
+            if left:
+                message += f"；另有 {left} 条尚未封存（另一个封存进程正在处理，或刚刚提交）"
+            self.stdout.write(self.style.SUCCESS(message))
+            return
+        audit.seal()
+        total = AuditEvent.objects.filter(seq__isnull=False).count()
         with tqdm(
             total=total, desc="校验审计链", unit="条", disable=options["verbosity"] < 1 or total < 10000
         ) as bar:
-            problem = audit.verify(progress=lambda done: bar.update(done - bar.n))
-            bar.update(total - bar.n)
-        if problem:
-            raise CommandError(f"审计链校验失败 [{problem.kind}] {problem.message}")
-        self.stdout.write(self.style.SUCCESS(f"审计链完好，共 {total} 条事件"))
+            report = audit.check(progress=lambda done: bar.update(done - bar.n), seal_first=False)
+            bar.update(max(0, total - bar.n))
+        if report.problem:
+            raise CommandError(f"审计链校验失败 [{report.problem.kind}] {report.problem.message}")
+        self.stdout.write(self.style.SUCCESS(f"审计链完好，共 {report.sealed} 条事件"))
+        if report.unsealed:
+            self.stdout.write(report.unsealed_message)
