@@ -34,3 +34,11 @@ def safe_row(values: Iterable[Any]) -> list[Any]:
 def write_row(ws, values: Iterable[Any]) -> None:
     """Append one row to worksheet `ws` (a normal or a write-only one), every cell through `safe_cell`."""
     ws.append(safe_row(values))
+
+
+def read_cell(value: Any) -> Any:
+    """The inverse of `safe_cell` for an import reading back one of the platform's own exports:
+    `'=x` becomes `=x` again (stored as text; the platform never evaluates it)."""
+    if isinstance(value, str) and len(value) > 1 and value[0] == "'" and value[1] in FORMULA_TRIGGERS:
+        return value[1:]
+    return value

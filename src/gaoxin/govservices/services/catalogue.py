@@ -238,7 +238,9 @@ def catalogue_export(*, user) -> bytes:
 
 
 def _cell_in(col: Column, raw, departments: dict):
-    text = "" if raw is None else str(raw).strip()
+    from gaoxin.core.spreadsheets import read_cell
+
+    text = "" if raw is None else str(read_cell(raw)).strip()
     if not text:
         if col.required and col.kind not in ("bool",):
             raise ValueError("必填")
