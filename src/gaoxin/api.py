@@ -1,5 +1,6 @@
 """The API root: /api/v1/, its authentication, and the one JSON error shape {"code","message","fields"}."""
 
+from django.core.exceptions import SuspiciousOperation
 from django.http import Http404
 from django.http.multipartparser import MultiPartParserError
 from ninja import NinjaAPI
@@ -14,6 +15,7 @@ from gaoxin.core.errors import (
     NotFound,
     ValidationFailed,
     error_for_status,
+    request_error,
 )
 from gaoxin.core.middleware import error_response
 from gaoxin.core.schemas import ObjectParser
@@ -135,6 +137,12 @@ def on_bad_multipart(request, exc):
     return error_response(BadRequest("上传内容格式不正确，请以 multipart/form-data 上传文件"))
 
 
+@api.exception_handler(SuspiciousOperation)
+def on_unreadable_request(request, exc):
+    # A body over a DATA_UPLOAD_* limit read late (core.middleware.RequestBodyMiddleware reads it first).
+    return error_response(request_error(exc) or BadRequest("请求无法处理，请检查后重试"))
+
+
 @api.exception_handler(Http404)
 def on_not_found(request, exc):
     return error_response(NotFound("未找到请求的对象"))
@@ -148,6 +156,8 @@ _HTTP_ERRORS = {
 
 @api.exception_handler(HttpError)
 def on_http_error(request, exc: HttpError):
+    if isinstance(exc.__cause__, DomainError):  # the parser's own refusal (core.schemas.reject_nul)
+        return error_response(exc.__cause__)
     message = str(exc.message)
     for prefix, (status, chinese, fields) in _HTTP_ERRORS.items():
         if message.startswith(prefix):

@@ -7,13 +7,13 @@ from ninja import Field, Query, Router, Schema
 
 from . import calendar, identifiers, selectors
 from .errors import ValidationFailed
-from .schemas import ObjectId
+from .schemas import Date, ObjectId
 
 router = Router(tags=["基础"])
 
 
 class DeadlineQuery(Schema):
-    start: dt.date = Field(..., description="受理日期（从次日起算）")
+    start: Date = Field(..., description="受理日期（从次日起算）")
     workdays: int = Field(..., ge=0, le=calendar.MAX_WORKDAYS, description="工作日数")
 
 
@@ -37,7 +37,7 @@ class WorkdayOut(Schema):
 
 
 @router.get("/calendar/day", response=WorkdayOut, auth=None, summary="某日是否工作日")
-def calendar_day(request, date: dt.date):
+def calendar_day(request, date: Date):
     if date.year < 1990 or date.year > 2200:
         raise ValidationFailed("日期超出支持范围（1990—2200年）", fields={"date": "超出范围"})
     workday, certain = calendar.is_workday(date)

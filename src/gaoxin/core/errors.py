@@ -46,6 +46,13 @@ class NotFound(DomainError):
     code = "not_found"
 
 
+class PayloadTooLarge(DomainError):
+    """The request body is over the platform's limits (size, number of fields or of files)."""
+
+    status = 413
+    code = "payload_too_large"
+
+
 class Conflict(DomainError):
     """The action does not fit the object's current state, or a concurrent action won first."""
 
@@ -60,6 +67,7 @@ ERROR_CLASSES: tuple[type[DomainError], ...] = (
     PermissionDenied,
     NotFound,
     Conflict,
+    PayloadTooLarge,
 )
 
 
@@ -76,3 +84,30 @@ def error_for_status(status: int, message: str, *, fields: dict[str, str] | None
     error = DomainError(message, fields=fields)
     error.status = status if 400 <= status < 500 else 400
     return error
+
+
+def request_error(exc: BaseException) -> DomainError | None:
+    """The domain error of Django's refusal to read a request body (over a DATA_UPLOAD_* limit, a
+    broken multipart body, any other SuspiciousOperation), or None when `exc` is not one of those."""
+    from django.core.exceptions import (
+        RequestDataTooBig,
+        SuspiciousOperation,
+        TooManyFieldsSent,
+        TooManyFilesSent,
+    )
+    from django.http.multipartparser import MultiPartParserError
+
+    if isinstance(exc, RequestDataTooBig):
+        from django.conf import settings
+
+        limit = (settings.DATA_UPLOAD_MAX_MEMORY_SIZE or 0) // (1024 * 1024)
+        return PayloadTooLarge(f"请求内容过大：请求体或表单文字内容不能超过 {limit} MB")
+    if isinstance(exc, TooManyFieldsSent):
+        return PayloadTooLarge("请求中的字段过多，请减少字段数量后重试")
+    if isinstance(exc, TooManyFilesSent):
+        return PayloadTooLarge("一次上传的文件过多，请分批上传")
+    if isinstance(exc, MultiPartParserError):
+        return BadRequest("上传内容格式不正确，请以 multipart/form-data 上传文件")
+    if isinstance(exc, SuspiciousOperation):
+        return BadRequest("请求无法处理，请检查后重试")
+    return None

@@ -5,12 +5,23 @@ A DomainError's HTTP status comes from its class (`core.errors.status_of`), for 
 from __future__ import annotations
 
 import contextvars
+import json
 import logging
 import uuid
 
 from django.http import HttpResponse, JsonResponse
 
-from .errors import BadRequest, DomainError, NotAuthenticated, NotFound, PermissionDenied, status_of
+from .errors import (
+    BadRequest,
+    DomainError,
+    NotAuthenticated,
+    NotFound,
+    PermissionDenied,
+    ValidationFailed,
+    request_error,
+    status_of,
+)
+from .schemas import NUL_MESSAGE, reject_nul
 
 _request_id: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="")
 logger = logging.getLogger(__name__)
@@ -66,11 +77,90 @@ def page_error_response(request, exc: DomainError) -> HttpResponse:
         return defaults.page_not_found(request, Http404(exc.message))
     if isinstance(exc, PermissionDenied):
         return defaults.permission_denied(request, DjangoPermissionDenied(exc.message))
+    status = status_of(exc)
     return HttpResponse(
-        f'<!doctype html><html lang="zh-Hans"><meta charset="utf-8"><title>{status_of(exc)}</title>'
-        f"<p>{escape(exc.message)}</p></html>",
-        status=status_of(exc),
+        f'<!doctype html><html lang="zh-Hans"><meta charset="utf-8">'
+        f'<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>{_PAGE_TITLES.get(status, '请求未能完成')}（{status}）</title>"
+        f"<h1>{_PAGE_TITLES.get(status, '请求未能完成')}</h1><p>{escape(exc.message)}</p>"
+        f'<p><a href="javascript:history.back()">返回上一页</a> · <a href="/">返回首页</a></p></html>',
+        status=status,
+        content_type="text/html; charset=utf-8",
     )
+
+
+_PAGE_TITLES = {400: "请求有误", 409: "操作冲突", 413: "提交的内容过大", 422: "填写内容有误"}
+
+
+def error_answer(request, exc: DomainError) -> HttpResponse:
+    """A domain error answered outside a view: JSON under /api/, a Chinese page elsewhere."""
+    if request.path.startswith("/api/"):
+        return error_response(exc)
+    return page_error_response(request, exc)
+
+
+class RequestBodyMiddleware:
+    """Read every request body once, up front, inside Django's DATA_UPLOAD_* limits.
+
+    Django refuses an oversized body, too many fields or too many files with an exception the first
+    time something reads `request.body` / `request.POST` — the CSRF check, a NUL check, ninja's parser,
+    a form — and each of those would answer it differently (an English 400 page, or a 500 under
+    /api/). Reading the body here, before any of them and before any permission check, answers every
+    such request the same way: 413 (or 400 for a broken multipart body), JSON under /api/ and a
+    Chinese page elsewhere, for anonymous callers too."""
+
+    METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method in self.METHODS:
+            try:
+                if request.method == "POST" and request.content_type in FORM_TYPES:
+                    request.POST  # noqa: B018 - parses fields and files, enforcing the limits
+                    request.FILES  # noqa: B018
+                else:
+                    body = request.body  # enforces DATA_UPLOAD_MAX_MEMORY_SIZE
+                    if request.path.startswith("/api/") and request.content_type not in FORM_TYPES:
+                        api_body_check(body)
+            except DomainError as error:
+                return error_answer(request, error)
+            except Exception as exc:
+                error = request_error(exc)
+                if error is None:
+                    raise
+                # The body may be half read; the response must not depend on anything after it.
+                request._post, request._files = _empty_post(request)
+                return error_answer(request, error)
+        return self.get_response(request)
+
+
+FORM_TYPES = frozenset({"multipart/form-data", "application/x-www-form-urlencoded"})
+
+
+def api_body_check(body: bytes) -> None:
+    """Every API body that is not a form, whatever its Content-Type and whether or not the operation
+    declares one, is a JSON object without NUL characters: an operation that takes no body does not
+    quietly act on `[]`, `"x"` or `1`, and ninja (which reads any body as JSON) never sees NUL."""
+    if not body.strip():
+        return
+    if b"\x00" in body:
+        raise BadRequest(NUL_MESSAGE, fields={"请求": "含有 NUL 字符"})
+    try:
+        data = json.loads(body)
+    except (ValueError, RecursionError):
+        raise ValidationFailed("请求体应为有效的 JSON 对象", fields={"请求": "不是有效的 JSON"}) from None
+    if not isinstance(data, dict):
+        raise ValidationFailed("请求体应为 JSON 对象", fields={"请求": "应为 JSON 对象"})
+    reject_nul(data)
+
+
+def _empty_post(request):
+    from django.http import QueryDict
+    from django.utils.datastructures import MultiValueDict
+
+    return QueryDict(encoding=request.encoding), MultiValueDict()
 
 
 class ApiErrorMiddleware:
@@ -91,6 +181,7 @@ class ApiErrorMiddleware:
         return response
 
     def process_exception(self, request, exception):
+        exception = request_error(exception) or exception
         if isinstance(exception, DomainError):
             if request.path.startswith("/api/"):
                 return error_response(exception)
@@ -107,26 +198,23 @@ class RejectNulMiddleware:
     PostgreSQL text cannot hold NUL; without this a stray \\u0000 in any field becomes a database
     error deep inside a service. File uploads (multipart) are not inspected: binary files contain NUL."""
 
-    MESSAGE = "请求中含有不允许的控制字符（NUL），请检查输入"
+    MESSAGE = NUL_MESSAGE
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         if self._has_nul(request):
-            if request.path.startswith("/api/"):
-                return error_response(BadRequest(self.MESSAGE))
-            from django.http import HttpResponseBadRequest
-
-            return HttpResponseBadRequest(self.MESSAGE, content_type="text/plain; charset=utf-8")
+            return error_answer(request, BadRequest(self.MESSAGE))
         return self.get_response(request)
 
     @staticmethod
     def _has_nul(request) -> bool:
         if "%00" in request.META.get("QUERY_STRING", "") or "\x00" in request.path:
             return True
-        content_type = request.META.get("CONTENT_TYPE", "")
-        if content_type.startswith(("application/json", "application/x-www-form-urlencoded")):
+        # Every body but multipart (binary files contain NUL): ninja reads a body as JSON whatever its
+        # Content-Type says, so a `text/plain` body is checked like `application/json`.
+        if request.method in RequestBodyMiddleware.METHODS and request.content_type != "multipart/form-data":
             body = request.body
             return b"\x00" in body or b"\\u0000" in body or b"%00" in body
         return False

@@ -1,17 +1,19 @@
 """Shared API schema pieces: identifier types validated by core.identifiers, the error shape, and a
 JSON body that may also arrive as multipart/form-data with files."""
 
+import datetime as dt
 import json
-from typing import Annotated
+import re
+from typing import Annotated, Any
 
 from ninja import Schema
 from ninja.files import UploadedFile
 from ninja.params.models import BodyModel, Param
 from ninja.parser import Parser
-from pydantic import AfterValidator, Field
+from pydantic import AfterValidator, BeforeValidator, Field
 from pydantic.json_schema import SkipJsonSchema
 
-from .errors import ValidationFailed
+from .errors import BadRequest, ValidationFailed
 from .identifiers import check_id_card, check_uscc
 
 
@@ -33,6 +35,40 @@ USCC = Annotated[str, AfterValidator(_uscc)]
 # A row id in a path or query: bounded so that an oversized number is a 422, not a database error.
 ObjectId = Annotated[int, Field(ge=1, le=2**63 - 1)]
 IdCard = Annotated[str, AfterValidator(_id_card)]
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _iso_date(value: Any) -> Any:
+    # pydantic reads an integer (or a string of digits) as a Unix timestamp: 0 would be 1970-01-01.
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value
+    if isinstance(value, str) and _ISO_DATE.fullmatch(value.strip()):
+        return value.strip()
+    raise ValueError("应为日期 YYYY-MM-DD")
+
+
+# Every date in a request (body, query or path): only "YYYY-MM-DD", never a number or a timestamp.
+Date = Annotated[dt.date, BeforeValidator(_iso_date)]
+
+NUL_MESSAGE = "请求中含有不允许的控制字符（NUL），请检查输入"
+
+
+def reject_nul(data: Any) -> Any:
+    """`data` (parsed JSON) unchanged, or BadRequest when any key or string in it holds a NUL:
+    PostgreSQL text cannot store one, and no field of the platform wants one."""
+    stack = [data]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            if "\x00" in item:
+                raise BadRequest(NUL_MESSAGE, fields={"请求": "含有 NUL 字符"})
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return data
 
 
 class Error(Schema):
@@ -60,19 +96,21 @@ class _JsonOrMultipartModel(BodyModel):
             ) from None
         if not isinstance(data, dict):
             raise ValidationFailed("请求体应为 JSON 对象", fields={field: "应为 JSON 对象"})
+        reject_nul(data)
         # Only a multipart request carries files; a JSON body cannot smuggle a `files` key in.
         return {cls.__read_from_single_attr__: {**data, "files": files}}
 
 
 class ObjectParser(Parser):
     """ninja's JSON parser, refusing a body that is not a JSON object (every body here is one), so
-    `[]` is not read as an empty object by a Schema whose fields are all optional."""
+    `[]` is not read as an empty object by a Schema whose fields are all optional, and a body with a
+    NUL character in any string (whatever its Content-Type; see `reject_nul`)."""
 
     def parse_body(self, request):
         data = super().parse_body(request)
         if not isinstance(data, dict):
             raise ValueError("not a JSON object")
-        return data
+        return reject_nul(data)
 
 
 class JsonOrMultipart(Param):

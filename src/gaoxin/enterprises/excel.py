@@ -14,8 +14,9 @@ from django.utils import translation
 from openpyxl import Workbook, load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
-from gaoxin.core.errors import DomainError, ValidationFailed
+from gaoxin.core.errors import DomainError, PermissionDenied, ValidationFailed
 from gaoxin.core.identifiers import check_uscc
+from gaoxin.core.spreadsheets import write_row
 
 from . import gbt, permissions
 from .indicators import INDICATORS
@@ -49,9 +50,9 @@ REPORT_HEADERS = [
 def workbook(title: str, headers: list[str], rows: Iterable[Iterable]) -> bytes:
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(title[:31])
-    ws.append(headers)
+    write_row(ws, headers)
     for row in rows:
-        ws.append([float(v) if isinstance(v, Decimal) else v for v in row])
+        write_row(ws, [float(v) if isinstance(v, Decimal) else v for v in row])
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
@@ -100,7 +101,7 @@ def _fail(errors: dict[str, str]) -> None:
 def enterprises_import(*, actor, content: bytes) -> int:
     """Import new enterprises. Any bad row → nothing is written and every row's problem is listed."""
     if not permissions.can_edit_registry(actor):
-        raise DomainError("只有统计员可以导入企业", code="forbidden")
+        raise PermissionDenied("只有统计员可以导入企业")
     parks = {p.name: p for p in Park.objects.all()}
     industries = {i.name: i for i in Industry.objects.all()}
     ownership = {str(label): value for value, label in Enterprise.Ownership.choices}

@@ -1,11 +1,10 @@
 """Request bodies of the government services API (the answers' schemas are in api.py)."""
 
-import datetime as dt
 from typing import Annotated, Literal
 
 from pydantic import Field
 
-from gaoxin.core.schemas import BINARY, WithFiles
+from gaoxin.core.schemas import BINARY, Date, WithFiles
 
 MaterialOrder = Annotated[str, Field(pattern=r"^[0-9]{1,3}$", description="材料序号")]
 Text = Annotated[str, Field(max_length=2000)]
@@ -38,7 +37,7 @@ class CaseActionIn(WithFiles):
     )
     opinion: Text | None = Field(None, description="意见")
     reason: Text | None = Field(None, description="理由（不予受理、不予许可、特别程序、撤回、核查不实）")
-    supply_due: dt.date | None = Field(None, description="容缺材料补交期限（accept）")
+    supply_due: Date | None = Field(None, description="容缺材料补交期限（accept）")
     problems: dict[MaterialOrder, Annotated[str, Field(max_length=200)]] | None = Field(
         None, description="补正清单：材料序号 → 问题（request_correction）"
     )

@@ -8,12 +8,12 @@ from django.http import HttpResponse
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
-from gaoxin.core.errors import NotFound, ValidationFailed
+from gaoxin.core.errors import NotFound, PermissionDenied, ValidationFailed
 from gaoxin.core.pagination import Page
-from gaoxin.core.schemas import ObjectId
+from gaoxin.core.schemas import Date, ObjectId
 from gaoxin.enterprises.selectors import enterprise_get
 
-from . import selectors
+from . import permissions, selectors
 from .models import Award
 from .rules import RuleError
 from .services import apply, catalogue, matching, money, premises, reports
@@ -134,7 +134,7 @@ class BatchOut(Schema):
 
 class PaidIn(Schema):
     references: dict[str, Annotated[str, Field(max_length=80)]]
-    paid_on: dt.date | None = None
+    paid_on: Date | None = None
 
 
 class TaskOut(Schema):
@@ -310,6 +310,9 @@ def award_clawback(request, award_id: ObjectId, payload: ReasonIn):
 
 @router.post("/awards/publish", response=dict[str, int], summary="公示")
 def awards_publish(request, payload: IdsIn):
+    # Refused by role before the ids are read: an empty or invisible list must not answer 200.
+    if not permissions.can_manage_policies(request.user):
+        raise PermissionDenied("只有政策专员可以发起公示")
     awards = list(selectors.award_list(user=request.user).filter(pk__in=payload.ids))
     return {"published": money.awards_publish(actor=request.user, awards=awards)}
 
@@ -392,9 +395,9 @@ class PolicyIn(Schema):
     title: Annotated[str, Field(min_length=2, max_length=200)]
     issuer: Annotated[str, Field(min_length=2, max_length=120)]
     doc_no: Annotated[str, Field(max_length=80)] = ""
-    issued_on: dt.date
-    effective_from: dt.date | None = None
-    effective_to: dt.date | None = None
+    issued_on: Date
+    effective_from: Date | None = None
+    effective_to: Date | None = None
     full_text: Annotated[str, Field(max_length=50000)] = ""
     tags: Annotated[str, Field(max_length=200)] = ""
 
@@ -464,7 +467,7 @@ class LoanUpdateIn(Schema):
     granted: Annotated[Decimal, Field(gt=0, le=Decimal("1e14"), max_digits=18, decimal_places=2)] | None = (
         None
     )
-    granted_on: dt.date | None = None
+    granted_on: Date | None = None
     declined: bool = False
 
 

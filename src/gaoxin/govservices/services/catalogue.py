@@ -201,12 +201,14 @@ def catalogue_export(*, user) -> bytes:
     """The current version of every published item, in the same layout the import reads."""
     from openpyxl import Workbook
 
+    from gaoxin.core.spreadsheets import write_row
+
     wb = Workbook()
     wb.remove(wb.active)
     sheets = {}
     for title, cols in SHEETS:
         ws = wb.create_sheet(title)
-        ws.append([c.header for c in cols])
+        write_row(ws, [c.header for c in cols])
         sheets[title] = ws
     versions = ItemVersion.objects.filter(pk__in=ServiceItem.objects.values("current")).select_related(
         "item", "department"
@@ -214,10 +216,11 @@ def catalogue_export(*, user) -> bytes:
     for v in versions.prefetch_related("materials", "stages__departments"):
         values = {c.field: getattr(v, c.field, None) for c in ITEM_COLUMNS}
         values["code"] = v.item.code
-        sheets["事项"].append([_cell_out(c, values[c.field]) for c in ITEM_COLUMNS])
+        write_row(sheets["事项"], [_cell_out(c, values[c.field]) for c in ITEM_COLUMNS])
         for m in v.materials.all():
-            sheets["材料"].append(
-                [v.item.code] + [_cell_out(c, getattr(m, c.field)) for c in MATERIAL_COLUMNS[1:]]
+            write_row(
+                sheets["材料"],
+                [v.item.code] + [_cell_out(c, getattr(m, c.field)) for c in MATERIAL_COLUMNS[1:]],
             )
         for s in v.stages.all():
             row = [
@@ -228,14 +231,16 @@ def catalogue_export(*, user) -> bytes:
                 s.days,
                 _cell_out(STAGE_COLUMNS[5], s.departments.all()),
             ]
-            sheets["环节"].append(row)
+            write_row(sheets["环节"], row)
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
 
 
 def _cell_in(col: Column, raw, departments: dict):
-    text = "" if raw is None else str(raw).strip()
+    from gaoxin.core.spreadsheets import read_cell
+
+    text = "" if raw is None else str(read_cell(raw)).strip()
     if not text:
         if col.required and col.kind not in ("bool",):
             raise ValueError("必填")

@@ -386,10 +386,13 @@ def payment_file(batch: PaymentBatch) -> bytes:
     """The bank payment file (Excel), generated from the batch rows, not from the screen."""
     from openpyxl import Workbook
 
+    from gaoxin.core.spreadsheets import write_row
+
     wb = Workbook()
     ws = wb.active
     ws.title = "拨付清单"
-    ws.append(
+    write_row(
+        ws,
         [
             "批次号",
             "序号",
@@ -401,13 +404,14 @@ def payment_file(batch: PaymentBatch) -> bytes:
             "金额（元）",
             "事项",
             "用途",
-        ]
+        ],
     )
     items = batch.items.select_related("award__enterprise", "award__clause").order_by("id")
     total = Decimal("0")
     for i, item in enumerate(items, 1):
         a = item.award
-        ws.append(
+        write_row(
+            ws,
             [
                 batch.code,
                 i,
@@ -419,10 +423,10 @@ def payment_file(batch: PaymentBatch) -> bytes:
                 item.amount,
                 a.clause.title,
                 f"{a.period}年惠企政策兑现",
-            ]
+            ],
         )
         total += item.amount
-    ws.append(["合计", "", "", "", "", "", "", total, "", ""])
+    write_row(ws, ["合计", "", "", "", "", "", "", total, "", ""])
     for col, width in zip("ABCDEFGHIJ", (16, 6, 30, 22, 18, 30, 24, 16, 30, 20), strict=True):
         ws.column_dimensions[col].width = width
     buf = io.BytesIO()

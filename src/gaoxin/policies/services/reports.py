@@ -55,13 +55,15 @@ def funds_report(by: str, year: int | None = None) -> list[dict]:
 def funds_workbook(year: int | None = None) -> bytes:
     from openpyxl import Workbook
 
+    from gaoxin.core.spreadsheets import write_row
+
     wb = Workbook()
     wb.remove(wb.active)
     for by, (_, label) in DIMENSIONS.items():
         ws = wb.create_sheet(f"按{label}")
-        ws.append([label, "已拨付（元）", "已承诺未拨付（元）"])
+        write_row(ws, [label, "已拨付（元）", "已承诺未拨付（元）"])
         for row in funds_report(by, year):
-            ws.append([row["key"], row["disbursed"], row["committed"]])
+            write_row(ws, [row["key"], row["disbursed"], row["committed"]])
         ws.column_dimensions["A"].width = 40
         ws.column_dimensions["B"].width = ws.column_dimensions["C"].width = 20
     buf = io.BytesIO()
