@@ -130,7 +130,7 @@ def build_demo_zone() -> tuple[str, dict]:
 
     ctx = {"rng": random.Random(1), "count": 300, "as_of": dt.date.today(), "log": lambda m: None}
     with transaction.atomic():
-        for _label, step in generator.STEPS[:3]:  # registry, people, government services
+        for step in generator.steps()[:3]:  # registry, people, government services
             step(ctx)
     return "GX0100000019", {"project": "道路开挖", "address": "高新区"}
 
