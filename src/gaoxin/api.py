@@ -9,6 +9,7 @@ from ninja.security import HttpBearer, SessionAuth
 
 from gaoxin.accounts.services import token_user
 from gaoxin.core.errors import (
+    ERROR_CLASSES,
     BadRequest,
     DomainError,
     NotAuthenticated,
@@ -63,7 +64,40 @@ PILLARS: dict[str, tuple[str, tuple[str, ...]]] = {
     "经济运行": ("经济运行（economy）", ("/economy/",)),
 }
 
-api = NinjaAPI(
+ERROR_SCHEMA = {
+    "type": "object",
+    "required": ["code", "message"],
+    "properties": {
+        "code": {"type": "string", "description": "机器可读的错误代码"},
+        "message": {"type": "string", "description": "给用户看的中文说明"},
+        "fields": {
+            "type": "object",
+            "additionalProperties": {"type": "string"},
+            "description": "逐字段的错误说明",
+        },
+    },
+}
+
+
+class GaoxinAPI(NinjaAPI):
+    """NinjaAPI whose OpenAPI document names, on every operation, the error answers the platform gives:
+    one per domain error class (core.errors.ERROR_CLASSES), all in the one error shape. A client
+    (and the schema fuzzer) can so rely on every status it may receive being documented."""
+
+    def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        schema.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR_SCHEMA
+        ref = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+        for operations in schema.get("paths", {}).values():
+            for operation in operations.values():
+                responses = operation.setdefault("responses", {})
+                for cls in ERROR_CLASSES:
+                    doc = (cls.__doc__ or cls.code).strip().splitlines()[0]
+                    responses.setdefault(str(cls.status), {"description": doc, "content": ref})
+        return schema
+
+
+api = GaoxinAPI(
     title="gaoxin 高新区综合服务平台 API",
     version="1",
     urls_namespace="api",
@@ -103,6 +137,19 @@ _MESSAGES = {
     "json_invalid": "不是有效的 JSON",
     "model_attributes_type": "请求体应为 JSON 对象",
     "dict_type": "请求体应为 JSON 对象",
+    "decimal_parsing": "应为数字，如 1234.56",
+    "decimal_type": "应为数字，如 1234.56",
+    "decimal_max_digits": "数字位数过多",
+    "decimal_max_places": "小数位数过多（金额最多两位小数）",
+    "decimal_whole_digits": "整数部分位数过多",
+    "float_parsing": "应为数字",
+    "int_from_float": "应为整数",
+    "greater_than": "取值过小",
+    "less_than": "取值过大",
+    "too_long": "项数过多",
+    "too_short": "项数过少",
+    "list_type": "应为列表",
+    "extra_forbidden": "不允许的字段",
 }
 
 

@@ -27,21 +27,29 @@ class BadRequest(DomainError):
 
 
 class ValidationFailed(DomainError):
+    """A field or the body is not valid; `fields` says which and why."""
+
     status = 422
     code = "validation_failed"
 
 
 class NotAuthenticated(DomainError):
+    """No valid session or bearer token."""
+
     status = 401
     code = "not_authenticated"
 
 
 class PermissionDenied(DomainError):
+    """The caller may not do this (role, tenancy or account state)."""
+
     status = 403
     code = "forbidden"
 
 
 class NotFound(DomainError):
+    """No such object, or one the caller may not see."""
+
     status = 404
     code = "not_found"
 
