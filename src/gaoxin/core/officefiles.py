@@ -466,3 +466,164 @@ def _text_or_value(value: Any) -> Any:
     if isinstance(value, str):
         return read_cell(value)
     return value
+
+
+# ---- templates -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TemplateColumn:
+    """One column of an import template: how it is formatted, checked and explained."""
+
+    header: str
+    meaning: str
+    example: Any = ""
+    kind: str = "text"  # text | code (kept as text) | date | number | int
+    choices: Sequence[str] = ()  # a closed list: a dropdown in the sheet
+    required: bool = False
+    width: int = 16
+
+
+FORMATS = {"code": "@", "text": "@", "date": "yyyy-mm-dd", "number": "#,##0.00", "int": "0"}
+
+
+def style_sheet(ws, columns: Sequence[TemplateColumn], *, options=None, rows: int = 2000) -> None:
+    """Format a sheet of a (normal, not write-only) workbook whose first row holds `columns`' headers:
+    code and text columns as text, dates as dates, dropdowns for closed lists (kept on the hidden
+    sheet `options`), frozen and bold header, column widths."""
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    head_font, head_fill = Font(bold=True), PatternFill("solid", fgColor="DDEBF7")
+    last = max(ws.max_row, rows)
+    for i, col in enumerate(columns, start=1):
+        letter = get_column_letter(i)
+        ws.column_dimensions[letter].width = col.width
+        ws.column_dimensions[letter].number_format = FORMATS[col.kind]
+        head = ws.cell(row=1, column=i)
+        head.font, head.fill = head_font, head_fill
+        head.alignment = Alignment(wrap_text=True, vertical="center")
+        for r in range(2, ws.max_row + 1):
+            cell = ws.cell(row=r, column=i)
+            if col.kind in ("code", "text") and cell.value is not None and not isinstance(cell.value, str):
+                cell.value = str(cell.value)
+            cell.number_format = FORMATS[col.kind]
+        if col.choices and options is not None:
+            o = options.max_column + 1 if options.max_row > 1 or options["A1"].value else 1
+            options.cell(row=1, column=o, value=col.header)
+            for k, choice in enumerate(col.choices, start=2):
+                options.cell(row=k, column=o, value=choice)
+            ol = get_column_letter(o)
+            dv = DataValidation(
+                type="list",
+                formula1=f"'{options.title}'!${ol}$2:${ol}${len(col.choices) + 1}",
+                allow_blank=not col.required,
+                showErrorMessage=True,
+                errorTitle=col.header,
+                error="请从下拉列表中选择",
+            )
+            ws.add_data_validation(dv)
+            dv.add(f"{letter}2:{letter}{last}")
+        elif col.kind == "date":
+            dv = DataValidation(
+                type="date",
+                operator="greaterThan",
+                formula1="1",
+                allow_blank=True,
+                showErrorMessage=True,
+                errorTitle=col.header,
+                error="请填写日期，如 2015-07-01",
+            )
+            ws.add_data_validation(dv)
+            dv.add(f"{letter}2:{letter}{last}")
+    ws.freeze_panes = "A2"
+    ws.row_dimensions[1].height = 30
+
+
+def instructions_sheet(wb, sections: Sequence[tuple[str, Sequence[TemplateColumn]]]) -> None:
+    """The 填表说明 sheet: every column's meaning, whether it is required, its format and an example."""
+    from openpyxl.styles import Alignment, Font
+
+    ws = wb.create_sheet("填表说明")
+    write_row(ws, ["填表说明：每行一条记录；整份文件全部校验通过才会写入。代码类列请保持文本格式，不要改成数字。"])
+    ws["A1"].font = Font(bold=True)
+    kinds = {"code": "文本（代码，勿改为数字）", "text": "文本", "date": "日期", "number": "数字", "int": "整数"}
+    for title, columns in sections:
+        write_row(ws, [])
+        write_row(ws, [f"工作表：{title}" if title else "导入数据"])
+        ws.cell(row=ws.max_row, column=1).font = Font(bold=True)
+        write_row(ws, ["列名", "是否必填", "格式", "说明", "示例"])
+        for c in ws[ws.max_row]:
+            c.font = Font(bold=True)
+        for col in columns:
+            meaning = col.meaning + (f"（可选：{'、'.join(col.choices)}）" if col.choices else "")
+            write_row(ws, [col.header, "必填" if col.required else "选填", kinds[col.kind], meaning, col.example])
+            ws.cell(row=ws.max_row, column=5).number_format = "@" if col.kind in ("code", "text") else FORMATS[col.kind]
+    for letter, width in zip("ABCDE", (22, 10, 22, 70, 28), strict=True):
+        ws.column_dimensions[letter].width = width
+    for row in ws.iter_rows(min_row=2, min_col=4, max_col=4):
+        row[0].alignment = Alignment(wrap_text=True, vertical="top")
+
+
+def template_workbook(title: str, columns: Sequence[TemplateColumn], rows: Iterable[Sequence[Any]] = ()) -> bytes:
+    """An import template (or an export in the import's layout): the data sheet first, then 填表说明,
+    then the hidden sheet of dropdown options."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = title[:31]
+    write_row(ws, [c.header for c in columns])
+    for row in rows:
+        write_row(ws, list(row))
+    options = wb.create_sheet("选项")
+    style_sheet(ws, columns, options=options)
+    instructions_sheet(wb, [(title, columns)])
+    wb.move_sheet("选项", offset=1)
+    options.sheet_state = "hidden"
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+# ---- keeping an error sheet for its download -----------------------------------------------------
+
+ERROR_SHEET_HOURS = 24
+TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
+
+
+def _error_dir():
+    from django.conf import settings
+
+    path = settings.DATA_DIR / "import-errors"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def keep_error_sheet(user, content: bytes) -> str:
+    """Store an error sheet for `user` to download (for a day); returns its unguessable token."""
+    import secrets
+
+    folder = _error_dir()
+    cutoff = time.time() - ERROR_SHEET_HOURS * 3600
+    for old in folder.glob("*.xlsx"):
+        try:
+            if old.stat().st_mtime < cutoff:
+                old.unlink()
+        except OSError:
+            pass
+    token = secrets.token_urlsafe(24)
+    (folder / f"{user.pk}-{token}.xlsx").write_bytes(content)
+    return token
+
+
+def error_sheet(user, token: str) -> bytes | None:
+    """The error sheet `token` of `user`, or None (another user's token finds nothing)."""
+    if not TOKEN_RE.match(token or ""):
+        return None
+    path = _error_dir() / f"{user.pk}-{token}.xlsx"
+    try:
+        return path.read_bytes()
+    except OSError:
+        return None
