@@ -414,20 +414,28 @@ def cell_code(
         digits = str(abs(value))
         if len(digits) > 15:
             raise ValueError(NUMBER_LOST)
-        candidates = [digits] + [digits.zfill(k) for k in sorted(set(lengths)) if k > len(digits)]
-        if valid is not None:
-            candidates = [c for c in candidates if valid(c)]
-        elif lengths:
-            candidates = [c for c in candidates if len(c) in lengths]
-        if len(candidates) == 1:
-            return candidates[0]
-        if not candidates:
-            return digits  # the caller's own check explains what is wrong with it
-        raise ValueError(NUMBER_AMBIGUOUS)
+        return _restore(digits, lengths, valid)
     text = _nfkc(cell_text(value)).upper()
     if re.match(r"^\d(\.\d+)?E\+\d+$", text):  # a number shown in scientific notation, saved as text
         raise ValueError(NUMBER_LOST)
+    if text.isdigit() and text.isascii():  # a CSV saved from a sheet where the code was a number
+        return _restore(text, lengths, valid)
     return text
+
+
+def _restore(digits: str, lengths: Sequence[int], valid: Callable[[str], bool] | None) -> str:
+    def ok(c: str) -> bool:
+        return valid(c) if valid is not None else (not lengths or len(c) in lengths)
+
+    if ok(digits):
+        return digits
+    candidates = [digits.zfill(k) for k in sorted(set(lengths)) if k > len(digits)]
+    candidates = [c for c in candidates if ok(c)]
+    if len(candidates) == 1:
+        return candidates[0]
+    if not candidates:
+        return digits  # the caller's own check explains what is wrong with it
+    raise ValueError(NUMBER_AMBIGUOUS)
 
 
 # ---- the error sheet -----------------------------------------------------------------------------
