@@ -61,7 +61,14 @@ def malformed_xml() -> bytes:
 
 
 def nul_reference() -> bytes:
-    return xlsx([SHEET_HEAD, HEADER_ROW, '<row r="2"><c r="A2" t="inlineStr"><is><t>a&#0;b</t></is></c></row>', SHEET_TAIL])
+    return xlsx(
+        [
+            SHEET_HEAD,
+            HEADER_ROW,
+            '<row r="2"><c r="A2" t="inlineStr"><is><t>a&#0;b</t></is></c></row>',
+            SHEET_TAIL,
+        ]
+    )
 
 
 def empty_rows(count: int = 10_000_000) -> bytes:

@@ -84,12 +84,38 @@ def test_catalogue_export_resaved_by_libreoffice_imports_back_identically(gz, tm
 def test_registry_in_the_template_layout_round_trips_through_libreoffice(db, tmp_path):
     stat = staff_user("stat", department("stats", "统计局"), ["statistician"])
     rows = [
-        ["124500004985001085", "柳州市某事业单位", "", "陈静", dt.date(2010, 1, 1), Decimal("100.25"), "柳东", "", "", "0111", "私营"],
-        ["91450200MA5K00012P", "=HYPERLINK(\"x\")科技", "", "李强", dt.date(2015, 7, 1), Decimal("1500"), "柳东", "", "", "C39", "私营"],
+        [
+            "124500004985001085",
+            "柳州市某事业单位",
+            "",
+            "陈静",
+            dt.date(2010, 1, 1),
+            Decimal("100.25"),
+            "柳东",
+            "",
+            "",
+            "0111",
+            "私营",
+        ],
+        [
+            "91450200MA5K00012P",
+            '=HYPERLINK("x")科技',
+            "",
+            "李强",
+            dt.date(2015, 7, 1),
+            Decimal("1500"),
+            "柳东",
+            "",
+            "",
+            "C39",
+            "私营",
+        ],
     ]
     content = officefiles.template_workbook("企业名录", excel.enterprise_columns(), rows)
     assert excel.enterprises_import(actor=stat, content=resave(content, tmp_path)) == 2
-    got = {e.uscc: (e.name, e.registered_on, e.registered_capital, e.gbt_code) for e in Enterprise.objects.all()}
+    got = {
+        e.uscc: (e.name, e.registered_on, e.registered_capital, e.gbt_code) for e in Enterprise.objects.all()
+    }
     assert got == {
         "124500004985001085": ("柳州市某事业单位", dt.date(2010, 1, 1), Decimal("1002500"), "A0111"),
         "91450200MA5K00012P": ('=HYPERLINK("x")科技', dt.date(2015, 7, 1), Decimal("15000000"), "C39"),
@@ -104,4 +130,7 @@ def test_the_registry_list_export_reopens_with_codes_as_text_and_dates_as_dates(
     original = officefiles.read_workbook(exported)[0].rows
     again = officefiles.read_workbook(resave(exported, tmp_path))[0].rows
     assert again == original
-    assert again[1][1][0] == "124500004985001085" and again[1][1][4] in (dt.date(2010, 5, 1), dt.datetime(2010, 5, 1))
+    assert again[1][1][0] == "124500004985001085" and again[1][1][4] in (
+        dt.date(2010, 5, 1),
+        dt.datetime(2010, 5, 1),
+    )

@@ -275,7 +275,10 @@ def read_table(content: bytes, headers: Sequence[str], *, max_data_rows: int) ->
                 raise refuse(f"一次最多导入 {max_data_rows} 行")
             return table
         score = max(
-            (sum(norm_header(h) in {norm_header(v) for v in vals} for h in headers) for _, vals in sheet.rows[:HEADER_SEARCH_ROWS]),
+            (
+                sum(norm_header(h) in {norm_header(v) for v in vals} for h in headers)
+                for _, vals in sheet.rows[:HEADER_SEARCH_ROWS]
+            ),
             default=0,
         )
         if best is None or score > best[0]:
@@ -286,7 +289,11 @@ def read_table(content: bytes, headers: Sequence[str], *, max_data_rows: int) ->
             present |= {norm_header(v) for v in vals}
     missing = [h for h in headers if norm_header(h) not in present]
     if best is None or best[0] == 0:
-        reason = "文件中找不到表头（" + "、".join(headers[:3]) + " …）：请下载模板填写，上传 .xlsx、.xls 或 .csv 文件"
+        reason = (
+            "文件中找不到表头（"
+            + "、".join(headers[:3])
+            + " …）：请下载模板填写，上传 .xlsx、.xls 或 .csv 文件"
+        )
         raise refuse(reason)
     raise ValidationFailed(
         "模板缺少列：" + "、".join(missing), fields={"file": "缺少列：" + "、".join(missing)}
@@ -554,9 +561,17 @@ def instructions_sheet(wb, sections: Sequence[tuple[str, Sequence[TemplateColumn
     from openpyxl.styles import Alignment, Font
 
     ws = wb.create_sheet("填表说明")
-    write_row(ws, ["填表说明：每行一条记录；整份文件全部校验通过才会写入。代码类列请保持文本格式，不要改成数字。"])
+    write_row(
+        ws, ["填表说明：每行一条记录；整份文件全部校验通过才会写入。代码类列请保持文本格式，不要改成数字。"]
+    )
     ws["A1"].font = Font(bold=True)
-    kinds = {"code": "文本（代码，勿改为数字）", "text": "文本", "date": "日期", "number": "数字", "int": "整数"}
+    kinds = {
+        "code": "文本（代码，勿改为数字）",
+        "text": "文本",
+        "date": "日期",
+        "number": "数字",
+        "int": "整数",
+    }
     for title, columns in sections:
         write_row(ws, [])
         write_row(ws, [f"工作表：{title}" if title else "导入数据"])
@@ -566,15 +581,21 @@ def instructions_sheet(wb, sections: Sequence[tuple[str, Sequence[TemplateColumn
             c.font = Font(bold=True)
         for col in columns:
             meaning = col.meaning + (f"（可选：{'、'.join(col.choices)}）" if col.choices else "")
-            write_row(ws, [col.header, "必填" if col.required else "选填", kinds[col.kind], meaning, col.example])
-            ws.cell(row=ws.max_row, column=5).number_format = "@" if col.kind in ("code", "text") else FORMATS[col.kind]
+            write_row(
+                ws, [col.header, "必填" if col.required else "选填", kinds[col.kind], meaning, col.example]
+            )
+            ws.cell(row=ws.max_row, column=5).number_format = (
+                "@" if col.kind in ("code", "text") else FORMATS[col.kind]
+            )
     for letter, width in zip("ABCDE", (22, 10, 22, 70, 28), strict=True):
         ws.column_dimensions[letter].width = width
     for row in ws.iter_rows(min_row=2, min_col=4, max_col=4):
         row[0].alignment = Alignment(wrap_text=True, vertical="top")
 
 
-def template_workbook(title: str, columns: Sequence[TemplateColumn], rows: Iterable[Sequence[Any]] = ()) -> bytes:
+def template_workbook(
+    title: str, columns: Sequence[TemplateColumn], rows: Iterable[Sequence[Any]] = ()
+) -> bytes:
     """An import template (or an export in the import's layout): the data sheet first, then 填表说明,
     then the hidden sheet of dropdown options."""
     from openpyxl import Workbook

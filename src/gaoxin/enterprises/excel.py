@@ -12,9 +12,9 @@ from django.db import transaction
 from django.utils import translation
 from openpyxl import Workbook
 
+from gaoxin.core import officefiles
 from gaoxin.core.errors import DomainError, PermissionDenied, ValidationFailed
 from gaoxin.core.identifiers import check_uscc
-from gaoxin.core import officefiles
 from gaoxin.core.spreadsheets import write_row
 
 from . import gbt, permissions
@@ -52,16 +52,48 @@ def enterprise_columns() -> list[officefiles.TemplateColumn]:
     with translation.override(settings.LANGUAGE_CODE):
         ownership = [str(label) for _, label in Enterprise.Ownership.choices]
     return [
-        T("统一社会信用代码", "18 位统一社会信用代码（GB 32100），字母大写", "91450200MA5K000101", "code", required=True, width=22),
+        T(
+            "统一社会信用代码",
+            "18 位统一社会信用代码（GB 32100），字母大写",
+            "91450200MA5K000101",
+            "code",
+            required=True,
+            width=22,
+        ),
         T("企业名称", "营业执照上的企业名称", "柳州新联科技有限公司", required=True, width=28),
         T("曾用名", "以前用过的名称，多个用顿号分隔", "", width=20),
         T("法定代表人", "营业执照上的法定代表人", "李强", required=True, width=12),
-        T("成立日期", "营业执照上的成立日期；可填 2015-07-01、2015/7/1 或 2015年7月1日", "2015-07-01", "date", required=True, width=14),
+        T(
+            "成立日期",
+            "营业执照上的成立日期；可填 2015-07-01、2015/7/1 或 2015年7月1日",
+            "2015-07-01",
+            "date",
+            required=True,
+            width=14,
+        ),
         T("注册资本（万元）", "单位万元，可带小数", "500", "number", width=16),
         T("住所", "营业执照上的住所", "柳州市柳东新区", width=30),
-        T("所在园区", "企业所在的园区", "", choices=list(Park.objects.values_list("name", flat=True)), width=16),
-        T("产业分类", "园区的产业分类", "", choices=list(Industry.objects.values_list("name", flat=True)), width=16),
-        T("国民经济行业代码", "GB/T 4754-2017 门类字母加代码，如 C39；也可只填数字，如 0111", "C39", "code", width=18),
+        T(
+            "所在园区",
+            "企业所在的园区",
+            "",
+            choices=list(Park.objects.values_list("name", flat=True)),
+            width=16,
+        ),
+        T(
+            "产业分类",
+            "园区的产业分类",
+            "",
+            choices=list(Industry.objects.values_list("name", flat=True)),
+            width=16,
+        ),
+        T(
+            "国民经济行业代码",
+            "GB/T 4754-2017 门类字母加代码，如 C39；也可只填数字，如 0111",
+            "C39",
+            "code",
+            width=18,
+        ),
         T("登记注册类型", "不填时为私营", "私营", choices=ownership, width=14),
     ]
 
@@ -70,11 +102,24 @@ def report_columns() -> list[officefiles.TemplateColumn]:
     T = officefiles.TemplateColumn
     kinds = {"money": "number", "decimal": "number", "count": "int"}
     return [
-        T("统一社会信用代码", "填报企业的统一社会信用代码", "91450200MA5K000101", "code", required=True, width=22),
+        T(
+            "统一社会信用代码",
+            "填报企业的统一社会信用代码",
+            "91450200MA5K000101",
+            "code",
+            required=True,
+            width=22,
+        ),
         T("年度", "报告期的年份", "2025", "int", required=True, width=8),
         T("月份（年报填0）", "月报填 1–12，年报填 0", "1", "int", required=True, width=10),
         *[
-            T(f"{i.label}（{i.unit}）", f"{i.label}，单位{i.unit}；本年累计" if i.cumulative else f"{i.label}，单位{i.unit}；期末数", "", kinds[i.kind], width=16)
+            T(
+                f"{i.label}（{i.unit}）",
+                f"{i.label}，单位{i.unit}；本年累计" if i.cumulative else f"{i.label}，单位{i.unit}；期末数",
+                "",
+                kinds[i.kind],
+                width=16,
+            )
             for i in INDICATORS.values()
         ],
     ]

@@ -218,7 +218,8 @@ def catalogue_columns(title: str) -> list:
     depts = list(Department.objects.values_list("code", flat=True))
     out = []
     for c in cols:
-        kind, choices = "text", ()
+        kind = "text"
+        choices: tuple[str, ...] = ()
         if c.field in ("code", "licence_item"):
             kind = "code"
         elif c.kind == "int":
@@ -401,7 +402,9 @@ def catalogue_import(*, actor, content: bytes, publish: bool = True) -> list[Ite
     _check_editor(actor)
     sheets = officefiles.read_workbook(content)
     if not {t for t, _ in SHEETS} & {s.title for s in sheets}:
-        raise officefiles.refuse("文件不是事项目录 Excel 工作簿（需要“事项”“材料”“环节”三个工作表），请下载模板填写")
+        raise officefiles.refuse(
+            "文件不是事项目录 Excel 工作簿（需要“事项”“材料”“环节”三个工作表），请下载模板填写"
+        )
     departments = {d.code: d for d in Department.objects.all()}
     errors: dict[str, str] = {}
     tables: list = []
