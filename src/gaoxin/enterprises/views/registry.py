@@ -142,8 +142,11 @@ def import_view(request):
                 messages.success(request, f"已导入 {n} 行")
                 return redirect(request.path)
             except DomainError as exc:
-                messages.error(request, exc.message.split("：")[0])
-                errors = exc.fields
+                if set(exc.fields) == {"file"}:  # the file itself is refused: its reason in full
+                    messages.error(request, exc.fields["file"])
+                else:
+                    messages.error(request, exc.message.split("：")[0])
+                    errors = exc.fields
                 if getattr(exc, "error_sheet", None):
                     error_token = officefiles.keep_error_sheet(request.user, exc.error_sheet)
     if request.GET.get("template") == "reports":
