@@ -284,3 +284,37 @@ def test_the_import_page_offers_the_template_the_instructions_and_the_error_shee
     other = Client()
     other.force_login(staff_user("stat2", department("stats", "统计局"), ["statistician"]))
     assert other.get(f"/enterprises/import/?errors={token}").status_code == 404
+
+
+def test_reading_stops_when_its_time_is_up():
+    content = ("统一社会信用代码\n" + "x\n" * 2000).encode()
+    assert len(officefiles.read_workbook(content)[0].rows) == 2001
+    with pytest.raises(ValidationFailed, match="超时"):
+        officefiles.read_workbook(content, seconds=0)
+
+
+def test_rows_read_are_capped_blank_rows_included():
+    content = ("统一社会信用代码\n" + ",\n" * (officefiles.MAX_READ_ROWS + 5)).encode()
+    with pytest.raises(ValidationFailed, match="空行也计算在内"):
+        officefiles.read_workbook(content)
+
+
+def test_the_catalogue_page_offers_its_template_and_an_error_sheet(gz):
+    from gaoxin.govservices.services.catalogue import catalogue_export
+
+    c = client_for(gz["p"]["admin"])
+    page = c.get("/services/catalogue/excel/").content.decode()
+    assert "?template=1" in page and "填表说明" in page and "基本编码" in page
+    template = c.get("/services/catalogue/excel/?template=1")
+    assert load_workbook(io.BytesIO(template.content)).sheetnames[:4] == ["事项", "材料", "环节", "填表说明"]
+    wb = load_workbook(io.BytesIO(catalogue_export(user=gz["p"]["admin"])))
+    wb["事项"]["H2"] = "很多"  # 法定办结时限
+    buf = io.BytesIO()
+    wb.save(buf)
+    html = c.post("/services/catalogue/excel/", {"file": upload(buf.getvalue())}).content.decode()
+    assert "应为整数" in html
+    token = html.split("?errors=", 1)[1].split('"', 1)[0]
+    sheet = load_workbook(io.BytesIO(c.get(f"/services/catalogue/excel/?errors={token}").content))
+    rows = list(sheet["事项"].iter_rows(values_only=True))
+    assert rows[0][-1] == "错误说明" and "法定办结时限：应为整数" in rows[1][-1]
+    assert all(not r[-1] for r in rows[2:])
