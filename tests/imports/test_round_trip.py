@@ -134,3 +134,21 @@ def test_the_registry_list_export_reopens_with_codes_as_text_and_dates_as_dates(
         dt.date(2010, 5, 1),
         dt.datetime(2010, 5, 1),
     )
+
+
+def test_catalogue_codes_that_the_spreadsheet_made_numbers_are_restored(gz, tmp_path):
+    """A clerk's Excel turns 000000000001 into 1 in every sheet; LibreOffice saves it so; the import
+    puts the twelve digits back (a 12-digit code has only one way to get its zeros back)."""
+    admin = gz["p"]["admin"]
+    before = catalogue_export(user=admin)
+    wb = load_workbook(io.BytesIO(before))
+    for title, _ in SHEETS:
+        for (cell,) in wb[title].iter_rows(min_row=2, max_col=1):
+            if cell.value:
+                cell.value, cell.number_format = int(cell.value), "General"
+    buf = io.BytesIO()
+    wb.save(buf)
+    again = resave(buf.getvalue(), tmp_path)
+    assert isinstance(load_workbook(io.BytesIO(again))["事项"]["A2"].value, int)
+    catalogue_import(actor=admin, content=again)
+    assert _data(catalogue_export(user=admin)) == _data(before)
