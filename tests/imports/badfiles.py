@@ -114,3 +114,20 @@ BAD_FILES = {
     "broken-xls": broken_xls,
     "empty-file": lambda: b"",
 }
+
+
+def too_many_cells() -> bytes:
+    """Few rows, each with thousands of cells: small on disk, slow to parse."""
+    cell = '<c t="n"/>'
+
+    def parts():
+        yield SHEET_HEAD
+        yield HEADER_ROW
+        for _ in range(300):
+            yield "<row>" + cell * 10_000 + "</row>"
+        yield SHEET_TAIL
+
+    return xlsx(parts())
+
+
+BAD_FILES["too-many-cells"] = too_many_cells
