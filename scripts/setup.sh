@@ -51,4 +51,6 @@ fi
 apt_install fonts-noto-cjk
 if [ "$MODE" = test ]; then
   apt_install chromium
+  # LibreOffice Calc re-saves exports in the round-trip tests and writes the import fixtures
+  apt_install libreoffice-calc-nogui
 fi

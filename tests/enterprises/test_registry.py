@@ -119,7 +119,7 @@ def test_enterprise_import_reports_every_bad_row_and_writes_nothing(stat_client)
     fields = r.json()["fields"]
     assert set(fields) == {"第3行", "第4行"}
     assert "校验位" in fields["第3行"] or "统一社会信用代码" in fields["第3行"]
-    assert "请填写企业名称" in fields["第3行"] and "成立日期应为 YYYY-MM-DD" in fields["第3行"]
+    assert "请填写企业名称" in fields["第3行"] and "成立日期“2015-13-01”不是有效日期" in fields["第3行"]
     assert "注册资本应填写数字" in fields["第3行"] and "园区“不存在园区”不存在" in fields["第3行"]
     assert "Z99" in fields["第3行"]
     assert fields["第4行"] == "与前面的行重复"

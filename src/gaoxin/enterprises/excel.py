@@ -5,15 +5,14 @@ from __future__ import annotations
 import datetime as dt
 import io
 from collections.abc import Iterable
-from decimal import Decimal, InvalidOperation
-from zipfile import BadZipFile
+from decimal import Decimal
 
 from django.conf import settings
 from django.db import transaction
 from django.utils import translation
-from openpyxl import Workbook, load_workbook
-from openpyxl.utils.exceptions import InvalidFileException
+from openpyxl import Workbook
 
+from gaoxin.core import officefiles
 from gaoxin.core.errors import DomainError, PermissionDenied, ValidationFailed
 from gaoxin.core.identifiers import check_uscc
 from gaoxin.core.spreadsheets import write_row
@@ -47,6 +46,93 @@ REPORT_HEADERS = [
 ]
 
 
+def enterprise_columns() -> list[officefiles.TemplateColumn]:
+    """The registry template's columns, with today's parks, industries and registration types."""
+    T = officefiles.TemplateColumn
+    with translation.override(settings.LANGUAGE_CODE):
+        ownership = [str(label) for _, label in Enterprise.Ownership.choices]
+    return [
+        T(
+            "统一社会信用代码",
+            "18 位统一社会信用代码（GB 32100），字母大写",
+            "91450200MA5K000101",
+            "code",
+            required=True,
+            width=22,
+        ),
+        T("企业名称", "营业执照上的企业名称", "柳州新联科技有限公司", required=True, width=28),
+        T("曾用名", "以前用过的名称，多个用顿号分隔", "", width=20),
+        T("法定代表人", "营业执照上的法定代表人", "李强", required=True, width=12),
+        T(
+            "成立日期",
+            "营业执照上的成立日期；可填 2015-07-01、2015/7/1 或 2015年7月1日",
+            "2015-07-01",
+            "date",
+            required=True,
+            width=14,
+        ),
+        T("注册资本（万元）", "单位万元，可带小数", "500", "number", width=16),
+        T("住所", "营业执照上的住所", "柳州市柳东新区", width=30),
+        T(
+            "所在园区",
+            "企业所在的园区",
+            "",
+            choices=list(Park.objects.values_list("name", flat=True)),
+            width=16,
+        ),
+        T(
+            "产业分类",
+            "园区的产业分类",
+            "",
+            choices=list(Industry.objects.values_list("name", flat=True)),
+            width=16,
+        ),
+        T(
+            "国民经济行业代码",
+            "GB/T 4754-2017 门类字母加代码，如 C39；也可只填数字，如 0111",
+            "C39",
+            "code",
+            width=18,
+        ),
+        T("登记注册类型", "不填时为私营", "私营", choices=ownership, width=14),
+    ]
+
+
+def report_columns() -> list[officefiles.TemplateColumn]:
+    T = officefiles.TemplateColumn
+    kinds = {"money": "number", "decimal": "number", "count": "int"}
+    return [
+        T(
+            "统一社会信用代码",
+            "填报企业的统一社会信用代码",
+            "91450200MA5K000101",
+            "code",
+            required=True,
+            width=22,
+        ),
+        T("年度", "报告期的年份", "2025", "int", required=True, width=8),
+        T("月份（年报填0）", "月报填 1–12，年报填 0", "1", "int", required=True, width=10),
+        *[
+            T(
+                f"{i.label}（{i.unit}）",
+                f"{i.label}，单位{i.unit}；本年累计" if i.cumulative else f"{i.label}，单位{i.unit}；期末数",
+                "",
+                kinds[i.kind],
+                width=16,
+            )
+            for i in INDICATORS.values()
+        ],
+    ]
+
+
+def enterprise_template() -> bytes:
+    return officefiles.template_workbook("企业名录", enterprise_columns())
+
+
+def report_template() -> bytes:
+    return officefiles.template_workbook("企业报表", report_columns())
+
+
 def workbook(title: str, headers: list[str], rows: Iterable[Iterable]) -> bytes:
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(title[:31])
@@ -58,44 +144,29 @@ def workbook(title: str, headers: list[str], rows: Iterable[Iterable]) -> bytes:
     return out.getvalue()
 
 
-def _rows(content: bytes, headers: list[str]) -> list[tuple[int, dict]]:
-    try:
-        wb = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except (InvalidFileException, BadZipFile, KeyError, ValueError, TypeError, OSError) as exc:
-        raise ValidationFailed(
-            "无法读取文件，请上传 .xlsx 格式的模板", fields={"file": "文件格式不正确"}
-        ) from exc
-    ws = wb.worksheets[0]
-    it = ws.iter_rows(values_only=True)
-    head = [str(h).strip() if h is not None else "" for h in next(it, [])]
-    missing = [h for h in headers if h not in head]
-    if missing:
-        raise ValidationFailed(
-            "模板缺少列：" + "、".join(missing), fields={"file": "缺少列：" + "、".join(missing)}
-        )
-    index = {h: head.index(h) for h in headers}
-    rows = []
-    for n, values in enumerate(it, start=2):
-        if values is None or all(v is None or str(v).strip() == "" for v in values):
-            continue
-        if len(rows) >= MAX_ROWS:
-            raise ValidationFailed(f"一次最多导入 {MAX_ROWS} 行", fields={"file": "行数过多"})
-        rows.append((n, {h: (values[i] if i < len(values) else None) for h, i in index.items()}))
-    if not rows:
-        raise ValidationFailed("文件中没有数据行", fields={"file": "没有数据"})
-    return rows
+def _table(content: bytes, headers: list[str]) -> officefiles.Table:
+    return officefiles.read_table(content, headers, max_data_rows=MAX_ROWS)
 
 
 def _text(v) -> str:
-    return "" if v is None else str(v).strip()
+    return officefiles.cell_text(v)
 
 
-def _fail(errors: dict[str, str]) -> None:
+def _fail(errors: dict[str, str], table: officefiles.Table, by_row: dict[int, list[str]]) -> None:
     shown = list(errors.items())[:10]
     more = f" 等 {len(errors)} 处" if len(errors) > 10 else ""
-    raise ValidationFailed(
+    exc = ValidationFailed(
         "导入失败，未写入任何数据：" + "；".join(f"{k}：{v}" for k, v in shown) + more, fields=errors
     )
+    # the uploaded rows with a 错误说明 column, for the page's and the API's error-sheet download
+    exc.error_sheet = officefiles.error_workbook(  # type: ignore[attr-defined]
+        [table], {(table.title, n): msgs for n, msgs in by_row.items()}
+    )
+    raise exc
+
+
+def _industry_code(value) -> str:
+    return officefiles.cell_code(value, lengths=(2, 4), valid=lambda c: gbt.normalize(c) is not None)
 
 
 def enterprises_import(*, actor, content: bytes) -> int:
@@ -112,11 +183,19 @@ def enterprises_import(*, actor, content: bytes) -> int:
     existing = registered_usccs(user=actor)
     seen: set[str] = set()
     errors: dict[str, str] = {}
+    by_row: dict[int, list[str]] = {}
     clean = []
-    for n, row in _rows(content, ENTERPRISE_HEADERS):
+    table = _table(content, ENTERPRISE_HEADERS)
+    for n, row in table.rows:
         problems = []
-        uscc = check_uscc(_text(row["统一社会信用代码"]))
-        if not uscc.valid:
+        try:
+            uscc = check_uscc(officefiles.cell_code(row["统一社会信用代码"], lengths=(18,)))
+        except ValueError as exc:
+            uscc = None
+            problems.append(f"统一社会信用代码：{exc}")
+        if uscc is None:
+            pass
+        elif not uscc.valid:
             problems.append(uscc.message)
         elif uscc.normalized in existing:
             problems.append("该企业已在名录中")
@@ -128,19 +207,19 @@ def enterprises_import(*, actor, content: bytes) -> int:
         legal_rep = _text(row["法定代表人"])
         if not legal_rep:
             problems.append("请填写法定代表人")
-        founded = row["成立日期"]
-        if isinstance(founded, dt.datetime):
-            founded = founded.date()
-        elif not isinstance(founded, dt.date):
-            try:
-                founded = dt.date.fromisoformat(_text(founded))
-            except ValueError:
-                problems.append("成立日期应为 YYYY-MM-DD")
+        founded: dt.date | None = None
         try:
-            capital = Decimal(_text(row["注册资本（万元）"]) or "0") * 10000
+            founded = officefiles.cell_date(row["成立日期"])
+            if founded is None:
+                problems.append("请填写成立日期")
+        except ValueError as exc:
+            problems.append(f"成立日期{exc}")
+        capital = Decimal(0)
+        try:
+            capital = (officefiles.cell_decimal(row["注册资本（万元）"]) or Decimal(0)) * 10000
             if capital < 0:
                 problems.append("注册资本不能为负数")
-        except InvalidOperation:
+        except ValueError:
             problems.append("注册资本应填写数字")
         park = _text(row["所在园区"])
         if park and park not in parks:
@@ -148,15 +227,20 @@ def enterprises_import(*, actor, content: bytes) -> int:
         industry = _text(row["产业分类"])
         if industry and industry not in industries:
             problems.append(f"产业分类“{industry}”不存在")
-        code = _text(row["国民经济行业代码"])
+        try:
+            code = _industry_code(row["国民经济行业代码"])
+        except ValueError as exc:
+            code = ""
+            problems.append(f"国民经济行业代码：{exc}")
         normalized = gbt.normalize(code) if code else ""
         if code and not normalized:
             problems.append(f"国民经济行业代码“{code}”不在 GB/T 4754-2017 中")
         owner = _text(row["登记注册类型"]) or "私营"
         if owner not in ownership:
             problems.append(f"登记注册类型“{owner}”不正确")
-        if problems:
+        if problems or uscc is None:
             errors[f"第{n}行"] = "；".join(problems)
+            by_row[n] = problems
             continue
         seen.add(uscc.normalized)
         clean.append(
@@ -175,7 +259,7 @@ def enterprises_import(*, actor, content: bytes) -> int:
             }
         )
     if errors:
-        _fail(errors)
+        _fail(errors, table, by_row)
     with transaction.atomic():
         return len(registry_services.enterprise_rows_create(actor=actor, rows=clean))
 
@@ -184,20 +268,41 @@ def enterprises_import(*, actor, content: bytes) -> int:
 def reports_import(*, actor, content: bytes) -> int:
     """Import report figures as drafts (the enterprise's own, or any for a statistician). All or nothing."""
     errors: dict[str, str] = {}
+    by_row: dict[int, list[str]] = {}
     count = 0
     label_of = {f"{i.label}（{i.unit}）": name for name, i in INDICATORS.items()}
-    for n, row in _rows(content, REPORT_HEADERS):
+    table = _table(content, REPORT_HEADERS)
+    for n, row in table.rows:
         try:
-            year, month = int(_text(row["年度"])), int(_text(row["月份（年报填0）"]))
+            year, month = officefiles.cell_int(row["年度"]), officefiles.cell_int(row["月份（年报填0）"])
+            if year is None or month is None:
+                raise ValueError
         except ValueError:
             errors[f"第{n}行"] = "年度和月份应为整数"
+            by_row[n] = [errors[f"第{n}行"]]
             continue
-        values = {label_of[h]: row[h] for h in label_of}
+        values = {}
+        problems = []
+        for h, name in label_of.items():
+            try:
+                number = officefiles.cell_decimal(row[h])
+            except ValueError as exc:
+                problems.append(f"{INDICATORS[name].label}{exc}")
+                continue
+            values[name] = None if number is None else str(number)  # exact; typed by the report form
+        try:
+            uscc = officefiles.cell_code(row["统一社会信用代码"], lengths=(18,))
+        except ValueError as exc:
+            problems.append(f"统一社会信用代码：{exc}")
+        if problems:
+            errors[f"第{n}行"] = "；".join(problems)
+            by_row[n] = problems
+            continue
         try:
             with transaction.atomic():
                 report = reporting_services.report_open(
                     actor=actor,
-                    uscc=check_uscc(_text(row["统一社会信用代码"])).normalized,
+                    uscc=check_uscc(uscc).normalized,
                     year=year,
                     month=month,
                 )
@@ -209,6 +314,7 @@ def reports_import(*, actor, content: bytes) -> int:
             count += 1
         except DomainError as exc:
             errors[f"第{n}行"] = "；".join(exc.fields.values()) if exc.fields else exc.message
+            by_row[n] = [errors[f"第{n}行"]]
     if errors:
-        _fail(errors)
+        _fail(errors, table, by_row)
     return count

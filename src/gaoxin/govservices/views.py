@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from gaoxin.accounts.models import Department
 from gaoxin.accounts.permissions import is_applicant, is_staff_member
-from gaoxin.core import clock
+from gaoxin.core import clock, officefiles
 from gaoxin.core.errors import DomainError, NotFound
 
 from . import permissions as perms
@@ -253,8 +253,22 @@ def catalogue_excel(request):
             )
             messages.success(request, f"已导入并发布 {len(versions)} 个事项")
         except DomainError as exc:
-            return render(request, "govservices/import.html", {"error": exc.message, "rows": exc.fields})
+            token = ""
+            if getattr(exc, "error_sheet", None):
+                token = officefiles.keep_error_sheet(request.user, exc.error_sheet)
+            return render(
+                request,
+                "govservices/import.html",
+                {"error": exc.message, "rows": exc.fields, "error_token": token, **_catalogue_help()},
+            )
         return redirect("govservices:catalogue")
+    if request.GET.get("errors"):
+        content = officefiles.error_sheet(request.user, request.GET["errors"])
+        if content is None:
+            raise Http404
+        return _xlsx_download(content, "catalogue-errors.xlsx")
+    if request.GET.get("template"):
+        return _xlsx_download(catalogue.catalogue_template(), "catalogue-template.xlsx")
     if request.GET.get("download"):
         response = HttpResponse(
             catalogue.catalogue_export(user=request.user),
@@ -262,7 +276,19 @@ def catalogue_excel(request):
         )
         response["Content-Disposition"] = 'attachment; filename="catalogue.xlsx"'
         return response
-    return render(request, "govservices/import.html", {})
+    return render(request, "govservices/import.html", _catalogue_help())
+
+
+def _catalogue_help() -> dict:
+    return {"instructions": [(title, catalogue.catalogue_columns(title)) for title, _ in catalogue.SHEETS]}
+
+
+def _xlsx_download(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(
+        content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
 
 
 def verify_view(request, token: str):

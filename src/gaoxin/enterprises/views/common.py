@@ -11,9 +11,12 @@ from .. import excel
 
 
 def xlsx(filename: str, title: str, headers: list[str], rows) -> HttpResponse:
+    return xlsx_file(filename, excel.workbook(title, headers, rows))
+
+
+def xlsx_file(filename: str, content: bytes) -> HttpResponse:
     response = HttpResponse(
-        excel.workbook(title, headers, rows),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )
     response["Content-Disposition"] = f"attachment; filename={filename}.xlsx"
     return response

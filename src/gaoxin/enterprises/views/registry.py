@@ -4,14 +4,16 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import redirect, render
 
+from gaoxin.core import officefiles
 from gaoxin.core.errors import DomainError, NotFound
 
 from .. import excel, gbt, permissions, selectors
 from ..models import Enterprise, Industry, Park, Qualification
 from ..selectors import reporting as report_selectors
-from .common import not_found, xlsx
+from .common import not_found, xlsx, xlsx_file
 
 FILTERS = ["q", "industry", "qualification", "size", "above", "park"]
 
@@ -118,6 +120,12 @@ def import_view(request):
     if not permissions.can_edit_registry(request.user) and not request.user.enterprise_uscc:
         raise DjangoPermissionDenied("您无权导入")
     errors = {}
+    error_token = ""
+    if request.GET.get("errors"):
+        content = officefiles.error_sheet(request.user, request.GET["errors"])
+        if content is None:
+            raise Http404("错误说明表已过期，请重新上传")
+        return xlsx_file("import-errors", content)
     if request.method == "POST":
         upload = request.FILES.get("file")
         kind = request.POST.get("kind")
@@ -134,16 +142,31 @@ def import_view(request):
                 messages.success(request, f"已导入 {n} 行")
                 return redirect(request.path)
             except DomainError as exc:
-                messages.error(request, exc.message.split("：")[0])
-                errors = exc.fields
+                if set(exc.fields) == {"file"}:  # the file itself is refused: its reason in full
+                    messages.error(request, exc.fields["file"])
+                else:
+                    messages.error(request, exc.message.split("：")[0])
+                    errors = exc.fields
+                if getattr(exc, "error_sheet", None):
+                    error_token = officefiles.keep_error_sheet(request.user, exc.error_sheet)
     if request.GET.get("template") == "reports":
-        return xlsx("report-template", "企业报表", excel.REPORT_HEADERS, [])
+        return xlsx_file("report-template", excel.report_template())
     if request.GET.get("template") == "enterprises":
-        return xlsx("enterprise-template", "企业名录", excel.ENTERPRISE_HEADERS, [])
+        return xlsx_file("enterprise-template", excel.enterprise_template())
     return render(
         request,
         "enterprises/import.html",
-        {"errors": errors, "can_import_enterprises": permissions.can_edit_registry(request.user)},
+        {
+            "errors": errors,
+            "error_token": error_token,
+            "can_import_enterprises": permissions.can_edit_registry(request.user),
+            "instructions": [("企业报表", excel.report_columns())]
+            + (
+                [("企业名录", excel.enterprise_columns())]
+                if permissions.can_edit_registry(request.user)
+                else []
+            ),
+        },
     )
 
 

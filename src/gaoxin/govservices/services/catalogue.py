@@ -11,7 +11,7 @@ from django.db.models import Max
 
 from gaoxin.accounts.models import Department
 from gaoxin.core import audit, clock
-from gaoxin.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from gaoxin.core.errors import Conflict, DomainError, NotFound, PermissionDenied, ValidationFailed
 from gaoxin.enterprises.search import pinyin_key
 
 from .. import permissions as perms
@@ -197,10 +197,70 @@ def _cell_out(col: Column, value):
     return value
 
 
+MEANINGS = {
+    "基本编码": "事项的 12 位基本编码（文本，保留开头的 0）",
+    "事项名称": "事项的名称",
+    "实施主体": "负责该事项的部门代码",
+    "法定办结时限": "法定办结时限，工作日",
+    "承诺办结时限": "承诺办结时限，工作日，不超过法定时限",
+    "申请表字段": "name:标签:必填;… 用分号分隔",
+    "办理部门": "部门代码，多个用逗号分隔",
+    "序号": "从 1 开始的顺序",
+    "环节时限": "该环节的时限，工作日",
+}
+
+
+def catalogue_columns(title: str) -> list:
+    """The template columns of sheet `title` (事项, 材料, 环节): formats, dropdowns and meanings."""
+    from gaoxin.core.officefiles import TemplateColumn
+
+    cols = dict(SHEETS)[title]
+    depts = list(Department.objects.values_list("code", flat=True))
+    out = []
+    for c in cols:
+        kind = "text"
+        choices: tuple[str, ...] = ()
+        if c.field in ("code", "licence_item"):
+            kind = "code"
+        elif c.kind == "int":
+            kind = "int"
+        elif c.kind == "bool":
+            choices = ("是", "否")
+        elif c.kind == "choice":
+            choices = tuple(str(label) for label in c.choices.labels)
+        elif c.kind == "dept":
+            kind, choices = "code", tuple(depts)
+        out.append(
+            TemplateColumn(
+                c.header,
+                MEANINGS.get(c.header, c.header),
+                "",
+                kind,
+                choices,
+                c.required,
+                28 if kind == "text" and not choices else 14,
+            )
+        )
+    return out
+
+
+def catalogue_template() -> bytes:
+    """The empty catalogue workbook: the three sheets formatted, with 填表说明."""
+    return _catalogue_workbook([])
+
+
 def catalogue_export(*, user) -> bytes:
     """The current version of every published item, in the same layout the import reads."""
+    versions = ItemVersion.objects.filter(pk__in=ServiceItem.objects.values("current")).select_related(
+        "item", "department"
+    )
+    return _catalogue_workbook(versions.prefetch_related("materials", "stages__departments"))
+
+
+def _catalogue_workbook(versions) -> bytes:
     from openpyxl import Workbook
 
+    from gaoxin.core.officefiles import instructions_sheet, style_sheet
     from gaoxin.core.spreadsheets import write_row
 
     wb = Workbook()
@@ -210,10 +270,7 @@ def catalogue_export(*, user) -> bytes:
         ws = wb.create_sheet(title)
         write_row(ws, [c.header for c in cols])
         sheets[title] = ws
-    versions = ItemVersion.objects.filter(pk__in=ServiceItem.objects.values("current")).select_related(
-        "item", "department"
-    )
-    for v in versions.prefetch_related("materials", "stages__departments"):
+    for v in versions:
         values = {c.field: getattr(v, c.field, None) for c in ITEM_COLUMNS}
         values["code"] = v.item.code
         write_row(sheets["事项"], [_cell_out(c, values[c.field]) for c in ITEM_COLUMNS])
@@ -232,24 +289,35 @@ def catalogue_export(*, user) -> bytes:
                 _cell_out(STAGE_COLUMNS[5], s.departments.all()),
             ]
             write_row(sheets["环节"], row)
+    options = wb.create_sheet("选项")
+    for title, _cols in SHEETS:
+        style_sheet(sheets[title], catalogue_columns(title), options=options)
+    instructions_sheet(wb, [(title, catalogue_columns(title)) for title, _ in SHEETS])
+    wb.move_sheet("选项", offset=1)
+    options.sheet_state = "hidden"
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
 
 
 def _cell_in(col: Column, raw, departments: dict):
-    from gaoxin.core.spreadsheets import read_cell
+    from gaoxin.core import officefiles
 
-    text = "" if raw is None else str(read_cell(raw)).strip()
+    if col.field in ("code", "licence_item"):  # 事项编码: text, its leading zeros restored when certain
+        text = officefiles.cell_code(raw, lengths=(12,))
+    else:
+        text = officefiles.cell_text(raw)
     if not text:
         if col.required and col.kind not in ("bool",):
             raise ValueError("必填")
         return {"int": 0, "bool": False, "fields": []}.get(col.kind, "")
     if col.kind == "int":
         try:
-            number = int(float(text))
+            number = officefiles.cell_int(text)
         except ValueError:
-            raise ValueError("应为整数") from None
+            number = None
+        if number is None:
+            raise ValueError("应为整数")
         if number < 0 or number > 3650:
             raise ValueError("数值超出范围")
         return number
@@ -285,47 +353,64 @@ def _cell_in(col: Column, raw, departments: dict):
     return text
 
 
-def _read_sheet(wb, title: str, cols: list[Column], departments: dict, errors: dict) -> list[dict]:
-    if title not in wb.sheetnames:
+def _read_sheet(sheets, title: str, cols: list[Column], departments: dict, errors: dict, tables: list):
+    from gaoxin.core import officefiles
+
+    table = officefiles.sheet_table(sheets, title, [c.header for c in cols])
+    if table is None:
         errors[title] = f"缺少工作表「{title}」"
         return []
-    ws = wb[title]
-    rows = list(ws.iter_rows(values_only=True))
-    header = [str(h or "").strip() for h in (rows[0] if rows else [])]
-    missing = [c.header for c in cols if c.header not in header]
-    if missing:
-        errors[title] = "缺少列：" + "、".join(missing)
+    if isinstance(table, str):
+        errors[title] = table
         return []
-    index = {h: i for i, h in enumerate(header)}
+    tables.append(table)
     out = []
-    for n, row in enumerate(rows[1:], start=2):
-        if not any(v not in (None, "") for v in row):
-            continue
+    for n, row in table.rows:
         record = {"_row": n}
         for c in cols:
-            i = index[c.header]
             try:
-                record[c.field] = _cell_in(c, row[i] if i < len(row) else None, departments)
+                record[c.field] = _cell_in(c, row[c.header], departments)
             except ValueError as exc:
                 errors[f"{title}!第{n}行 {c.header}"] = str(exc)
         out.append(record)
     return out
 
 
+def _refused(errors: dict, tables: list) -> ValidationFailed:
+    """The refusal, with the uploaded sheets and a 错误说明 column on each row at fault."""
+    import re
+
+    from gaoxin.core import officefiles
+
+    by_row: dict[tuple[str, int], list[str]] = {}
+    for key, message in errors.items():
+        m = re.match(r"^(.+?)!第(\d+)行\s*(.*)$", key)
+        if m:
+            by_row.setdefault((m.group(1), int(m.group(2))), []).append(
+                f"{m.group(3)}：{message}" if m.group(3) else message
+            )
+    exc = ValidationFailed(f"导入失败，共 {len(errors)} 处错误，未导入任何事项", fields=errors)
+    if tables:
+        exc.error_sheet = officefiles.error_workbook(tables, by_row)  # type: ignore[attr-defined]
+    return exc
+
+
 def catalogue_import(*, actor, content: bytes, publish: bool = True) -> list[ItemVersion]:
     """All or nothing: every row is checked first; any error and nothing is imported."""
-    from openpyxl import load_workbook
+    from gaoxin.core import officefiles
 
     _check_editor(actor)
-    try:
-        wb = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook
-        raise ValidationFailed("文件不是有效的 Excel 工作簿（.xlsx）") from exc
+    sheets = officefiles.read_workbook(content)
+    if not {t for t, _ in SHEETS} & {s.title for s in sheets}:
+        raise officefiles.refuse(
+            "文件不是事项目录 Excel 工作簿（需要“事项”“材料”“环节”三个工作表），请下载模板填写"
+        )
     departments = {d.code: d for d in Department.objects.all()}
     errors: dict[str, str] = {}
-    items = _read_sheet(wb, "事项", ITEM_COLUMNS, departments, errors)
-    materials = _read_sheet(wb, "材料", MATERIAL_COLUMNS, departments, errors)
-    stages = _read_sheet(wb, "环节", STAGE_COLUMNS, departments, errors)
+    tables: list = []
+    items = _read_sheet(sheets, "事项", ITEM_COLUMNS, departments, errors, tables)
+    materials = _read_sheet(sheets, "材料", MATERIAL_COLUMNS, departments, errors, tables)
+    stages = _read_sheet(sheets, "环节", STAGE_COLUMNS, departments, errors, tables)
     codes = [i["code"] for i in items if "code" in i]
     for i in items:
         if len(i.get("code", "")) != 12:
@@ -339,7 +424,7 @@ def catalogue_import(*, actor, content: bytes, publish: bool = True) -> list[Ite
     if not items and not errors:
         errors["事项"] = "没有任何事项"
     if errors:
-        raise ValidationFailed(f"导入失败，共 {len(errors)} 处错误，未导入任何事项", fields=errors)
+        raise _refused(errors, tables)
     result = []
     with transaction.atomic():
         for i in items:
@@ -359,11 +444,14 @@ def catalogue_import(*, actor, content: bytes, publish: bool = True) -> list[Ite
             except ValidationFailed as exc:
                 errors[f"事项!第{row}行"] = exc.message
                 continue
+            except DomainError as exc:
+                errors[f"事项!第{row}行"] = exc.message
+                continue
             if publish:
                 version = item_publish(actor=actor, code=version.item.code)
             result.append(version)
         if errors:
             transaction.set_rollback(True)
     if errors:
-        raise ValidationFailed(f"导入失败，共 {len(errors)} 处错误，未导入任何事项", fields=errors)
+        raise _refused(errors, tables)
     return result
