@@ -28,8 +28,9 @@ class TestDeadlines:
     def test_twenty_working_days_spanning_the_year_end_is_uncertain_in_2027(self):
         result = calendar.add_workdays(D(2026, 12, 20), 20)
         assert result.certain is False
-        # 2026-12-21..31: 9 workdays (Mon-Fri); 2027 counts weekends only: 11 more → 2027-01-15
-        assert result.deadline == D(2027, 1, 15)
+        # 2026-12-21..31: 9 workdays (Mon-Fri); in 2027 (no notice yet) 元旦 (Friday 1 January) is a
+        # holiday besides the weekends: 11 more from 4 January → 2027-01-18
+        assert result.deadline == D(2027, 1, 18)
 
     def test_a_whole_year_of_workdays(self):
         days = calendar.year_days(2025).workdays
