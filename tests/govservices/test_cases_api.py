@@ -65,7 +65,9 @@ def test_promised_case_across_national_day_with_a_suspension(gz, monkeypatch):
     assert r.json()["due_on"] == "2025-10-13" and r.json()["due_certain"] is True
     assert r.json()["stages"][0]["due_on"] == "2025-10-10"
     on_day(monkeypatch, dt.date(2025, 10, 9))
-    assert act(reviewer, number, "suspend", procedure="专家评审", expected_days=1).json()["state"] == "suspended"
+    assert (
+        act(reviewer, number, "suspend", procedure="专家评审", expected_days=1).json()["state"] == "suspended"
+    )
     on_day(monkeypatch, dt.date(2025, 10, 10))
     r = act(reviewer, number, "resume").json()
     assert (

@@ -4,30 +4,29 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('govservices', '0001_initial'),
+        ("govservices", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='case',
-            name='extended_days',
-            field=models.PositiveSmallIntegerField(default=0, verbose_name='延长工作日'),
+            model_name="case",
+            name="extended_days",
+            field=models.PositiveSmallIntegerField(default=0, verbose_name="延长工作日"),
         ),
         migrations.AddField(
-            model_name='case',
-            name='legal_due_on',
-            field=models.DateField(blank=True, null=True, verbose_name='法定期限'),
+            model_name="case",
+            name="legal_due_on",
+            field=models.DateField(blank=True, null=True, verbose_name="法定期限"),
         ),
         migrations.AddField(
-            model_name='case',
-            name='notice_due_on',
-            field=models.DateField(blank=True, null=True, verbose_name='一次性告知期限'),
+            model_name="case",
+            name="notice_due_on",
+            field=models.DateField(blank=True, null=True, verbose_name="一次性告知期限"),
         ),
         migrations.AddField(
-            model_name='case',
-            name='procedure',
-            field=models.CharField(blank=True, max_length=20, verbose_name='特别程序'),
+            model_name="case",
+            name="procedure",
+            field=models.CharField(blank=True, max_length=20, verbose_name="特别程序"),
         ),
     ]

@@ -210,7 +210,9 @@ class Case(models.Model):
     def deemed_accepted(self, on) -> bool:
         """行政许可法 art. 32: not told within 5 working days what is missing, the application counts
         as accepted from the day the materials were received."""
-        return self.state == self.State.SUBMITTED and self.notice_due_on is not None and on > self.notice_due_on
+        return (
+            self.state == self.State.SUBMITTED and self.notice_due_on is not None and on > self.notice_due_on
+        )
 
 
 class SubmissionKey(models.Model):

@@ -49,7 +49,9 @@ def recompute_case(case: Case, today: dt.date) -> dict | None:
         received = timezone.localdate(start.at if start else case.submitted_at)
         case.notice_due_on = calendar.add_workdays(received, NOTICE_DAYS).deadline
     case.light = "" if case.clock_stopped else light_for(case.due_on, today)
-    moved = {f: [_iso(before[f]), _iso(getattr(case, f))] for f in ("due_on", "legal_due_on", "notice_due_on")}
+    moved = {
+        f: [_iso(before[f]), _iso(getattr(case, f))] for f in ("due_on", "legal_due_on", "notice_due_on")
+    }
     moved = {f: v for f, v in moved.items() if v[0] != v[1]}
     if not moved and all(before[f] == getattr(case, f) for f in FIELDS):
         return None

@@ -95,7 +95,9 @@ def store_file(fieldfile, name: str, content: bytes) -> None:
 
 def store_material_file(m, upload) -> None:
     checked = check_upload(upload, allowed=m.spec.types, label=m.spec.name)
-    store_file(m.file, f"{m.case.number}-{m.spec.order}-{checked.sha256[:12]}.{checked.kind}", checked.content)
+    store_file(
+        m.file, f"{m.case.number}-{m.spec.order}-{checked.sha256[:12]}.{checked.kind}", checked.content
+    )
     m.original_name, m.content_type, m.size, m.sha256 = (
         checked.name,
         checked.kind,
