@@ -37,7 +37,9 @@ def accepted_case(gz, monkeypatch, day=D(2026, 3, 2), item="000000000002"):
 def test_the_legal_deadline_is_kept_beside_the_committed_one(gz, monkeypatch):
     number, case = accepted_case(gz, monkeypatch)
     assert case["due_on"] == calendar.add_workdays(D(2026, 3, 2), 5).deadline.isoformat()
-    assert case["legal_due_on"] == calendar.add_workdays(D(2026, 3, 2), 20).deadline.isoformat() == "2026-03-30"
+    assert (
+        case["legal_due_on"] == calendar.add_workdays(D(2026, 3, 2), 20).deadline.isoformat() == "2026-03-30"
+    )
     page = client_for(gz["p"]["ent"]).get(f"/services/cases/{number}/").content.decode()
     assert '<div id="legal-due">2026-03-30</div>' in page and "法定 20 个工作日" in page
 
