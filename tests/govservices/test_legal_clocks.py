@@ -13,6 +13,7 @@ from tests.govservices.helpers import act, client_for, pdf, submit
 
 pytestmark = pytest.mark.django_db
 D = dt.date
+MONDAY = D(2026, 3, 2)
 
 
 def on_day(monkeypatch, day: dt.date):
@@ -24,7 +25,7 @@ def head(gz):
     return staff_user("head", gz["d"]["approval"], ["leader"])
 
 
-def accepted_case(gz, monkeypatch, day=D(2026, 3, 2), item="000000000002"):
+def accepted_case(gz, monkeypatch, day=MONDAY, item="000000000002"):
     on_day(monkeypatch, day)
     r = submit(client_for(gz["p"]["ent"]), item, files={1: pdf(), 2: pdf(), 3: pdf()})
     assert r.status_code == 201, r.json()

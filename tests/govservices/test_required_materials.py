@@ -51,9 +51,9 @@ def test_a_commitment_replaces_the_materials_it_may_replace(gz):
 
 
 def test_an_agent_submitting_online_is_held_to_the_same_rule(gz):
-    from gaoxin.govservices.services.submission import agent_authorise
-
     import datetime as dt
+
+    from gaoxin.govservices.services.submission import agent_authorise
 
     p = gz["p"]
     agent_authorise(actor=p["ent"], agent=p["agent"], applicant=p["ent"], valid_until=dt.date(2099, 1, 1))

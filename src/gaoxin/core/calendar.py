@@ -17,9 +17,9 @@ import time
 from dataclasses import dataclass
 
 import chinese_calendar
-from lunardate import LunarDate
 from django.db.models import Count, Max
 from django.dispatch import Signal
+from lunardate import LunarDate
 
 from .models import CalendarDay, CalendarYear
 

@@ -7,7 +7,6 @@ the effect, write the timeline event, the denormalised state and deadlines, and 
 from __future__ import annotations
 
 import datetime as dt
-
 import re
 
 from django.db import transaction
@@ -91,9 +90,11 @@ def _check_materials_for_acceptance(case: Case, payload: dict, on: dt.date) -> l
 def set_deadlines(case: Case) -> None:
     """The committed and the legal deadline from the acceptance date, the working days spent in 特别程序
     (not counted, art. 45) and an approved extension (art. 42)."""
+    accepted_on = case.accepted_on
+    assert accepted_on is not None
     extra = case.suspended_days + case.extended_days
-    committed = calendar.add_workdays(case.accepted_on, case.version.committed_days + extra)
-    legal = calendar.add_workdays(case.accepted_on, case.version.legal_days + extra)
+    committed = calendar.add_workdays(accepted_on, case.version.committed_days + extra)
+    legal = calendar.add_workdays(accepted_on, case.version.legal_days + extra)
     case.due_on, case.due_certain = committed.deadline, committed.certain
     case.legal_due_on = legal.deadline
 

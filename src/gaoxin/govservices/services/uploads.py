@@ -8,7 +8,7 @@ from __future__ import annotations
 import hashlib
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 
 from django.core.files.base import ContentFile
@@ -73,10 +73,8 @@ def files_removed_on_rollback() -> Iterator[None]:
         yield
     except BaseException:
         for storage, name in reversed(stored):
-            try:
+            with suppress(OSError):
                 storage.delete(name)
-            except OSError:
-                pass
         raise
     else:
         if len(stack) > 1:
