@@ -28,7 +28,7 @@ from ..models import (
     SubmissionKey,
 )
 from .common import actor_name
-from .uploads import files_removed_on_rollback, store_material_file
+from .uploads import check_material_file, files_removed_on_rollback, store_material_file
 
 # 行政许可法 art. 32: what is missing is told at once or within five (working) days of receipt.
 NOTICE_DAYS = 5
@@ -170,12 +170,20 @@ def _missing_materials(case, version, choices, files, commitment) -> None:
 
 
 def _attach_materials(case, version, choices, files, commitment, applicant) -> None:
+    specs = list(version.materials.all())
+    # Every file is checked first (its problem is the first thing to tell), then what is missing,
+    # and only then is anything stored.
+    checked = {
+        str(spec.order): check_material_file(spec, files[str(spec.order)])
+        for spec in specs
+        if str(spec.order) in files
+    }
     _missing_materials(case, version, choices, files, commitment)
     rows = []
-    for spec in version.materials.all():
+    for spec in specs:
         m = CaseMaterial(case=case, spec=spec)
         choice = str(choices.get(str(spec.order), "") or "")
-        upload = files.get(str(spec.order))
+        upload = checked.get(str(spec.order))
         if upload is not None:
             rows.append((m, upload))
             continue

@@ -91,8 +91,13 @@ def store_file(fieldfile, name: str, content: bytes) -> None:
         stack[-1].append((fieldfile.storage, fieldfile.name))
 
 
+def check_material_file(spec, upload) -> CheckedFile:
+    return check_upload(upload, allowed=spec.types, label=spec.name)
+
+
 def store_material_file(m, upload) -> None:
-    checked = check_upload(upload, allowed=m.spec.types, label=m.spec.name)
+    """Store a material's file (an upload, or one already checked) and mark the material provided."""
+    checked = upload if isinstance(upload, CheckedFile) else check_material_file(m.spec, upload)
     store_file(
         m.file, f"{m.case.number}-{m.spec.order}-{checked.sha256[:12]}.{checked.kind}", checked.content
     )
