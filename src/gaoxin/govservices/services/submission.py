@@ -28,7 +28,7 @@ from ..models import (
     SubmissionKey,
 )
 from .common import actor_name
-from .uploads import check_material_file, files_removed_on_rollback, store_material_file
+from .uploads import CheckedFile, check_material_file, files_removed_on_rollback, store_material_file
 
 # 行政许可法 art. 32: what is missing is told at once or within five (working) days of receipt.
 NOTICE_DAYS = 5
@@ -179,7 +179,7 @@ def _attach_materials(case, version, choices, files, commitment, applicant) -> N
         if str(spec.order) in files
     }
     _missing_materials(case, version, choices, files, commitment)
-    rows = []
+    rows: list[tuple[CaseMaterial, CheckedFile | None]] = []
     for spec in specs:
         m = CaseMaterial(case=case, spec=spec)
         choice = str(choices.get(str(spec.order), "") or "")
