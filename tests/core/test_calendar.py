@@ -28,8 +28,9 @@ class TestDeadlines:
     def test_twenty_working_days_spanning_the_year_end_is_uncertain_in_2027(self):
         result = calendar.add_workdays(D(2026, 12, 20), 20)
         assert result.certain is False
-        # 2026-12-21..31: 9 workdays (Mon-Fri); 2027 counts weekends only: 11 more → 2027-01-15
-        assert result.deadline == D(2027, 1, 15)
+        # 2026-12-21..31: 9 workdays (Mon-Fri); in 2027 (no notice yet) 元旦 (Friday 1 January) is a
+        # holiday besides the weekends: 11 more from 4 January → 2027-01-18
+        assert result.deadline == D(2027, 1, 18)
 
     def test_a_whole_year_of_workdays(self):
         days = calendar.year_days(2025).workdays
@@ -96,3 +97,46 @@ def test_calendar_command_loads_a_file(tmp_path, capsys):
     assert calendar.year_is_known(2027)
     call_command("calendar", "deadline", "2026-12-31", "1")
     assert "2027-01-04 确定" in capsys.readouterr().out
+
+
+@pytest.mark.django_db
+class TestYearWithoutNotice:
+    """For a year without a notice the statutory holidays the law fixes (solar and lunar dates) are
+    rest days, marked uncertain; other weekdays stay working days."""
+
+    @pytest.mark.parametrize(
+        "day",
+        [
+            D(2027, 1, 1),  # 元旦 (Friday)
+            D(2027, 2, 5),  # 除夕
+            D(2027, 2, 8),  # 正月初三 (Monday)
+            D(2027, 4, 5),  # 清明 (solar term, Monday)
+            D(2027, 6, 9),  # 端午 (五月初五, Wednesday)
+            D(2027, 9, 15),  # 中秋 (八月十五, Wednesday)
+            D(2027, 10, 1),
+            D(2027, 10, 2),
+            D(2027, 10, 3),
+            D(2028, 5, 1),  # 劳动节 (Monday)
+            D(2028, 5, 2),  # the second day added in 2025 (Tuesday)
+            D(2028, 1, 26),  # 2028 春节 (Wednesday)
+        ],
+    )
+    def test_statutory_holiday_is_a_rest_day_not_certain(self, day):
+        assert calendar.is_workday(day) == (False, False)
+
+    @pytest.mark.parametrize("day", [D(2027, 2, 9), D(2027, 5, 3), D(2027, 10, 4), D(2027, 6, 10)])
+    def test_other_weekdays_stay_working_days_not_certain(self, day):
+        assert calendar.is_workday(day) == (True, False)
+
+    def test_the_guessed_holidays_match_a_year_with_data(self):
+        # 2026 has a notice (chinesecalendar): every day the rule guesses was indeed a holiday
+        guessed = calendar.statutory_holidays(2026)
+        assert len(guessed) == 13  # 13 statutory days since 2025
+        assert [d for d in guessed if calendar.is_workday(d)[0]] == []
+
+    def test_a_loaded_notice_replaces_the_guess(self, admin_user):
+        notice = {"year": 2027, "source": "测试", "holidays": ["2027-01-01..2027-01-03"], "workdays": []}
+        services.calendar_year_load(actor=admin_user, text=json.dumps(notice))
+        assert calendar.is_workday(D(2027, 1, 1)) == (False, True)
+        # the notice does not list 中秋: it is what the notice says, now certain
+        assert calendar.is_workday(D(2027, 9, 15)) == (True, True)

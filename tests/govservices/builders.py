@@ -101,6 +101,7 @@ def zone():
             "legal_days": 20,
             "committed_days": 5,
             "allow_deferral": True,
+            "special_procedures": "检测、专家评审",
             "result_name": "食品经营许可证",
         },
         [

@@ -38,7 +38,7 @@ def test_bad_submissions(gz, body):
 
 @pytest.mark.parametrize(("action", "payload"), ACTIONS)
 def test_bad_actions(gz, action, payload):
-    number = submit(client_for(gz["p"]["ent"]), "000000000002", files={1: pdf()}).json()["number"]
+    number = submit(client_for(gz["p"]["ent"]), "000000000002", files={1: pdf(), 3: pdf()}).json()["number"]
     for who in ("clerk", "approver", "ent"):
         r = client_for(gz["p"][who]).post(
             f"/api/v1/cases/{number}/actions/{action}", json.dumps(payload), content_type="application/json"

@@ -65,7 +65,9 @@ def test_promised_case_across_national_day_with_a_suspension(gz, monkeypatch):
     assert r.json()["due_on"] == "2025-10-13" and r.json()["due_certain"] is True
     assert r.json()["stages"][0]["due_on"] == "2025-10-10"
     on_day(monkeypatch, dt.date(2025, 10, 9))
-    assert act(reviewer, number, "suspend", reason="专家评审").json()["state"] == "suspended"
+    assert (
+        act(reviewer, number, "suspend", procedure="专家评审", expected_days=1).json()["state"] == "suspended"
+    )
     on_day(monkeypatch, dt.date(2025, 10, 10))
     r = act(reviewer, number, "resume").json()
     assert (
@@ -91,7 +93,8 @@ def test_promised_case_across_national_day_with_a_suspension(gz, monkeypatch):
 def test_correction_lists_everything_at_once_then_resubmission(gz):
     p = gz["p"]
     ent, clerk = client_for(p["ent"]), client_for(p["clerk"])
-    number = submit(ent, "000000000002", files={1: pdf()}).json()["number"]
+    # At a window the clerk takes what the applicant brought and tells at once what is missing.
+    number = submit(clerk, "000000000002", applicant="ent", files={1: pdf()}).json()["number"]
     r = act(clerk, number, "accept")
     assert r.status_code == 409 and "营业执照" in r.json()["message"]
     r = act(clerk, number, "request_correction", problems={"1": "缺少签字", "3": "未上传"})

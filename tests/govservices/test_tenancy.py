@@ -41,7 +41,7 @@ def test_a_reviewer_of_another_department_sees_no_case(gz):
 
 def test_home_cards_count_what_waits(gz):
     p = gz["p"]
-    number = submit(client_for(p["ent"]), "000000000002", files={1: pdf()}).json()["number"]
+    number = submit(client_for(p["ent"]), "000000000002", files={1: pdf(), 3: pdf()}).json()["number"]
     act(client_for(p["clerk"]), number, "request_correction", problems={"2": "缺少平面图"})
     home = client_for(p["ent"]).get("/").content.decode()
     assert "待补正" in home and "在办办件" in home

@@ -10,6 +10,7 @@ from django.utils import timezone
 from gaoxin.govservices.models import Case, CaseMaterial, CaseStage, ServiceItem
 from gaoxin.policies.models import Clause
 from tests.factories import DEFAULT_PASSWORD, department, enterprise_user, staff_user
+from tests.govservices.helpers import pdf
 
 from . import factories as f
 
@@ -83,7 +84,12 @@ def test_eligible_enterprise_applies_and_the_case_reaches_the_department(
     client.login(username="ent", password=DEFAULT_PASSWORD)
     eligibility = client.get(f"/api/v1/clauses/{Clause.objects.get(service_code=published).pk}/eligibility")
     assert eligibility.json()["eligible"] is True
-    r = post(client, "/api/v1/cases", {"item": published})
+    # required materials come with the submission (a case without its files is refused)
+    assert post(client, "/api/v1/cases", {"item": published}).status_code == 422
+    version = ServiceItem.objects.get(code=published).current
+    body = {"payload": json.dumps({"item": published})}
+    body.update({f"file_{m.order}": pdf(f"{m.order}.pdf") for m in version.materials.all()})
+    r = client.post("/api/v1/cases", body)
     assert r.status_code == 201, r.content
     case = Case.objects.get(number=r.json()["number"])
     assert case.department == officer.department and case.enterprise_uscc == hte_user.enterprise_uscc

@@ -1,8 +1,11 @@
 """Working days: chinesecalendar's data, the administrator's overrides, and honesty about unknown years.
 
 A year is *known* when chinesecalendar covers it or a State Council notice for it was loaded
-(`gaoxin calendar load`). For an unknown year only weekends are rest days and every answer that
-touches it says `certain=False`. Each year is kept as a sorted tuple of working days, so adding N
+(`gaoxin calendar load`). For an unknown year the statutory holidays that can be dated without a
+notice are rest days besides the weekends (元旦, 除夕 and 春节 初一–初三 by the lunar calendar, 清明 by
+the solar term, 5月1–2日, 端午 and 中秋 by the lunar calendar, 10月1–3日: 《全国年节及纪念日放假办法》
+as amended in 2024), and every answer that touches the year says `certain=False` (the notice may move
+days and add 调休 workdays). Each year is kept as a sorted tuple of working days, so adding N
 working days is a bisect per year crossed, not a loop over dates."""
 
 from __future__ import annotations
@@ -15,10 +18,17 @@ from dataclasses import dataclass
 
 import chinese_calendar
 from django.db.models import Count, Max
+from django.dispatch import Signal
+from lunardate import LunarDate
 
 from .models import CalendarDay, CalendarYear
 
 MAX_WORKDAYS = 3650
+
+# Sent after a calendar change committed (an override set or deleted, a year loaded), with
+# `years` (the years whose working days may have moved) and `actor`. The pillars that store
+# deadlines computed from the calendar listen and recompute them (core never imports them).
+changed = Signal()
 
 
 @dataclass(frozen=True)
@@ -52,6 +62,23 @@ def _library_covers(year: int) -> bool:
     return True
 
 
+def statutory_holidays(year: int) -> dict[dt.date, str]:
+    """The statutory holidays of a year that follow from the law alone (no 调休, no bridging days)."""
+    days: dict[dt.date, str] = {dt.date(year, 1, 1): "元旦"}
+    spring = LunarDate(year, 1, 1).to_solar_date()
+    for n in range(-1, 3):
+        days[spring + dt.timedelta(days=n)] = "春节"
+    for day, name in chinese_calendar.get_solar_terms(dt.date(year, 4, 1), dt.date(year, 4, 10)):
+        if name == "清明":
+            days[day] = "清明节"
+    days[dt.date(year, 5, 1)] = days[dt.date(year, 5, 2)] = "劳动节"
+    days[LunarDate(year, 5, 5).to_solar_date()] = "端午节"
+    days[LunarDate(year, 8, 15).to_solar_date()] = "中秋节"
+    for n in (1, 2, 3):
+        days[dt.date(year, 10, n)] = "国庆节"
+    return days
+
+
 def _stamp() -> tuple:
     """Changes whenever an override or a loaded year is added, edited or deleted (read at most once per
     STAMP_TTL)."""
@@ -64,6 +91,7 @@ def _build_year(year: int) -> YearDays:
     overrides = {d.date: d.kind for d in CalendarDay.objects.filter(date__year=year).only("date", "kind")}
     library = _library_covers(year)
     certain = library or CalendarYear.objects.filter(year=year).exists()
+    guessed = {} if certain else statutory_holidays(year)
     day = dt.date(year, 1, 1)
     workdays = []
     while day.year == year:
@@ -73,7 +101,7 @@ def _build_year(year: int) -> YearDays:
         elif library:
             is_work = chinese_calendar.is_workday(day)
         else:
-            is_work = day.weekday() < 5
+            is_work = day.weekday() < 5 and day not in guessed
         if is_work:
             workdays.append(day)
         day += dt.timedelta(days=1)

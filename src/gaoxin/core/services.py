@@ -13,6 +13,13 @@ from .errors import PermissionDenied, ValidationFailed
 from .models import CalendarDay, CalendarYear
 
 
+def _announce_change(actor, year: int) -> None:
+    """Drop the cached years now and at commit; once committed, tell the listeners which year moved."""
+    calendar.invalidate()
+    transaction.on_commit(calendar.invalidate)
+    transaction.on_commit(lambda: calendar.changed.send(sender=CalendarDay, years=[year], actor=actor))
+
+
 def _require_calendar_admin(actor) -> None:
     if actor is not None and not actor.has_perm("core.manage_calendar"):
         raise PermissionDenied("只有系统管理员可以修改工作日历")
@@ -31,8 +38,7 @@ def calendar_day_set(*, actor, date: dt.date, kind: str, note: str = "") -> Cale
         obj=day,
         summary={"date": date.isoformat(), "kind": [previous.kind if previous else None, kind], "note": note},
     )
-    calendar.invalidate()
-    transaction.on_commit(calendar.invalidate)
+    _announce_change(actor, date.year)
     return day
 
 
@@ -44,8 +50,7 @@ def calendar_day_delete(*, actor, date: dt.date) -> None:
         return
     audit.record(actor=actor, action="calendar.override_delete", obj=day, summary={"date": date.isoformat()})
     day.delete()
-    calendar.invalidate()
-    transaction.on_commit(calendar.invalidate)
+    _announce_change(actor, date.year)
 
 
 def parse_notice(text: str) -> tuple[int, list[dt.date], list[dt.date], str]:
@@ -110,6 +115,5 @@ def calendar_year_load(*, actor, path: Path | None = None, text: str | None = No
         obj=loaded,
         summary={"year": year, "holidays": len(holidays), "workdays": len(workdays), "source": source},
     )
-    calendar.invalidate()
-    transaction.on_commit(calendar.invalidate)
+    _announce_change(actor, year)
     return loaded

@@ -770,7 +770,7 @@ def _cases(u, ctx):
     n = _submit(clerk, "GX0100000001", applicant="ent4")
     case_act(actor=clerk, number=n, action="accept_instant")
     # Correction requested (一次性告知).
-    n = _submit(u["ent"], "GX0100000005", skip=(3,))
+    n = _submit(clerk, "GX0100000005", applicant="ent", skip=(3,))  # paper at the window
     case_act(
         actor=clerk,
         number=n,

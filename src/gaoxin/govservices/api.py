@@ -164,6 +164,7 @@ class CaseOut(Schema):
     accepted_on: dt.date | None
     due_on: dt.date | None
     due_certain: bool
+    legal_due_on: dt.date | None
     light: str
     revision: int
 
@@ -250,6 +251,9 @@ class CaseDetailOut(CaseOut):
     data: dict
     reason: str
     suspended_days: int
+    extended_days: int
+    procedure: str
+    notice_due_on: dt.date | None
     licence: str | None
     actions: list[str]
     materials: list[MaterialOut]

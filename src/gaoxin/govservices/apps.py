@@ -7,9 +7,13 @@ class GovservicesConfig(AppConfig):
     verbose_name = "政务服务"
 
     def ready(self):
+        from gaoxin.core import calendar
         from gaoxin.core.pillars import DemoStep, Pillar, register
 
         from . import home, navigation
+        from .services import deadlines
+
+        calendar.changed.connect(deadlines.on_calendar_changed, dispatch_uid="govservices.deadlines")
 
         register(
             Pillar(

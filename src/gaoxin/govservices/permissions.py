@@ -55,6 +55,11 @@ def approves(user, case) -> bool:
     return has_role(user, Role.APPROVER, department_id=case.department_id)
 
 
+def heads(user, case) -> bool:
+    """The head of the case's department (行政机关负责人, 行政许可法 art. 42)."""
+    return has_role(user, Role.LEADER, department_id=case.department_id)
+
+
 def verifies(user, case) -> bool:
     return has_role(user, Role.REVIEWER, Role.APPROVER, department_id=case.department_id)
 

@@ -44,3 +44,9 @@ class CaseActionIn(WithFiles):
     verdict: Literal["agree", "disagree"] | None = Field(None, description="审查结论（review）")
     override: bool | None = Field(None, description="有不同意意见时仍准予许可（approve）")
     material: Annotated[int, Field(ge=1, le=999)] | None = Field(None, description="补交的材料序号（supply）")
+    procedure: Annotated[str, Field(max_length=20)] | None = Field(
+        None, description="特别程序种类，须为事项声明的（suspend）"
+    )
+    expected_days: Annotated[int, Field(ge=1, le=250)] | None = Field(
+        None, description="特别程序预计所需工作日，告知申请人（suspend）"
+    )

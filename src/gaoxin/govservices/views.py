@@ -94,12 +94,22 @@ def apply_view(request, code: str):
             a.applicant
             for a in selectors.agent_authorisation_list(user=request.user).filter(revoked_at__isnull=True)
         ]
+    # After a refusal the form shows again what the applicant typed and chose (files must be chosen
+    # again: a browser never pre-fills a file input).
+    post = request.POST if request.method == "POST" else {}
+    form_rows = [(f, post.get(f["name"], ""), fields.get(f["name"], "")) for f in v.form_fields]
+    material_rows = [
+        (m, post.get(f"choice_{m.order}", ""), fields.get(m.name, "")) for m in v.materials.all()
+    ]
     return render(
         request,
         "govservices/apply.html",
         {
             "item": item,
             "v": v,
+            "form_rows": form_rows,
+            "material_rows": material_rows,
+            "commitment_checked": post.get("commitment") == "on",
             "error": error,
             "fields": fields,
             "post": request.POST,
@@ -158,6 +168,8 @@ def case_view(request, number: str):
             "verification": getattr(case, "verification", None) if hasattr(case, "verification") else None,
             "can_defer": case.version.allow_deferral,
             "today": clock.today(),
+            "deemed": case.deemed_accepted(clock.today()),
+            "procedures": case_services.declared_procedures(case.version),
             "form_data": [(f["label"], case.data.get(f["name"], "")) for f in case.version.form_fields],
         },
     )
@@ -168,7 +180,16 @@ def case_view(request, number: str):
 def case_action_view(request, number: str, action: str):
     payload = {
         k: request.POST[k]
-        for k in ("opinion", "reason", "verdict", "supply_due", "material", "override")
+        for k in (
+            "opinion",
+            "reason",
+            "verdict",
+            "supply_due",
+            "material",
+            "override",
+            "procedure",
+            "expected_days",
+        )
         if request.POST.get(k)
     }
     problems = {

@@ -153,8 +153,12 @@ class Case(models.Model):
     accepted_on = models.DateField(_("受理日期"), null=True, blank=True)
     due_on = models.DateField(_("办结期限"), null=True, blank=True)
     due_certain = models.BooleanField(_("期限确定"), default=True)
+    legal_due_on = models.DateField(_("法定期限"), null=True, blank=True)
+    notice_due_on = models.DateField(_("一次性告知期限"), null=True, blank=True)
+    extended_days = models.PositiveSmallIntegerField(_("延长工作日"), default=0)
     suspended_days = models.PositiveSmallIntegerField(_("特别程序工作日"), default=0)
     suspended_on = models.DateField(_("特别程序开始"), null=True, blank=True)
+    procedure = models.CharField(_("特别程序"), max_length=20, blank=True)
     stage_order = models.PositiveSmallIntegerField(_("当前环节"), default=0)
     light = models.CharField(_("亮灯"), max_length=6, choices=Light.choices, blank=True, default="")
     decided_at = models.DateTimeField(_("决定时间"), null=True, blank=True)
@@ -197,6 +201,18 @@ class Case(models.Model):
     @property
     def is_open(self) -> bool:
         return self.state in self.OPEN_STATES
+
+    @property
+    def clock_stopped(self) -> bool:
+        """特别程序 time is not counted (行政许可法 art. 45): no light while the clock is stopped."""
+        return self.state == self.State.SUSPENDED
+
+    def deemed_accepted(self, on) -> bool:
+        """行政许可法 art. 32: not told within 5 working days what is missing, the application counts
+        as accepted from the day the materials were received."""
+        return (
+            self.state == self.State.SUBMITTED and self.notice_due_on is not None and on > self.notice_due_on
+        )
 
 
 class SubmissionKey(models.Model):

@@ -7,8 +7,10 @@ the effect, write the timeline event, the denormalised state and deadlines, and 
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from django.db import transaction
+from django.utils import timezone
 
 from gaoxin.accounts.models import User
 from gaoxin.accounts.permissions import role_departments
@@ -28,10 +30,13 @@ from ..models import (
 )
 from . import licences
 from .common import actor_name, light_for
-from .uploads import store_material_file
+from .uploads import files_removed_on_rollback, store_material_file
 
 S = Case.State
 DEFAULT_SUPPLY_DAYS = 5
+NOTICE_DAYS = 5  # 行政许可法 art. 32: 一次性告知 within five working days of receipt
+EXTENSION_DAYS = 10  # 行政许可法 art. 42: the department head may extend the decision deadline by ten
+MAX_PROCEDURE_DAYS = 250
 
 
 def _role_ok(role: str, user, case: Case) -> bool:
@@ -46,6 +51,8 @@ def _role_ok(role: str, user, case: Case) -> bool:
         return perms.approves(user, case)
     if role == "verifier":
         return perms.verifies(user, case)
+    if role == "head":
+        return perms.heads(user, case)
     return False
 
 
@@ -57,7 +64,10 @@ def _active_stage(case: Case) -> CaseStage | None:
 
 
 def _check_materials_for_acceptance(case: Case, payload: dict, on: dt.date) -> list[str]:
-    """Defer what may be deferred (容缺); refuse when a key material is missing. Returns deferred names."""
+    """Defer what may be deferred (容缺); refuse when a key material is missing. Returns deferred names.
+    A case deemed accepted (art. 32: nobody told the applicant in time) is accepted all the same; what
+    is missing is recorded as still to be supplied."""
+    deemed = case.deemed_accepted(on)
     deferred, blocking = [], []
     due = payload.get("supply_due")
     due_on = (
@@ -66,7 +76,7 @@ def _check_materials_for_acceptance(case: Case, payload: dict, on: dt.date) -> l
     for m in case.materials.select_related("spec"):
         if m.status not in (CaseMaterial.Status.MISSING, CaseMaterial.Status.REJECTED) or not m.spec.required:
             continue
-        if case.version.allow_deferral and not m.spec.key:
+        if deemed or (case.version.allow_deferral and not m.spec.key):
             m.status, m.due_on = CaseMaterial.Status.DEFERRED, due_on
             m.save(update_fields=["status", "due_on"])
             deferred.append(m.spec.name)
@@ -77,10 +87,27 @@ def _check_materials_for_acceptance(case: Case, payload: dict, on: dt.date) -> l
     return deferred
 
 
-def _start_clock(case: Case, on: dt.date) -> None:
+def set_deadlines(case: Case) -> None:
+    """The committed and the legal deadline from the acceptance date, the working days spent in 特别程序
+    (not counted, art. 45) and an approved extension (art. 42)."""
+    accepted_on = case.accepted_on
+    assert accepted_on is not None
+    extra = case.suspended_days + case.extended_days
+    committed = calendar.add_workdays(accepted_on, case.version.committed_days + extra)
+    legal = calendar.add_workdays(accepted_on, case.version.legal_days + extra)
+    case.due_on, case.due_certain = committed.deadline, committed.certain
+    case.legal_due_on = legal.deadline
+
+
+def _start_clock(case: Case, on: dt.date) -> dict:
+    details = {}
+    if case.deemed_accepted(on):
+        # 逾期不告知的，自收到申请材料之日起即为受理 (art. 32)
+        on = timezone.localdate(case.submitted_at)
+        details["deemed_accepted_on"] = on.isoformat()
     case.accepted_on = on
-    deadline = calendar.add_workdays(on, case.version.committed_days)
-    case.due_on, case.due_certain = deadline.deadline, deadline.certain
+    set_deadlines(case)
+    return details
 
 
 def _activate_stage(case: Case, order: int, on: dt.date) -> CaseStage | None:
@@ -97,21 +124,27 @@ def _activate_stage(case: Case, order: int, on: dt.date) -> CaseStage | None:
 
 def _accept(case, user, payload, on):
     details = {"deferred": _check_materials_for_acceptance(case, payload, on)}
-    _start_clock(case, on)
+    details.update(_start_clock(case, on))
     _activate_stage(case, 1, on)
+    details["legal_due_on"] = case.legal_due_on.isoformat()
     return details
 
 
 def _accept_instant(case, user, payload, on):
     if case.materials.filter(spec__required=True, status__in=["missing", "rejected"]).exists():
         raise Conflict("即办件材料须齐全方可当场办结")
-    case.accepted_on = case.due_on = on
+    case.accepted_on = case.due_on = case.legal_due_on = on
     case.due_certain = True
     case.decided_at = clock.now()
     return _issue_result(case, user)
 
 
 def _request_correction(case, user, payload, on):
+    if case.deemed_accepted(on):
+        raise Conflict(
+            f"一次性告知期限（{case.notice_due_on}）已过，依《行政许可法》第三十二条视为自收到材料之日起受理，"
+            "不能再要求补正，请受理"
+        )
     problems = payload.get("problems") or {}
     if not isinstance(problems, dict) or not problems:
         raise ValidationFailed("请一次性列出所有需要补正的材料及问题", fields={"problems": "必填"})
@@ -131,7 +164,8 @@ def _request_correction(case, user, payload, on):
 def _resubmit(case, user, payload, on):
     if case.materials.filter(status=CaseMaterial.Status.REJECTED).exists():
         raise Conflict("仍有材料未按补正要求重新上传")
-    return {}
+    case.notice_due_on = calendar.add_workdays(on, NOTICE_DAYS).deadline
+    return {"notice_due_on": case.notice_due_on.isoformat()}
 
 
 def _require_reason(payload) -> str:
@@ -176,23 +210,67 @@ def _review(case, user, payload, on):
     return details
 
 
+def declared_procedures(version) -> list[str]:
+    """The kinds of 特别程序 an item declares (听证、检验、检测、检疫、鉴定、专家评审…)."""
+    return [k for k in re.split(r"[、,，;；/\s]+", version.special_procedures or "") if k]
+
+
 def _suspend(case, user, payload, on):
-    case.suspended_on = on
-    return {"procedure": _require_reason(payload)}
+    kinds = declared_procedures(case.version)
+    if not kinds:
+        raise Conflict("本事项未声明特别程序，不能停止计时")
+    kind = str(payload.get("procedure") or "").strip()
+    if kind not in kinds:
+        raise ValidationFailed(
+            "特别程序应为本事项声明的：" + "、".join(kinds), fields={"procedure": "不是本事项声明的特别程序"}
+        )
+    try:
+        days = int(payload.get("expected_days") or 0)
+    except (TypeError, ValueError):
+        days = 0
+    if not 1 <= days <= MAX_PROCEDURE_DAYS:
+        raise ValidationFailed(
+            "请填写特别程序预计所需的工作日（告知申请人，行政许可法第四十五条）",
+            fields={"expected_days": f"应为 1 至 {MAX_PROCEDURE_DAYS}"},
+        )
+    case.suspended_on, case.procedure = on, kind
+    return {
+        "procedure": kind,
+        "expected_days": days,
+        "expected_end": calendar.add_workdays(on, days).deadline.isoformat(),
+        "notified": case.applicant.get_username(),
+    }
 
 
 def _resume(case, user, payload, on):
     used, _ = calendar.workdays_between(case.suspended_on, on)
     case.suspended_days += used
-    case.suspended_on = None
-    deadline = calendar.add_workdays(case.accepted_on, case.version.committed_days + case.suspended_days)
-    case.due_on, case.due_certain = deadline.deadline, deadline.certain
+    case.suspended_on, case.procedure = None, ""
+    set_deadlines(case)
     stage = case.stages.filter(state=CaseStage.State.ACTIVE).first()
     if stage and used:
         d = calendar.add_workdays(stage.due_on, used)
         stage.due_on, stage.due_certain = d.deadline, stage.due_certain and d.certain
         stage.save(update_fields=["due_on", "due_certain"])
     return {"suspended_workdays": used}
+
+
+def _extend(case, user, payload, on):
+    if case.extended_days:
+        raise Conflict("审批期限已延长过一次，不能再延长")
+    if case.legal_due_on and on > case.legal_due_on:
+        raise Conflict(f"法定期限（{case.legal_due_on}）已过，不能再延长")
+    reason = _require_reason(payload)
+    before = (case.due_on, case.legal_due_on)
+    case.extended_days = EXTENSION_DAYS
+    set_deadlines(case)
+    return {
+        "extended_workdays": EXTENSION_DAYS,
+        "reason": reason,
+        "due_on": [d.isoformat() if d else None for d in (before[0], case.due_on)],
+        "legal_due_on": [d.isoformat() if d else None for d in (before[1], case.legal_due_on)],
+        "notified": case.applicant.get_username(),
+    }
 
 
 def _approve(case, user, payload, on):
@@ -314,6 +392,16 @@ TRANSITIONS: list[Transition] = [
     ),
     Transition("review", "出具审查意见", OPEN_REVIEW, None, ("reviewer",), _review),
     Transition("suspend", "启动特别程序", OPEN_REVIEW, S.SUSPENDED, ("reviewer", "approver"), _suspend),
+    Transition(
+        "extend",
+        "延长审批期限",
+        OPEN_REVIEW,
+        None,
+        ("head",),
+        _extend,
+        lambda c: not c.version.is_instant,
+        "即办件当场办结，没有可延长的期限",
+    ),
     Transition("resume", "特别程序结束", (S.SUSPENDED,), S.IN_REVIEW, ("reviewer", "approver"), _resume),
     Transition("approve", "准予许可", OPEN_REVIEW, S.APPROVED, ("approver",), _approve),
     Transition("deny", "不予许可", OPEN_REVIEW, S.DENIED, ("approver",), _deny),
@@ -356,6 +444,7 @@ ROLE_NAMES = {
     "reviewer": "当前环节部门的审查员",
     "approver": "承办部门审批人",
     "verifier": "承办部门审查员",
+    "head": "承办部门负责人",
 }
 
 
@@ -364,7 +453,7 @@ def _after(step: Step) -> None:
     if case.state in ENDED:
         # A case that ends mid-review leaves no stage waiting in anyone's inbox.
         case.stages.filter(state=CaseStage.State.ACTIVE).update(state=CaseStage.State.STOPPED)
-    case.light = light_for(case.due_on, today) if case.state in Case.OPEN_STATES else ""
+    case.light = light_for(case.due_on, today) if case.is_open and not case.clock_stopped else ""
 
 
 def _write_event(step: Step) -> None:
@@ -420,14 +509,15 @@ def case_act(
         if action == "supply":
             payload["material"] = _supplied_material(case, payload, upload)
 
-    return CASES.run(
-        actor=actor,
-        action=action,
-        lookup={"number": number},
-        payload=payload,
-        revision=revision,
-        prepare=prepare,
-    )
+    with files_removed_on_rollback():
+        return CASES.run(
+            actor=actor,
+            action=action,
+            lookup={"number": number},
+            payload=payload,
+            revision=revision,
+            prepare=prepare,
+        )
 
 
 def _visible(user, case: Case) -> bool:
@@ -465,11 +555,15 @@ def _parse_date(value, name: str) -> dt.date:
 
 
 def lights_recompute() -> dict:
-    """Recompute the stored light of every open case: three UPDATEs whatever the number of cases."""
+    """Recompute the stored light of every open case: a few UPDATEs whatever the number of cases. A
+    suspended case has no light: its clock is stopped (特别程序)."""
     on = clock.today()
     yellow_until = calendar.add_workdays(on, 1).deadline
-    open_cases = Case.objects.filter(state__in=Case.OPEN_STATES, due_on__isnull=False)
+    open_cases = Case.objects.filter(state__in=Case.OPEN_STATES, due_on__isnull=False).exclude(
+        state=S.SUSPENDED
+    )
     with transaction.atomic():
+        Case.objects.filter(state=S.SUSPENDED).exclude(light="").update(light="")
         red = open_cases.filter(due_on__lt=on).exclude(light="red").update(light="red")
         yellow = (
             open_cases.filter(due_on__gte=on, due_on__lte=yellow_until)

@@ -14,7 +14,6 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from django.conf import settings
-from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from gaoxin.accounts.permissions import is_system_admin
@@ -25,6 +24,7 @@ from gaoxin.core.models import AuditEvent
 
 from ..models import Licence
 from .common import text
+from .uploads import store_file
 
 SIGNED_FIELDS = (
     "number",
@@ -166,7 +166,7 @@ def licence_issue(*, actor, case) -> Licence:
     )
     fields = signed_fields(licence)
     licence.signature = _sign(fields, licence.key_id)
-    licence.pdf.save(f"{licence.number}.pdf", ContentFile(render_pdf(licence)), save=False)
+    store_file(licence.pdf, f"{licence.number}.pdf", render_pdf(licence))
     licence.save()
     audit.record(
         actor=actor, action="licence.issue", obj=licence, summary={"fields": fields, "key_id": licence.key_id}

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from gaoxin.accounts.models import User
 from gaoxin.accounts.permissions import is_applicant, is_enterprise_user
-from gaoxin.core import audit, clock
+from gaoxin.core import audit, calendar, clock
 from gaoxin.core.errors import NotFound, PermissionDenied, ValidationFailed
 
 from .. import permissions as perms
@@ -28,7 +28,10 @@ from ..models import (
     SubmissionKey,
 )
 from .common import actor_name
-from .uploads import store_material_file
+from .uploads import CheckedFile, check_material_file, files_removed_on_rollback, store_material_file
+
+# 行政许可法 art. 32: what is missing is told at once or within five (working) days of receipt.
+NOTICE_DAYS = 5
 
 
 def _applicant_for(actor: User, applicant_username: str | None) -> User:
@@ -60,7 +63,7 @@ def case_submit(
         if existing:
             return existing.case, False
     try:
-        with transaction.atomic():
+        with files_removed_on_rollback(), transaction.atomic():
             case = _submit(actor, item_code, data or {}, materials or {}, files or {}, commitment, applicant)
             if key:
                 SubmissionKey.objects.create(user=actor, key=key, case=case)
@@ -116,6 +119,7 @@ def _submit(actor, item_code, data, materials, files, commitment, applicant_user
         data=clean_data,
         commitment_signed=bool(commitment),
         submitted_at=clock.now(),
+        notice_due_on=calendar.add_workdays(clock.today(), NOTICE_DAYS).deadline,
     )
     case.number = f"GX{clock.today():%Y%m%d}{case.pk:07d}"
     case.save(update_fields=["number"])
@@ -143,12 +147,43 @@ def _submit(actor, item_code, data, materials, files, commitment, applicant_user
     return case
 
 
-def _attach_materials(case, version, choices, files, commitment, applicant) -> None:
-    rows = []
+def _missing_materials(case, version, choices, files, commitment) -> None:
+    """A required material must come with the submission (a file, a reused licence, or a commitment
+    where the item allows one), unless the item accepts it later (容缺, a non-key material). At a
+    window the clerk checks the paper materials and tells what is missing (一次性告知) instead."""
+    if case.channel == Case.Channel.WINDOW:
+        return
+    missing = {}
     for spec in version.materials.all():
+        if not spec.required or str(spec.order) in files:
+            continue
+        choice = str(choices.get(str(spec.order), "") or "")
+        if choice.startswith("licence:") and spec.licence_item:
+            continue
+        if commitment and spec.commitment_allowed and choice in ("", "commit"):
+            continue
+        if version.allow_deferral and not spec.key:
+            continue
+        missing[spec.name] = "必须提交" + ("（或签署告知承诺书替代）" if spec.commitment_allowed else "")
+    if missing:
+        raise ValidationFailed("缺少必要的申请材料：" + "、".join(missing), fields=missing)
+
+
+def _attach_materials(case, version, choices, files, commitment, applicant) -> None:
+    specs = list(version.materials.all())
+    # Every file is checked first (its problem is the first thing to tell), then what is missing,
+    # and only then is anything stored.
+    checked = {
+        str(spec.order): check_material_file(spec, files[str(spec.order)])
+        for spec in specs
+        if str(spec.order) in files
+    }
+    _missing_materials(case, version, choices, files, commitment)
+    rows: list[tuple[CaseMaterial, CheckedFile | None]] = []
+    for spec in specs:
         m = CaseMaterial(case=case, spec=spec)
         choice = str(choices.get(str(spec.order), "") or "")
-        upload = files.get(str(spec.order))
+        upload = checked.get(str(spec.order))
         if upload is not None:
             rows.append((m, upload))
             continue

@@ -1,8 +1,14 @@
-"""Checks of uploaded material files: declared type, size and the content's magic bytes."""
+"""Checks of uploaded material files (declared type, size, the content's magic bytes), and the one
+way files are written to storage: `store_file`, whose files are removed again when the work that
+stored them fails (`files_removed_on_rollback` around the transaction of every service that stores
+files), so a submission refused half-way or a lost race leaves nothing on disk."""
 
 from __future__ import annotations
 
 import hashlib
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 
 from django.core.files.base import ContentFile
@@ -52,12 +58,48 @@ def check_upload(upload, *, allowed: list[str], label: str) -> CheckedFile:
     return CheckedFile(kind, len(content), hashlib.sha256(content).hexdigest(), content, name)
 
 
+_tracking = threading.local()
+
+
+@contextmanager
+def files_removed_on_rollback() -> Iterator[None]:
+    """Wrap a service's transaction: a file stored inside is deleted again if the block raises (the
+    transaction inside rolled back, so no row refers to it). Nested blocks hand their files to the
+    enclosing one, which removes them if it fails later."""
+    stack = _tracking.__dict__.setdefault("stack", [])
+    stored: list = []
+    stack.append(stored)
+    try:
+        yield
+    except BaseException:
+        for storage, name in reversed(stored):
+            with suppress(OSError):
+                storage.delete(name)
+        raise
+    else:
+        if len(stack) > 1:
+            stack[-2].extend(stored)
+    finally:
+        stack.pop()
+
+
+def store_file(fieldfile, name: str, content: bytes) -> None:
+    """Write `content` to the storage of a FileField (the row is saved by the caller)."""
+    fieldfile.save(name, ContentFile(content), save=False)
+    stack = _tracking.__dict__.get("stack")
+    if stack:
+        stack[-1].append((fieldfile.storage, fieldfile.name))
+
+
+def check_material_file(spec, upload) -> CheckedFile:
+    return check_upload(upload, allowed=spec.types, label=spec.name)
+
+
 def store_material_file(m, upload) -> None:
-    checked = check_upload(upload, allowed=m.spec.types, label=m.spec.name)
-    m.file.save(
-        f"{m.case.number}-{m.spec.order}-{checked.sha256[:12]}.{checked.kind}",
-        ContentFile(checked.content),
-        save=False,
+    """Store a material's file (an upload, or one already checked) and mark the material provided."""
+    checked = upload if isinstance(upload, CheckedFile) else check_material_file(m.spec, upload)
+    store_file(
+        m.file, f"{m.case.number}-{m.spec.order}-{checked.sha256[:12]}.{checked.kind}", checked.content
     )
     m.original_name, m.content_type, m.size, m.sha256 = (
         checked.name,
