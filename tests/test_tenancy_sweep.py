@@ -50,7 +50,8 @@ PUBLIC_API = {
     ("POST", "/api/v1/auth/token"),  # login
     ("GET", "/api/v1/service-items"),  # the published catalogue (办事指南)
     ("GET", "/api/v1/service-items/{code}"),
-    ("GET", "/api/v1/licences/{number}/verification"),  # anyone holding a copy verifies it (QR code)
+    ("GET", "/api/v1/licences/{number}/verification"),  # genuine or not and the title, nothing personal
+    ("GET", "/api/v1/licences/tokens/{token}/verification"),  # anyone holding a copy verifies it (QR code)
 }
 PUBLIC_URLS = {
     "healthz",
