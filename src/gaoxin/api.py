@@ -8,6 +8,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import HttpBearer, SessionAuth
 
 from gaoxin.accounts.services import token_user
+from gaoxin.core.ratelimit import client_ip
 from gaoxin.core.errors import (
     BadRequest,
     DomainError,
@@ -25,7 +26,7 @@ class BearerToken(HttpBearer):
     openapi_description = "POST /api/v1/auth/token 取得的令牌：Authorization: Bearer gx_…"
 
     def authenticate(self, request, token):
-        user = token_user(token)
+        user = token_user(token, client_ip(request))
         if user is not None:
             request.user = user
         return user

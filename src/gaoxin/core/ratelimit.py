@@ -13,6 +13,8 @@ from . import clock
 def client_ip(request) -> str:
     """The client's IP address. Behind GAOXIN_TRUSTED_PROXIES reverse proxies, the address the nearest
     of them saw (from the right of X-Forwarded-For); otherwise the peer address of the connection."""
+    if request is None:  # a service called from the command line
+        return "local"
     remote = (request.META.get("REMOTE_ADDR") or "").strip()
     hops = int(getattr(settings, "TRUSTED_PROXIES", 0) or 0)
     if hops:
