@@ -340,6 +340,13 @@ def url_routes(urlconf=None) -> list[Route]:
 
 
 def _call(client: Client, method: str, url: str):
+    r = _send(client, method, url)
+    # Every answer, to every user, carries the Content-Security-Policy (tests/core/test_csp.py).
+    assert "script-src 'self'" in r.get("Content-Security-Policy", ""), f"{method} {url}: no CSP"
+    return r
+
+
+def _send(client: Client, method: str, url: str):
     if method == "GET":
         return client.get(url)
     if method == "DELETE":
