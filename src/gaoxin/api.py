@@ -8,7 +8,6 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import HttpBearer, SessionAuth
 
 from gaoxin.accounts.services import token_user
-from gaoxin.core.ratelimit import client_ip
 from gaoxin.core.errors import (
     BadRequest,
     DomainError,
@@ -19,6 +18,7 @@ from gaoxin.core.errors import (
     request_error,
 )
 from gaoxin.core.middleware import error_response
+from gaoxin.core.ratelimit import client_ip
 from gaoxin.core.schemas import ObjectParser
 
 

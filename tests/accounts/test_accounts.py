@@ -104,7 +104,7 @@ class TestLockout:
         )
         for name in ("clerk", "nobody-here"):
             for _ in range(4):
-                refusal(lambda: login_from(ip, name, "wrong"))
+                refusal(lambda name=name: login_from(ip, name, "wrong"))
         locked_known = refusal(lambda: login_from(ip, "clerk", DEFAULT_PASSWORD))
         locked_unknown = refusal(lambda: login_from(ip, "nobody-here", DEFAULT_PASSWORD))
         assert locked_known[1] == "account_locked"

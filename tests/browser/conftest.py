@@ -58,9 +58,11 @@ def page(browser, live_server):
     violations: list[str] = []
     pg.on(
         "console",
-        lambda msg: violations.append(f"{pg.url}: {msg.text}")
-        if "Refused to" in msg.text or "Content Security Policy" in msg.text
-        else None,
+        lambda msg: (
+            violations.append(f"{pg.url}: {msg.text}")
+            if "Refused to" in msg.text or "Content Security Policy" in msg.text
+            else None
+        ),
     )
     pg.csp_violations = violations
     pg.base = live_server.url

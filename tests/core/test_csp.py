@@ -75,7 +75,9 @@ def _plain_routes() -> list[str]:
                 yield prefix + str(p.pattern)
 
     return sorted(
-        "/" + t for t in walk(get_resolver().url_patterns) if "<" not in t and not t.startswith(("^", "admin/"))
+        "/" + t
+        for t in walk(get_resolver().url_patterns)
+        if "<" not in t and not t.startswith(("^", "admin/"))
     )
 
 

@@ -4,27 +4,33 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0003_alter_user_managers'),
+        ("accounts", "0003_alter_user_managers"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='LoginCounter',
+            name="LoginCounter",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('username', models.CharField(max_length=150, verbose_name='用户名')),
-                ('client', models.CharField(max_length=45, verbose_name='客户端地址')),
-                ('failures', models.PositiveIntegerField(default=0, verbose_name='连续失败次数')),
-                ('lockouts', models.PositiveSmallIntegerField(default=0, verbose_name='连续锁定次数')),
-                ('locked_until', models.DateTimeField(blank=True, null=True, verbose_name='锁定至')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("username", models.CharField(max_length=150, verbose_name="用户名")),
+                ("client", models.CharField(max_length=45, verbose_name="客户端地址")),
+                ("failures", models.PositiveIntegerField(default=0, verbose_name="连续失败次数")),
+                ("lockouts", models.PositiveSmallIntegerField(default=0, verbose_name="连续锁定次数")),
+                ("locked_until", models.DateTimeField(blank=True, null=True, verbose_name="锁定至")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
             ],
             options={
-                'verbose_name': '登录失败计数',
-                'verbose_name_plural': '登录失败计数',
-                'constraints': [models.UniqueConstraint(fields=('username', 'client'), name='login_counter_unique')],
+                "verbose_name": "登录失败计数",
+                "verbose_name_plural": "登录失败计数",
+                "constraints": [
+                    models.UniqueConstraint(fields=("username", "client"), name="login_counter_unique")
+                ],
             },
         ),
     ]
