@@ -26,6 +26,10 @@ def test_charts_and_workflows_draw_under_the_policy(page, zone):
     login(page, "leader", DEMO_PASSWORD)
     page.wait_for_selector("#chart-industry canvas")
     assert page.locator("#chart-size canvas").count() == 1
+    # A tooltip is drawn on hover; it must not need an inline style either.
+    box = page.locator("#chart-industry canvas").bounding_box()
+    page.mouse.move(box["x"] + 130, box["y"] + 20)
+    page.wait_for_timeout(400)
     page.goto(page.base + "/workflows/")
     page.wait_for_selector(".workflow-chart canvas")
     assert page.locator(".workflow-chart canvas").count() >= 3
