@@ -46,6 +46,7 @@ def test_select_filters_and_select_all_work_without_inline_handlers(page, zone):
     login(page, "policy", DEMO_PASSWORD)
     page.goto(page.base + "/policies/awards/")
     boxes = page.locator("input[name=ids]")
+    assert boxes.count() > 1
     page.check("input[data-check-all=ids]")
     assert boxes.count() == page.locator("input[name=ids]:checked").count()
     page.uncheck("input[data-check-all=ids]")
