@@ -34,6 +34,16 @@ def _fresh_calendar_cache():
     calendar.invalidate()
 
 
+@pytest.fixture(autouse=True)
+def _fresh_django_cache():
+    """Rate-limit counters live in Django's cache: each test starts with none."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def dept(db):
     return department("approval", "行政审批局")

@@ -33,6 +33,8 @@ NOT_TENANT = {
     # the working-day calendar
     "CalendarDay",
     "CalendarYear",
+    # failed-login counters per (typed username, client IP); read only by the login service
+    "LoginCounter",
     # the audit chain's single head row (its events are tenant-scoped: AuditEvent.visible_to)
     "AuditHead",
 }

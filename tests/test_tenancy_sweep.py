@@ -50,7 +50,8 @@ PUBLIC_API = {
     ("POST", "/api/v1/auth/token"),  # login
     ("GET", "/api/v1/service-items"),  # the published catalogue (办事指南)
     ("GET", "/api/v1/service-items/{code}"),
-    ("GET", "/api/v1/licences/{number}/verification"),  # anyone holding a copy verifies it (QR code)
+    ("GET", "/api/v1/licences/{number}/verification"),  # genuine or not and the title, nothing personal
+    ("GET", "/api/v1/licences/tokens/{token}/verification"),  # anyone holding a copy verifies it (QR code)
 }
 PUBLIC_URLS = {
     "healthz",
@@ -339,6 +340,13 @@ def url_routes(urlconf=None) -> list[Route]:
 
 
 def _call(client: Client, method: str, url: str):
+    r = _send(client, method, url)
+    # Every answer, to every user, carries the Content-Security-Policy (tests/core/test_csp.py).
+    assert "script-src 'self'" in r.get("Content-Security-Policy", ""), f"{method} {url}: no CSP"
+    return r
+
+
+def _send(client: Client, method: str, url: str):
     if method == "GET":
         return client.get(url)
     if method == "DELETE":

@@ -19,6 +19,7 @@ from gaoxin.core.errors import (
     request_error,
 )
 from gaoxin.core.middleware import error_response
+from gaoxin.core.ratelimit import client_ip
 from gaoxin.core.schemas import ObjectParser
 
 
@@ -26,7 +27,7 @@ class BearerToken(HttpBearer):
     openapi_description = "POST /api/v1/auth/token 取得的令牌：Authorization: Bearer gx_…"
 
     def authenticate(self, request, token):
-        user = token_user(token)
+        user = token_user(token, client_ip(request))
         if user is not None:
             request.user = user
         return user

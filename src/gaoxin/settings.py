@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    "csp",
     "django_tasks",
     "django_tasks_db",
     "ninja",
@@ -74,6 +75,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "gaoxin.core.middleware.RequestIdMiddleware",
     "gaoxin.core.middleware.RequestBodyMiddleware",
@@ -180,6 +182,10 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 LOCKOUT_THRESHOLD = int(env("LOCKOUT_THRESHOLD", "5") or 5)
 LOCKOUT_MINUTES = int(env("LOCKOUT_MINUTES", "15") or 15)
 API_TOKEN_DAYS = int(env("API_TOKEN_DAYS", "30") or 30)
+# Public licence verifications a client (IP address) may make per minute; 0 turns the limit off.
+VERIFY_RATE_PER_MINUTE = int(env("VERIFY_RATE_PER_MINUTE", "30") or 0)
+# Reverse proxies in front of the application whose X-Forwarded-For is trusted for the client's address.
+TRUSTED_PROXIES = int(env("TRUSTED_PROXIES", "0") or 0)
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
@@ -249,6 +255,31 @@ SECURE_HSTS_SECONDS = int(env("HSTS_SECONDS", "31536000" if HTTPS else "0") or 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = HTTPS
 SECURE_CONTENT_TYPE_NOSNIFF = True
+# Content-Security-Policy on every response (django-csp): scripts and styles only from the platform's
+# own static files, no inline script, handler or style attribute (tests/core/test_csp.py sweeps them).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+# The platform's public address: licence QR codes point to it. A production (HTTPS) server refuses to
+# start without it; a demo or test server falls back to the address the request came to.
+SITE_URL = (env("SITE_URL", "") or "").strip().rstrip("/")
+if HTTPS and not (DEBUG or TESTING) and not SITE_URL:
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured(
+        "GAOXIN_SITE_URL must be set in production (the public address licence QR codes point to)"
+    )
 SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 8 * 3600

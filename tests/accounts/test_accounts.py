@@ -1,12 +1,15 @@
 """Accounts: lock-out, second factor, password change, enterprise operators, citizens, permissions."""
 
+import threading
+
 import pyotp
 import pytest
+from django.db import connections
 from django.test import Client
 from django.utils import timezone
 
 from gaoxin.accounts import permissions, selectors, services
-from gaoxin.accounts.models import User
+from gaoxin.accounts.models import LoginCounter, User
 from gaoxin.core.errors import Conflict, NotAuthenticated, PermissionDenied, ValidationFailed
 from gaoxin.core.models import AuditEvent
 from tests.factories import DEFAULT_PASSWORD
@@ -16,6 +19,23 @@ pytestmark = pytest.mark.django_db
 
 def login(username, password, otp=None):
     return services.login_check(request=None, username=username, password=password, otp=otp)
+
+
+class FakeRequest:
+    """What login_check reads of a request: the client's address (Django's authenticate passes it on)."""
+
+    def __init__(self, ip):
+        self.META = {"REMOTE_ADDR": ip}
+
+
+def login_from(ip, username, password, otp=None):
+    return services.login_check(request=FakeRequest(ip), username=username, password=password, otp=otp)
+
+
+def refusal(call) -> tuple[type, str, str]:
+    with pytest.raises((NotAuthenticated, PermissionDenied)) as info:
+        call()
+    return type(info.value), info.value.code, info.value.message
 
 
 class TestLockout:
@@ -32,15 +52,33 @@ class TestLockout:
             with pytest.raises(NotAuthenticated):
                 login("clerk", "wrong")
         login("clerk", DEFAULT_PASSWORD)
-        clerk.refresh_from_db()
-        assert clerk.failed_logins == 0
+        for _ in range(4):
+            with pytest.raises(NotAuthenticated):
+                login("clerk", "wrong")
+        assert login("clerk", DEFAULT_PASSWORD) == clerk
 
-    def test_lock_expires(self, clerk):
-        User.objects.filter(pk=clerk.pk).update(locked_until=timezone.now() - timezone.timedelta(seconds=1))
+    def test_lock_expires_and_backs_off(self, clerk, settings):
+        for _ in range(5):
+            with pytest.raises(NotAuthenticated):
+                login("clerk", "wrong")
+        first = LoginCounter.objects.get(username="clerk")
+        assert first.locked_until - timezone.now() > timezone.timedelta(minutes=settings.LOCKOUT_MINUTES - 1)
+        LoginCounter.objects.filter(pk=first.pk).update(locked_until=timezone.now())
+        for _ in range(5):
+            with pytest.raises(NotAuthenticated):
+                login("clerk", "wrong")
+        second = LoginCounter.objects.get(pk=first.pk)
+        assert second.lockouts == 2
+        assert second.locked_until - timezone.now() > timezone.timedelta(
+            minutes=2 * settings.LOCKOUT_MINUTES - 1
+        )
+        LoginCounter.objects.filter(pk=first.pk).update(locked_until=timezone.now())
         assert login("clerk", DEFAULT_PASSWORD) == clerk
 
     def test_admin_unlocks(self, clerk, admin_user):
-        User.objects.filter(pk=clerk.pk).update(locked_until=timezone.now() + timezone.timedelta(hours=1))
+        for _ in range(5):
+            with pytest.raises(NotAuthenticated):
+                login("clerk", "wrong")
         with pytest.raises(PermissionDenied):
             services.user_unlock(actor=clerk, user=clerk)
         services.user_unlock(actor=admin_user, user=clerk)
@@ -52,6 +90,76 @@ class TestLockout:
             c.post("/accounts/login/", {"username": "clerk", "password": "x"})
         r = c.post("/accounts/login/", {"username": "clerk", "password": DEFAULT_PASSWORD})
         assert r.status_code == 200 and "锁定" in r.content.decode()
+
+    def test_a_stranger_elsewhere_cannot_lock_the_owner_out(self, admin_user):
+        for _ in range(20):
+            refusal(lambda: login_from("198.51.100.66", "admin", "guess"))
+        assert refusal(lambda: login_from("198.51.100.66", "admin", DEFAULT_PASSWORD))[1] == "account_locked"
+        assert login_from("10.0.0.5", "admin", DEFAULT_PASSWORD) == admin_user
+
+    def test_the_answer_does_not_tell_whether_the_user_exists(self, clerk):
+        ip = "192.0.2.1"
+        assert refusal(lambda: login_from(ip, "clerk", "wrong")) == refusal(
+            lambda: login_from(ip, "nobody-here", "wrong")
+        )
+        for name in ("clerk", "nobody-here"):
+            for _ in range(4):
+                refusal(lambda name=name: login_from(ip, name, "wrong"))
+        locked_known = refusal(lambda: login_from(ip, "clerk", DEFAULT_PASSWORD))
+        locked_unknown = refusal(lambda: login_from(ip, "nobody-here", DEFAULT_PASSWORD))
+        assert locked_known[1] == "account_locked"
+        assert locked_known == locked_unknown
+        # The page says the same too.
+        c = Client(REMOTE_ADDR="192.0.2.2")
+        pages = [
+            c.post("/accounts/login/", {"username": n, "password": "x"}).content.decode()
+            for n in ("clerk", "nobody-here")
+        ]
+        assert "用户名或密码不正确" in pages[0] and "用户名或密码不正确" in pages[1]
+
+    def test_a_locked_accounts_tokens_stop_working_while_it_is_locked(self, clerk):
+        c = Client(REMOTE_ADDR="192.0.2.9")
+        body = {"username": "clerk", "password": DEFAULT_PASSWORD}
+        token = c.post("/api/v1/auth/token", body, content_type="application/json").json()["token"]
+        auth = {"Authorization": f"Bearer {token}"}
+        assert c.get("/api/v1/auth/me", headers=auth).status_code == 200
+        for _ in range(5):
+            c.post("/api/v1/auth/token", {**body, "password": "x"}, content_type="application/json")
+        assert c.get("/api/v1/auth/me", headers=auth).status_code == 401
+        LoginCounter.objects.filter(username="clerk").update(locked_until=timezone.now())
+        assert c.get("/api/v1/auth/me", headers=auth).status_code == 200
+        User.objects.filter(pk=clerk.pk).update(locked_until=timezone.now() + timezone.timedelta(hours=1))
+        assert c.get("/api/v1/auth/me", headers=auth).status_code == 401
+
+
+@pytest.mark.django_db(transaction=True)
+def test_forty_parallel_wrong_passwords_check_at_most_five(clerk, settings):
+    """Real threads, each with its own connection: PostgreSQL's row lock or SQLite's write lock
+    decides; the counter is taken before the password is checked, so at most five are checked."""
+    settings.LOCKOUT_THRESHOLD = 5
+    barrier = threading.Barrier(40)
+    outcomes: list[str] = []
+
+    def attempt():
+        try:
+            barrier.wait(timeout=30)
+            login_from("203.0.113.50", "clerk", "wrong")
+        except NotAuthenticated as exc:
+            outcomes.append(exc.code)
+        except PermissionDenied as exc:
+            outcomes.append(exc.code)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=attempt) for _ in range(40)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(outcomes) == 40
+    assert outcomes.count("bad_credentials") <= 5
+    assert outcomes.count("account_locked") >= 35
+    assert LoginCounter.objects.get(username="clerk", client="203.0.113.50").locked_until is not None
 
 
 class TestTotp:

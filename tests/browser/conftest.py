@@ -54,11 +54,23 @@ def page(browser, live_server):
     pg.route("**/*", guard)
     errors: list[str] = []
     pg.on("pageerror", lambda exc: errors.append(str(exc)))
+    # Chromium reports what the Content-Security-Policy blocked on the console ("Refused to …").
+    violations: list[str] = []
+    pg.on(
+        "console",
+        lambda msg: (
+            violations.append(f"{pg.url}: {msg.text}")
+            if "Refused to" in msg.text or "Content Security Policy" in msg.text
+            else None
+        ),
+    )
+    pg.csp_violations = violations
     pg.base = live_server.url
     yield pg
     context.close()
     assert not external, f"页面请求了外部地址：{external}"
     assert not errors, f"页面脚本出错：{errors}"
+    assert not violations, f"内容安全策略拦截了页面内容：{violations}"
 
 
 @pytest.fixture

@@ -55,8 +55,8 @@ def test_rule_to_payment_and_clawback(page, zone):
     page.fill(
         "#rule", "enterprise.hte && data.rd_expense(2025) >= 1000000 && growth.revenue_yoy(2025) >= 0.1"
     )
-    page.wait_for_function(
-        "document.querySelector('#match-count') && document.querySelector('#match-count').textContent == '1'"
+    page.wait_for_function(  # a function, not an expression: the page's CSP forbids eval
+        "() => document.querySelector('#match-count')?.textContent == '1'"
     )
     assert page.locator("#near-misses").inner_text().count("柳州差一点电子有限公司") == 1
     assert "enterprise.hte" in page.locator("#near-misses").inner_text()

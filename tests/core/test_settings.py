@@ -20,9 +20,20 @@ def test_production_settings_pass_check_deploy(tmp_path):
         tmp_path,
         GAOXIN_SECRET_KEY=secrets.token_urlsafe(60),
         GAOXIN_ALLOWED_HOSTS="gaoxin.example.gov.cn",
+        GAOXIN_SITE_URL="https://gaoxin.example.gov.cn",
     )
     assert r.returncode == 0, r.stdout + r.stderr
     assert "no issues" in r.stdout
+
+
+def test_production_refuses_to_start_without_a_site_url(tmp_path):
+    r = gaoxin(
+        ["check"],
+        tmp_path,
+        GAOXIN_SECRET_KEY=secrets.token_urlsafe(60),
+        GAOXIN_ALLOWED_HOSTS="gaoxin.example.gov.cn",
+    )
+    assert r.returncode != 0 and "GAOXIN_SITE_URL" in r.stderr
 
 
 def test_debug_settings_are_flagged_by_check_deploy(tmp_path):
@@ -32,8 +43,8 @@ def test_debug_settings_are_flagged_by_check_deploy(tmp_path):
 
 def test_demo_secret_key_is_generated_once_into_the_data_dir(tmp_path):
     code = "from django.conf import settings; print(settings.SECRET_KEY)"
-    first = gaoxin(["shell", "--no-imports", "-c", code], tmp_path)
-    second = gaoxin(["shell", "--no-imports", "-c", code], tmp_path)
+    first = gaoxin(["shell", "--no-imports", "-c", code], tmp_path, GAOXIN_HTTPS="0")
+    second = gaoxin(["shell", "--no-imports", "-c", code], tmp_path, GAOXIN_HTTPS="0")
     assert first.returncode == 0, first.stderr
     assert first.stdout == second.stdout and len(first.stdout.strip()) > 50
     assert (tmp_path / "secret_key").stat().st_mode & 0o077 == 0
@@ -45,7 +56,8 @@ def test_database_url_selects_the_backend(tmp_path):
         ["shell", "--no-imports", "-c", code],
         tmp_path,
         GAOXIN_DATABASE_URL="postgres://u@db.internal:5432/zone",
+        GAOXIN_HTTPS="0",
     )
     assert r.stdout.strip() == "django.db.backends.postgresql"
-    r = gaoxin(["shell", "--no-imports", "-c", code], tmp_path)
+    r = gaoxin(["shell", "--no-imports", "-c", code], tmp_path, GAOXIN_HTTPS="0")
     assert r.stdout.strip() == "django.db.backends.sqlite3"

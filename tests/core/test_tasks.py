@@ -40,7 +40,7 @@ def test_running_task_page_polls_itself(admin_user):
     c = Client()
     c.force_login(admin_user)
     page = c.get(f"/tasks/{run.pk}/").content.decode()
-    assert 'hx-trigger="every 1s"' in page and 'aria-valuenow="25"' in page
+    assert 'hx-trigger="every 1s"' in page and 'max="100" value="25"' in page
     partial = c.get(f"/tasks/{run.pk}/", headers={"HX-Request": "true"}).content.decode()
     assert partial.lstrip().startswith('<div id="task-progress"')
 

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from gaoxin.core import clock
 from gaoxin.core.models import AuditEvent
-from gaoxin.govservices.models import Case
+from gaoxin.govservices.models import Case, Licence
 from tests.govservices.builders import PNG
 from tests.govservices.helpers import act, client_for, pdf, submit
 
@@ -149,7 +149,9 @@ def test_commitment_case_approved_then_revoked_on_failed_verification(gz):
     assert act(clerk, number, "verify_fail", reason="x").status_code == 403
     r = act(reviewer, number, "verify_fail", reason="现场核查：经营场所不存在")
     assert r.json()["state"] == "revoked"
-    v = client_for(p["ent"]).get(f"/api/v1/licences/{licence}/verification").json()
+    assert client_for(p["ent"]).get(f"/api/v1/licences/{licence}/verification").json()["status"] == "revoked"
+    token = Licence.objects.get(number=licence).token
+    v = client_for(p["ent"]).get(f"/api/v1/licences/tokens/{token}/verification").json()
     assert v["status"] == "revoked" and "经营场所不存在" in v["message"]
     assert AuditEvent.objects.filter(action="licence.revoke").count() == 1
 

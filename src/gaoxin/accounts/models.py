@@ -152,3 +152,23 @@ class ApiToken(models.Model):
 
     def __str__(self):
         return f"{self.prefix}… ({self.user})"
+
+
+class LoginCounter(models.Model):
+    """Failed logins of one username from one client (IP address), counted atomically before the
+    password is checked. Keyed by the typed username, so an unknown name is counted like a real one,
+    and by the client, so a stranger elsewhere cannot lock the owner out."""
+
+    username = models.CharField(_("用户名"), max_length=150)
+    client = models.CharField(_("客户端地址"), max_length=45)
+    failures = models.PositiveIntegerField(_("连续失败次数"), default=0)
+    lockouts = models.PositiveSmallIntegerField(_("连续锁定次数"), default=0)
+    locked_until = models.DateTimeField(_("锁定至"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = _("登录失败计数")
+        constraints = [models.UniqueConstraint(fields=["username", "client"], name="login_counter_unique")]
+
+    def __str__(self):
+        return f"{self.username}@{self.client}: {self.failures}"

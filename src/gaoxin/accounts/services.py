@@ -12,56 +12,122 @@ from django.contrib.auth import authenticate
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
-from gaoxin.core import audit
+from gaoxin.core import audit, ratelimit
 from gaoxin.core.errors import Conflict, NotAuthenticated, PermissionDenied, ValidationFailed
 from gaoxin.core.identifiers import check_id_card, check_uscc
 
 from . import permissions
-from .models import ApiToken, Department, RoleAssignment, User
+from .models import ApiToken, Department, LoginCounter, RoleAssignment, User
 from .roles import Kind, Role
 
 TOKEN_PREFIX = "gx_"  # noqa: S105  (a public prefix, not a secret)
 
 
-def _locked_message(user: User) -> str:
-    until = timezone.localtime(user.locked_until)
-    return f"连续登录失败次数过多，账户已锁定，请于 {until:%H:%M} 后再试，或联系系统管理员解锁"
+LOCKED_MESSAGE = "登录失败次数过多，已暂时锁定，请稍后再试，或联系系统管理员解锁"
+BAD_CREDENTIALS = "用户名或密码不正确"
+
+
+def _locked(until: dt.datetime | None) -> PermissionDenied:
+    """The same refusal whether the username exists or not: every typed name is counted alike."""
+    if until is None:
+        return PermissionDenied(LOCKED_MESSAGE, code="account_locked")
+    return PermissionDenied(
+        f"登录失败次数过多，已暂时锁定，请于 {timezone.localtime(until):%H:%M} 后再试，或联系系统管理员解锁",
+        code="account_locked",
+    )
+
+
+def _counter_of(username: str, client: str) -> LoginCounter:
+    counter, _ = LoginCounter.objects.get_or_create(username=username[:150], client=client[:45])
+    return counter
+
+
+def _reserve(counter: LoginCounter) -> bool:
+    """Take one of the LOCKOUT_THRESHOLD attempts before the password is checked, in one conditional
+    UPDATE: however many requests arrive at once, at most the threshold of them reach the check."""
+    now = timezone.now()
+    rows = LoginCounter.objects.filter(pk=counter.pk)
+    if rows.filter(locked_until__isnull=True, failures__lt=settings.LOCKOUT_THRESHOLD).update(
+        failures=F("failures") + 1, updated_at=now
+    ):
+        return True
+    # The lock has run out, or attempts were left counted by a process that died mid-check.
+    stale = Q(locked_until__isnull=True, updated_at__lt=now - dt.timedelta(minutes=settings.LOCKOUT_MINUTES))
+    return bool(
+        rows.filter(Q(locked_until__lte=now) | stale).update(failures=1, locked_until=None, updated_at=now)
+    )
+
+
+def _failed(counter: LoginCounter, user: User | None) -> None:
+    """A checked attempt failed: at the threshold, lock this (username, client), twice as long as the
+    previous lock each time (back-off), until a successful login or an administrator resets it."""
+    with transaction.atomic():
+        row = LoginCounter.objects.select_for_update().get(pk=counter.pk)
+        if row.failures < settings.LOCKOUT_THRESHOLD or row.locked_until is not None:
+            return
+        minutes = settings.LOCKOUT_MINUTES * 2 ** min(row.lockouts, 6)
+        row.locked_until = timezone.now() + dt.timedelta(minutes=minutes)
+        row.lockouts += 1
+        row.save(update_fields=["locked_until", "lockouts", "updated_at"])
+        summary = {"username": row.username, "client": row.client, "minutes": minutes}
+        if user is not None:
+            audit.record(actor=None, action="account.locked", obj=user, summary=summary)
+        else:
+            audit.record(
+                actor=None,
+                action="account.locked",
+                object_type="accounts.login",
+                object_id=row.username[:64],
+                summary=summary,
+            )
+
+
+def _release(counter: LoginCounter) -> None:
+    """The attempt was not a failure (the password was right, the second factor is still to come)."""
+    LoginCounter.objects.filter(pk=counter.pk, failures__gt=0).update(failures=F("failures") - 1)
+
+
+def is_locked_out(user: User, client: str) -> bool:
+    """Locked for this client (failed logins from it), or the whole account locked."""
+    now = timezone.now()
+    if user.locked_until and user.locked_until > now:
+        return True
+    return LoginCounter.objects.filter(
+        username=user.username, client=client[:45], locked_until__gt=now
+    ).exists()
 
 
 def login_check(*, request, username: str, password: str, otp: str | None = None) -> User:
-    """Check a username/password (and TOTP code when enabled); count failures and lock the account."""
+    """Check a username/password (and TOTP code when enabled). Failures are counted per (username,
+    client IP) before the check; at LOCKOUT_THRESHOLD that pair is locked, with back-off. An unknown
+    username is counted and answered exactly like a known one."""
     username = (username or "").strip()
-    known = User.objects.filter(username=username).first()
-    if known and known.locked_until and known.locked_until > timezone.now():
-        raise PermissionDenied(_locked_message(known), code="account_locked")
+    counter = _counter_of(username, ratelimit.client_ip(request))
+    if not _reserve(counter):
+        counter.refresh_from_db()
+        raise _locked(counter.locked_until)
     user = authenticate(request, username=username, password=password or "")
     if user is None:
-        if known:
-            _count_failure(known)
-        raise NotAuthenticated("用户名或密码不正确", code="bad_credentials")
+        known = User.objects.filter(username=username).first()
+        if known is not None:
+            User.objects.filter(pk=known.pk).update(failed_logins=F("failed_logins") + 1)
+        _failed(counter, known)
+        raise NotAuthenticated(BAD_CREDENTIALS, code="bad_credentials")
     if user.totp_enabled:
         if not otp:
+            _release(counter)
             raise NotAuthenticated("该账户已启用动态口令，请输入6位动态验证码", code="otp_required")
         if not pyotp.TOTP(user.totp_secret).verify(otp.strip(), valid_window=1):
-            _count_failure(user)
+            _failed(counter, user)
             raise NotAuthenticated("动态验证码不正确或已过期", code="bad_otp")
     with transaction.atomic():
+        LoginCounter.objects.filter(pk=counter.pk).update(failures=0, lockouts=0, locked_until=None)
         User.objects.filter(pk=user.pk).update(failed_logins=0, locked_until=None, last_login=timezone.now())
         audit.record(actor=user, action="account.login", obj=user)
     return user
-
-
-def _count_failure(user: User) -> None:
-    with transaction.atomic():
-        User.objects.filter(pk=user.pk).update(failed_logins=F("failed_logins") + 1)
-        user.refresh_from_db(fields=["failed_logins"])
-        if user.failed_logins >= settings.LOCKOUT_THRESHOLD:
-            user.locked_until = timezone.now() + dt.timedelta(minutes=settings.LOCKOUT_MINUTES)
-            User.objects.filter(pk=user.pk).update(locked_until=user.locked_until, failed_logins=0)
-            audit.record(actor=None, action="account.locked", obj=user, summary={"username": user.username})
 
 
 @transaction.atomic
@@ -69,6 +135,7 @@ def user_unlock(*, actor: User, user: User) -> User:
     if not permissions.is_system_admin(actor):
         raise PermissionDenied("只有系统管理员可以解锁账户")
     User.objects.filter(pk=user.pk).update(failed_logins=0, locked_until=None)
+    LoginCounter.objects.filter(username=user.username).delete()
     audit.record(actor=actor, action="account.unlock", obj=user)
     user.refresh_from_db()
     return user
@@ -158,8 +225,9 @@ def token_issue(*, user: User, name: str = "") -> tuple[ApiToken, str]:
     return token, key
 
 
-def token_user(key: str) -> User | None:
-    """The active user a bearer token belongs to, or None when unknown, expired or revoked."""
+def token_user(key: str, client: str = "") -> User | None:
+    """The active user a bearer token belongs to, or None when unknown, expired, revoked, or while
+    the account is locked (for the client presenting the token, or as a whole)."""
     if not key or not key.startswith(TOKEN_PREFIX) or len(key) > 100:
         return None
     now = timezone.now()
@@ -168,7 +236,7 @@ def token_user(key: str) -> User | None:
         .filter(key_hash=_hash(key), revoked_at__isnull=True, expires_at__gt=now, user__is_active=True)
         .first()
     )
-    if token is None:
+    if token is None or is_locked_out(token.user, client):
         return None
     if token.last_used_at is None or now - token.last_used_at > dt.timedelta(minutes=5):
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)

@@ -68,6 +68,13 @@ class Conflict(DomainError):
     code = "conflict"
 
 
+class TooManyRequests(DomainError):
+    """The client sent more requests than a rate limit allows; it may try again after a while."""
+
+    status = 429
+    code = "rate_limited"
+
+
 ERROR_CLASSES: tuple[type[DomainError], ...] = (
     BadRequest,
     ValidationFailed,
@@ -76,6 +83,7 @@ ERROR_CLASSES: tuple[type[DomainError], ...] = (
     NotFound,
     Conflict,
     PayloadTooLarge,
+    TooManyRequests,
 )
 
 

@@ -83,13 +83,19 @@ def page_error_response(request, exc: DomainError) -> HttpResponse:
         f'<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>{_PAGE_TITLES.get(status, '请求未能完成')}（{status}）</title>"
         f"<h1>{_PAGE_TITLES.get(status, '请求未能完成')}</h1><p>{escape(exc.message)}</p>"
-        f'<p><a href="javascript:history.back()">返回上一页</a> · <a href="/">返回首页</a></p></html>',
+        f'<p><a href="/">返回首页</a></p></html>',
         status=status,
         content_type="text/html; charset=utf-8",
     )
 
 
-_PAGE_TITLES = {400: "请求有误", 409: "操作冲突", 413: "提交的内容过大", 422: "填写内容有误"}
+_PAGE_TITLES = {
+    400: "请求有误",
+    409: "操作冲突",
+    413: "提交的内容过大",
+    422: "填写内容有误",
+    429: "请求过于频繁",
+}
 
 
 def error_answer(request, exc: DomainError) -> HttpResponse:

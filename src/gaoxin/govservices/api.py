@@ -8,6 +8,7 @@ from ninja import Field, File, Header, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
+from gaoxin.core import ratelimit
 from gaoxin.core.pagination import Page
 from gaoxin.core.schemas import JsonOrMultipart, multipart_variant
 
@@ -361,18 +362,25 @@ class VerificationOut(Schema):
     state: str | None = None
 
 
-class ClaimedFields(Schema):
-    holder_name: str = Field("", max_length=200)
-    holder_id: str = Field("", max_length=40)
-    title: str = Field("", max_length=200)
-    valid_to: str = Field("", max_length=40)
-    valid_from: str = Field("", max_length=40)
-    issued_on: str = Field("", max_length=40)
+@router.get(
+    "/licences/{number}/verification",
+    response=VerificationOut,
+    auth=None,
+    summary="电子证照编号核验（公开，仅答真伪与名称）",
+)
+def licence_verification(request, number: str):
+    licences.verification_allowed(ratelimit.client_ip(request))
+    result = licences.verify_number(number=text(number, 32))
+    return {**result, "state": result["licence"].state if result["licence"] else None}
 
 
 @router.get(
-    "/licences/{number}/verification", response=VerificationOut, auth=None, summary="电子证照核验（公开）"
+    "/licences/tokens/{token}/verification",
+    response=VerificationOut,
+    auth=None,
+    summary="电子证照二维码核验（公开）",
 )
-def licence_verification(request, number: str, claimed: Query[ClaimedFields]):
-    result = licences.verify(number=text(number, 32), claimed=scrub(claimed.dict()))
+def licence_token_verification(request, token: str):
+    licences.verification_allowed(ratelimit.client_ip(request))
+    result = licences.verify(token=text(token, 40))
     return {**result, "state": result["licence"].state if result["licence"] else None}

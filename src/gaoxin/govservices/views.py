@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from gaoxin.accounts.models import Department
 from gaoxin.accounts.permissions import is_applicant, is_staff_member
-from gaoxin.core import clock, officefiles
+from gaoxin.core import clock, officefiles, ratelimit
 from gaoxin.core.errors import DomainError, NotFound
 
 from . import permissions as perms
@@ -230,7 +230,12 @@ def material_download(request, number: str, material_id: int):
 @login_required
 def licence_pdf(request, number: str):
     lic = _or_404(lambda: selectors.licence_get(user=request.user, number=number))
-    return FileResponse(lic.pdf.open("rb"), content_type="application/pdf", filename=f"{lic.number}.pdf")
+    # Rendered again on download, so that its QR code points to this server's address.
+    return HttpResponse(
+        licences.render_pdf(lic, request),
+        content_type="application/pdf",
+        headers={"Content-Disposition": f'attachment; filename="{lic.number}.pdf"'},
+    )
 
 
 @login_required
@@ -313,5 +318,6 @@ def _xlsx_download(content: bytes, filename: str) -> HttpResponse:
 
 
 def verify_view(request, token: str):
+    licences.verification_allowed(ratelimit.client_ip(request))
     result = licences.verify(token=token[:40])
     return render(request, "govservices/verify.html", {"r": result, "style": VERIFY_STYLE[result["status"]]})

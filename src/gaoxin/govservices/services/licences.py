@@ -17,9 +17,9 @@ from django.conf import settings
 from django.utils import timezone
 
 from gaoxin.accounts.permissions import is_system_admin
-from gaoxin.core import audit, clock
-from gaoxin.core.errors import PermissionDenied
-from gaoxin.core.identifiers import check_id_card, mask_id_card
+from gaoxin.core import audit, clock, ratelimit
+from gaoxin.core.errors import PermissionDenied, TooManyRequests
+from gaoxin.core.identifiers import check_id_card, check_uscc, mask_id_card
 from gaoxin.core.models import AuditEvent
 
 from ..models import Licence
@@ -194,18 +194,45 @@ def _issued_fields(licence: Licence) -> dict | None:
     return (event.summary or {}).get("fields") if event else None
 
 
-def verify(*, number: str = "", token: str = "", claimed: dict | None = None) -> dict:
-    """valid / revoked / expired / not_genuine, with the fields that differ from what was signed at issue."""
-    qs = Licence.objects.select_related("item")
-    token, number = text(token, 40), text(number, 32)
-    licence = qs.filter(token=token).first() if token else qs.filter(number=number).first()
+def verification_allowed(client: str) -> None:
+    """Count one public verification by `client` (its IP address); over the per-minute limit: 429."""
+    if not ratelimit.hit("licence-verify", client, limit=settings.VERIFY_RATE_PER_MINUTE):
+        raise TooManyRequests("核验请求过于频繁，请一分钟后再试")
+
+
+def mask_text(value: str) -> str:
+    """A personal text in the masked form the public may see: its first and last character."""
+    value = str(value or "")
+    if len(value) <= 1:
+        return "*" if value else ""
+    if len(value) == 2:
+        return value[0] + "*"
+    return value[0] + "*" * min(len(value) - 2, 6) + value[-1]
+
+
+def _public_fields(fields: dict) -> dict:
+    """What the public page may show. An enterprise's licence is public record; a citizen's name, ID
+    number and the content of the licence (an address, say) are shown masked only."""
+    public = dict(fields)
+    holder_id = public.get("holder_id") or ""
+    if check_uscc(holder_id).valid:
+        return public
+    public["holder_name"] = mask_text(public.get("holder_name") or "")
+    public["holder_id"] = mask_id_card(holder_id) if check_id_card(holder_id).valid else mask_text(holder_id)
+    public["content"] = {k: mask_text(v) for k, v in (public.get("content") or {}).items()}
+    return public
+
+
+NOT_FOUND = "查无此证：该证照不是本平台签发的"
+
+
+def verify(*, token: str) -> dict:
+    """By the QR code's token: valid / revoked / expired / not_genuine, the signed fields (a citizen's
+    masked) and the fields that differ from what was signed at issue."""
+    token = text(token, 40)
+    licence = Licence.objects.select_related("item").filter(token=token).first() if token else None
     if licence is None:
-        return {
-            "status": "not_genuine",
-            "message": "查无此证：该证照不是本平台签发的",
-            "altered": [],
-            "licence": None,
-        }
+        return {"status": "not_genuine", "message": NOT_FOUND, "altered": [], "licence": None, "fields": None}
     altered: list[str] = []
     genuine = signature_valid(licence)
     if not genuine:
@@ -213,12 +240,7 @@ def verify(*, number: str = "", token: str = "", claimed: dict | None = None) ->
         current = signed_fields(licence)
         altered = [FIELD_LABELS[k] for k in SIGNED_FIELDS if issued.get(k) != current.get(k)]
     fields = signed_fields(licence) if genuine else (_issued_fields(licence) or {})
-    for name, value in (claimed or {}).items():
-        if name in SIGNED_FIELDS and value not in (None, "") and str(value) != str(fields.get(name) or ""):
-            label = FIELD_LABELS[name]
-            if label not in altered:
-                altered.append(label)
-    if not genuine or altered:
+    if not genuine:
         status, message = (
             "not_genuine",
             "证照信息与签发记录不符：" + "、".join(altered) if altered else "签名无效",
@@ -232,15 +254,54 @@ def verify(*, number: str = "", token: str = "", claimed: dict | None = None) ->
         status, message = "expired", f"该证照已于 {licence.valid_to} 过期"
     else:
         status, message = "valid", "证照真实有效"
-    public = dict(fields)
-    if check_id_card(public.get("holder_id") or "").valid:
-        public["holder_id"] = mask_id_card(
-            public["holder_id"]
-        )  # the page is public; a citizen's number is not
-    return {"status": status, "message": message, "altered": altered, "licence": licence, "fields": public}
+    return {
+        "status": status,
+        "message": message,
+        "altered": altered,
+        "licence": licence,
+        "fields": _public_fields(fields),
+    }
 
 
-def render_pdf(licence: Licence) -> bytes:
+def verify_number(*, number: str) -> dict:
+    """By the number alone (printed on the licence, sequential, so guessable): only whether a genuine
+    licence has that number, its state and its title. Nothing about the holder; no guessed field is
+    compared. The full answer needs the QR code's token."""
+    licence = Licence.objects.filter(number=text(number, 32)).first()
+    if licence is None:
+        return {"status": "not_genuine", "message": NOT_FOUND, "altered": [], "licence": None, "fields": None}
+    if not signature_valid(licence):
+        status, message = "not_genuine", "证照信息与签发记录不符"
+    elif licence.state == Licence.State.REVOKED:
+        status, message = "revoked", "该证照已撤销"
+    elif licence.valid_to and licence.valid_to < clock.today():
+        status, message = "expired", "该证照已过期"
+    else:
+        status, message = "valid", "本平台签发过该编号的证照；持证主体等内容请扫描证照上的二维码核验"
+    title = (_issued_fields(licence) or {}).get("title") or licence.title
+    return {
+        "status": status,
+        "message": message,
+        "altered": [],
+        "licence": licence,
+        "fields": {"number": licence.number, "title": title},
+    }
+
+
+def site_url(request=None) -> str:
+    """The address QR codes point to: GAOXIN_SITE_URL, else the address the request came to."""
+    if settings.SITE_URL:
+        return settings.SITE_URL
+    if request is not None:
+        return request.build_absolute_uri("/").rstrip("/")
+    return "http://127.0.0.1:8000"
+
+
+def verify_url(licence: Licence, request=None) -> str:
+    return f"{site_url(request)}/verify/{licence.token}/"
+
+
+def render_pdf(licence: Licence, request=None) -> bytes:
     import segno
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.utils import ImageReader
@@ -267,11 +328,12 @@ def render_pdf(licence: Licence) -> bytes:
     for label, value in rows:
         c.drawString(80, y, f"{label}：{value}"[:60])
         y -= 26
-    url = f"{os.environ.get('GAOXIN_SITE_URL', 'http://127.0.0.1:8000').rstrip('/')}/verify/{licence.token}/"
+    url = verify_url(licence, request)
     qr = io.BytesIO()
     segno.make(url, error="m").save(qr, kind="png", scale=4)
     qr.seek(0)
     c.drawImage(ImageReader(qr), width - 200, 80, 120, 120)
+    c.linkURL(url, (width - 200, 80, width - 80, 200))  # the QR code is also a link in a PDF reader
     c.setFont(font, 9)
     c.drawString(80, 90, f"扫码核验：{url}")
     c.drawString(80, 74, f"电子签名（Ed25519，密钥 {licence.key_id}）：{licence.signature[:40]}…")
