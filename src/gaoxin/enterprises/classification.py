@@ -12,6 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import ROUND_DOWN, Decimal
 
+from gaoxin.core.errors import ValidationFailed
+
 from . import gbt
 
 WAN = Decimal(10000)
@@ -242,3 +244,25 @@ def classify(
     kind, scale_rule = above_scale(gbt_code, revenue=revenue)
     size, size_rule = size_class(gbt_code, employees=employees, revenue=revenue, assets=assets)
     return Classification(bool(kind), kind, size, {"above_scale": scale_rule, "size": size_rule})
+
+
+def check_figures(
+    industry: str, *, employees: int | None, revenue: Decimal | None, assets: Decimal | None
+) -> dict:
+    """The self-check of the API and of the page: the classes a set of figures gives, with the reasons."""
+    code = gbt.normalize(industry or "")
+    if code is None:
+        raise ValidationFailed(
+            "行业代码不正确", fields={"industry": "请填写 GB/T 4754-2017 国民经济行业代码，如 C3670、K7010、L72"}
+        )
+    c = classify(code, employees=employees, revenue=revenue, assets=assets)
+    return {
+        "industry": code,
+        "industry_name": gbt.describe(code),
+        "size": c.size or None,
+        "size_label": SIZE_LABELS.get(c.size, "无法划分"),
+        "above_scale": c.above_scale,
+        "scale_kind": c.scale_kind or None,
+        "scale_kind_label": SCALE_KIND_LABELS.get(c.scale_kind, "不属于规上（限上）"),
+        "reasons": c.reasons,
+    }
