@@ -72,8 +72,14 @@ BOUNDS = [
     ("I63", [("large", {E: 2000, Y: 100000}), ("medium", {E: 100, Y: 1000}), ("small", {E: 10, Y: 100})]),
     ("I64", [("large", {E: 2000, Y: 100000}), ("medium", {E: 100, Y: 1000}), ("small", {E: 10, Y: 100})]),
     ("I65", [("large", {E: 300, Y: 10000}), ("medium", {E: 100, Y: 1000}), ("small", {E: 10, Y: 50})]),
-    ("K701", [("large", {Y: 200000, Z: 10000}), ("medium", {Y: 1000, Z: 5000}), ("small", {Y: 100, Z: 2000})]),
-    ("K7010", [("large", {Y: 200000, Z: 10000}), ("medium", {Y: 1000, Z: 5000}), ("small", {Y: 100, Z: 2000})]),
+    (
+        "K701",
+        [("large", {Y: 200000, Z: 10000}), ("medium", {Y: 1000, Z: 5000}), ("small", {Y: 100, Z: 2000})],
+    ),
+    (
+        "K7010",
+        [("large", {Y: 200000, Z: 10000}), ("medium", {Y: 1000, Z: 5000}), ("small", {Y: 100, Z: 2000})],
+    ),
     ("K7020", [("large", {E: 1000, Y: 5000}), ("medium", {E: 300, Y: 1000}), ("small", {E: 100, Y: 500})]),
     ("L72", [("large", {E: 300, Z: 120000}), ("medium", {E: 100, Z: 8000}), ("small", {E: 10, Z: 100})]),
     ("L71", [("large", {E: 300, Z: 120000}), ("medium", {E: 100, Z: 8000}), ("small", {E: 10, Z: 100})]),
@@ -120,7 +126,13 @@ def test_size_needs_every_listed_indicator(code, rows):
 
 
 def test_sectors_outside_the_2017_method_get_no_size():
-    for code, word in [("Q84", "卫生"), ("J66", "金融"), ("P83", "教育"), ("S92", "公共管理"), ("T96", "国际组织")]:
+    for code, word in [
+        ("Q84", "卫生"),
+        ("J66", "金融"),
+        ("P83", "教育"),
+        ("S92", "公共管理"),
+        ("T96", "国际组织"),
+    ]:
         size, rule = size_class(code, employees=5000, revenue=Decimal(10**12), assets=Decimal(10**12))
         assert size == "", code
         assert word in rule

@@ -94,7 +94,9 @@ def test_only_enterprises_and_staff_may_try(db):
 
 def test_page_shows_the_result_and_keeps_what_was_typed(ent_client):
     assert ent_client.get(PAGE).status_code == 200
-    r = ent_client.post(PAGE, {"industry": "L72", "employees": "150", "revenue": "1000000", "assets": "500000"})
+    r = ent_client.post(
+        PAGE, {"industry": "L72", "employees": "150", "revenue": "1000000", "assets": "500000"}
+    )
     page = r.content.decode()
     assert r.status_code == 200
     assert 'id="result-size">微型<' in page
@@ -106,7 +108,9 @@ def test_page_shows_the_result_and_keeps_what_was_typed(ent_client):
 
 
 def test_page_has_no_inline_script_or_style(ent_client):
-    page = ent_client.post(PAGE, {"industry": "C36", "employees": "50", "revenue": "5000000"}).content.decode()
+    page = ent_client.post(
+        PAGE, {"industry": "C36", "employees": "50", "revenue": "5000000"}
+    ).content.decode()
     content = page.split("<main", 1)[-1]
     assert "style=" not in content
     assert not re.search(r"<script(?![^>]*\bsrc=)", content)

@@ -150,7 +150,10 @@ def size_sector(gbt_code: str) -> tuple[str | None, str]:
         if group == 702:
             return "property_mgmt", ""
         if group is None:
-            return None, "房地产业需填写到中类：K701 房地产开发经营、K702 物业管理各有标准，其余为其他未列明行业"
+            return (
+                None,
+                "房地产业需填写到中类：K701 房地产开发经营、K702 物业管理各有标准，其余为其他未列明行业",
+            )
         return "other", ""
     if section in gbt.sections():
         return None, f"行业代码 {code} 只到门类，请填写到大类（如 {section}{_first_division(section)}）"
@@ -194,7 +197,10 @@ def size_class(
     for size, bounds in rows:
         failed = [n for n, b in bounds.items() if not _meets(n, figures[n], b)]
         if not failed:
-            met = "且".join(f"{INDICATOR_LABELS[n]} {_figure(n, figures[n])}（≥{_bound(n, b)}）" for n, b in bounds.items())
+            met = "且".join(
+                f"{INDICATOR_LABELS[n]} {_figure(n, figures[n])}（≥{_bound(n, b)}）"
+                for n, b in bounds.items()
+            )
             text = f"{label}：{met}，为{SIZE_LABELS[size]}企业（2017年划分办法）"
             if misses:
                 text += "；" + "；".join(misses)
@@ -203,7 +209,7 @@ def size_class(
         misses.append(
             f"未达{SIZE_LABELS[size]}：{INDICATOR_LABELS[n]} {_figure(n, figures[n])}（<{_bound(n, bounds[n])}）"
         )
-    return "micro", f"{label}：{misses[-1][len('未达小型：'):]}，为微型企业（2017年划分办法）"
+    return "micro", f"{label}：{misses[-1][len('未达小型：') :]}，为微型企业（2017年划分办法）"
 
 
 def above_scale(gbt_code: str, *, revenue: Decimal | None) -> tuple[str, str]:
@@ -253,7 +259,8 @@ def check_figures(
     code = gbt.normalize(industry or "")
     if code is None:
         raise ValidationFailed(
-            "行业代码不正确", fields={"industry": "请填写 GB/T 4754-2017 国民经济行业代码，如 C3670、K7010、L72"}
+            "行业代码不正确",
+            fields={"industry": "请填写 GB/T 4754-2017 国民经济行业代码，如 C3670、K7010、L72"},
         )
     c = classify(code, employees=employees, revenue=revenue, assets=assets)
     return {

@@ -38,21 +38,28 @@ def annual_form_v2(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('enterprises', '0004_search_columns'),
+        ("enterprises", "0004_search_columns"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='enterprise',
-            name='classification_baseline',
-            field=models.JSONField(blank=True, default=dict, help_text='首次重新计算分类前登记的规上与规模，作为企业最早数据年度变化的比较基准', verbose_name='首次分类前的类别'),
+            model_name="enterprise",
+            name="classification_baseline",
+            field=models.JSONField(
+                blank=True,
+                default=dict,
+                null=True,
+                help_text="首次重新计算分类前登记的规上与规模，作为企业最早数据年度变化的比较基准",
+                verbose_name="首次分类前的类别",
+            ),
         ),
         migrations.AddField(
-            model_name='report',
-            name='assets',
-            field=models.DecimalField(blank=True, decimal_places=2, max_digits=18, null=True, verbose_name='资产总额（元）'),
+            model_name="report",
+            name="assets",
+            field=models.DecimalField(
+                blank=True, decimal_places=2, max_digits=18, null=True, verbose_name="资产总额（元）"
+            ),
         ),
         migrations.RunPython(annual_form_v2, migrations.RunPython.noop),
     ]

@@ -124,6 +124,7 @@ class Enterprise(models.Model):
     classification_baseline = models.JSONField(
         _("首次分类前的类别"),
         default=dict,
+        null=True,  # rows bulk-loaded without the column (the benchmarks' COPY) have none yet
         blank=True,
         help_text=_("首次重新计算分类前登记的规上与规模，作为企业最早数据年度变化的比较基准"),
     )

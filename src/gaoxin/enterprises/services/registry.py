@@ -70,7 +70,11 @@ class ClassState:
 def _changes(e: Enterprise, year: int, before: ClassState, c: Classification) -> list[ClassificationEvent]:
     events = []
     if c.above_scale != before.above_scale:
-        kind = ClassificationEvent.Kind.ABOVE_SCALE_IN if c.above_scale else ClassificationEvent.Kind.ABOVE_SCALE_OUT
+        kind = (
+            ClassificationEvent.Kind.ABOVE_SCALE_IN
+            if c.above_scale
+            else ClassificationEvent.Kind.ABOVE_SCALE_OUT
+        )
         events.append(
             ClassificationEvent(
                 enterprise=e,
