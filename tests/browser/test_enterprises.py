@@ -110,3 +110,16 @@ def test_statistician_pages_render(page, people):
     page.click("text=未报送企业")
     page.wait_for_selector("#not-reported")
     shot(page, "statistics-not-reported")
+
+
+def test_enterprise_tries_figures_on_the_size_self_check(page, people):
+    login(page, "ent", DEFAULT_PASSWORD)
+    page.click("nav.mainnav >> text=规模自测")
+    page.wait_for_selector("#classification-check")
+    fill(page, {"industry": "L7212", "employees": "150", "revenue": "1000000", "assets": "500000"})
+    page.click("#classification-check button[type=submit]")
+    page.wait_for_selector("#classification-result")
+    assert page.locator("#result-size").inner_text() == "微型"
+    assert "资产总额 50.00万元" in page.locator("#classification-result").inner_text()
+    assert page.input_value("#id_assets") == "500000"
+    shot(page, "classification-check")

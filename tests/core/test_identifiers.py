@@ -7,7 +7,9 @@ from gaoxin.core import identifiers as ids
 
 USCC_BODY = st.text(alphabet=ids.USCC_ALPHABET, min_size=8, max_size=8)
 authority = st.sampled_from([(a, t) for a, types in ids.USCC_AUTHORITY_TYPES.items() for t in types])
-area = st.from_regex(r"[1-6][0-9]{5}", fullmatch=True)
+# Area codes come from the shipped GB/T 2260 table, as real codes do.
+area = st.sampled_from(sorted(ids.divisions()))
+id_area = st.from_regex(r"[1-6][0-9]{5}", fullmatch=True)
 
 
 def test_published_examples_pass():
@@ -33,7 +35,7 @@ def test_uscc_single_substitution_detected(auth, area6, serial, pos, char):
 
 
 @given(
-    area,
+    id_area,
     st.dates(min_value=dt.date(1900, 1, 1), max_value=dt.date(2020, 12, 31)),
     st.integers(0, 999),
     st.integers(0, 16),
@@ -77,3 +79,38 @@ def test_future_birth_date_rejected():
 def test_masking():
     assert ids.mask_id_card("11010519491231002x") == "110105********002X"
     assert ids.mask_uscc("91350100M000100Y43") == "91350100******0Y43"
+
+
+def test_area_code_must_be_a_gbt2260_division():
+    # 柳州市 and its districts, current and former (柳江县 450221 became 柳江区 450206 in 2016)
+    for area6 in ("450200", "450203", "450206", "450221", "100000"):
+        assert ids.check_uscc(ids.make_uscc("91" + area6, "MA000001")).valid, area6
+    assert ids.division_name("450206") == "柳江区"
+    result = ids.check_uscc(ids.make_uscc("91" + "459999", "MA000001"))
+    assert not result.valid
+    assert "459999" in result.message and "行政区划代码" in result.message
+
+
+@given(authority, area, USCC_BODY, st.sampled_from("0123456789X"))
+def test_inner_organisation_code_check_digit_is_checked(auth, area6, serial, wrong):
+    """A code whose outer check character is right but whose GB 11714 check digit (position 17) is wrong."""
+    good = ids.make_uscc(auth[0] + auth[1] + area6, serial)
+    if wrong == good[16]:
+        return
+    first17 = good[:16] + wrong
+    code = first17 + ids.uscc_check_char(first17)
+    result = ids.check_uscc(code)
+    assert not result.valid
+    assert "组织机构代码" in result.message
+
+
+def test_published_organisation_code_example():
+    # the inner code of the published example 91350100M000100Y43 is M000100Y-4
+    assert ids.org_code_check_char("M000100Y") == "4"
+
+
+def test_fifteen_digit_id_number_is_explained():
+    result = ids.check_id_card("110105491231002")
+    assert not result.valid
+    assert result.message == "这是旧版15位身份证号，请换用18位居民身份证号码"
+    assert "应为18位" in ids.check_id_card("1101051949123100").message

@@ -88,6 +88,7 @@ MENUS = {
         ("企业名录", "/enterprises/"),
         ("企业报表", "/enterprises/reports/"),
         ("统计分析", "/enterprises/statistics/"),
+        ("规模自测", "/enterprises/classification-check/"),
     ],
     "leader": [
         ("首页", "/"),
@@ -119,6 +120,7 @@ MENUS = {
         ("我的办件", "/services/cases/"),
         ("惠企政策", "/policies/mine/"),
         ("企业报表", "/enterprises/reports/"),
+        ("规模自测", "/enterprises/classification-check/"),
         ("经办人授权", "/accounts/operators/"),
     ],
     "enterprise_operator": [
@@ -127,6 +129,7 @@ MENUS = {
         ("我的办件", "/services/cases/"),
         ("惠企政策", "/policies/mine/"),
         ("企业报表", "/enterprises/reports/"),
+        ("规模自测", "/enterprises/classification-check/"),
     ],
     "citizen": [
         ("首页", "/"),

@@ -8,6 +8,8 @@ import datetime as dt
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
 
 from . import clock
 
@@ -34,6 +36,24 @@ USCC_AUTHORITY_TYPES = {
 }
 
 KINDS = ("uscc", "id_card")
+# GB/T 2260 codes, current and former (see the file's header for its sources).
+DIVISIONS_FILE = Path(__file__).parent / "data" / "gbt2260.tsv"
+
+
+@cache
+def divisions() -> dict[str, tuple[str, bool]]:
+    """{code: (name, current)} of GB/T 2260."""
+    table = {}
+    for line in DIVISIONS_FILE.read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#"):
+            code, name, status = line.split("\t")
+            table[code] = (name, status == "current")
+    return table
+
+
+def division_name(code: str) -> str | None:
+    found = divisions().get(code)
+    return found[0] if found else None
 
 
 @dataclass(frozen=True)
@@ -75,6 +95,14 @@ def check_uscc(value: str) -> CheckResult:
         return CheckResult(False, code, "统一社会信用代码的登记管理部门或机构类别代码不正确")
     if not code[2:8].isdigit():
         return CheckResult(False, code, "统一社会信用代码第3至8位应为行政区划代码（数字）")
+    if code[2:8] not in divisions():
+        return CheckResult(
+            False, code, f"统一社会信用代码第3至8位“{code[2:8]}”不是有效的行政区划代码（GB/T 2260）"
+        )
+    if org_code_check_char(code[8:16]) != code[16]:
+        return CheckResult(
+            False, code, "统一社会信用代码第9至17位（组织机构代码）的校验位不正确，请核对是否填错"
+        )
     if uscc_check_char(code[:17]) != code[17]:
         return CheckResult(False, code, "统一社会信用代码校验位不正确，请核对是否填错")
     return CheckResult(True, code, "统一社会信用代码有效")
@@ -95,6 +123,8 @@ def check_id_card(value: str, *, today: dt.date | None = None) -> CheckResult:
     code = normalize(value)
     if not code:
         return CheckResult(False, code, "请填写居民身份证号码")
+    if len(code) == 15 and code.isdigit():
+        return CheckResult(False, code, "这是旧版15位身份证号，请换用18位居民身份证号码")
     if len(code) != 18:
         return CheckResult(False, code, f"居民身份证号码应为18位，现为{len(code)}位")
     if not (code[:17].isdigit() and (code[17].isdigit() or code[17] == "X")):

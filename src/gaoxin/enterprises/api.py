@@ -1,6 +1,7 @@
 """API of the enterprise registry and of enterprise data reporting."""
 
 import datetime as dt
+from decimal import Decimal
 from typing import Annotated, Literal
 
 from ninja import File, Query, Router, Schema
@@ -8,11 +9,11 @@ from ninja.files import UploadedFile
 from ninja.pagination import paginate
 from pydantic import Field
 
-from gaoxin.core.errors import ValidationFailed
+from gaoxin.core.errors import PermissionDenied, ValidationFailed
 from gaoxin.core.pagination import Page
 from gaoxin.core.schemas import ObjectId
 
-from . import excel, selectors
+from . import classification, excel, permissions, selectors
 from .models import Report
 from .selectors import reporting as report_selectors
 from .services import registry as registry_services
@@ -261,6 +262,37 @@ def report_revise(request, report_id: ObjectId, payload: ReasonIn):
 
 class YearIn(Schema):
     year: int = Field(ge=2000, le=2100)
+
+
+class ClassificationCheckIn(Schema):
+    industry: str = Field(max_length=10, description="GB/T 4754-2017 国民经济行业代码，如 C3670、K7010")
+    employees: int | None = Field(None, ge=0, le=10_000_000, description="从业人员期末人数")
+    revenue: Decimal | None = Field(None, ge=0, max_digits=18, decimal_places=2, description="营业收入（元）")
+    assets: Decimal | None = Field(None, ge=0, max_digits=18, decimal_places=2, description="资产总额（元）")
+
+
+class ClassificationCheckOut(Schema):
+    industry: str
+    industry_name: str
+    size: Literal["large", "medium", "small", "micro"] | None
+    size_label: str
+    above_scale: bool
+    scale_kind: Literal["industry", "trade", "services"] | None
+    scale_kind_label: str
+    reasons: dict[str, str]
+
+
+@router.post(
+    "/classifications/check",
+    response=ClassificationCheckOut,
+    summary="规模与规上自测（2017年划分办法）：按给定数据判断，不保存",
+)
+def classifications_check(request, payload: ClassificationCheckIn):
+    if not permissions.can_try_classification(request.user):
+        raise PermissionDenied("企业账户核验通过后或统计人员可以使用规模自测")
+    return classification.check_figures(
+        payload.industry, employees=payload.employees, revenue=payload.revenue, assets=payload.assets
+    )
 
 
 @router.post("/classifications/refresh", summary="按某年数据重新计算企业分类")

@@ -36,6 +36,8 @@ INDICATORS: dict[str, Indicator] = {
         Indicator("tech_contracts", "技术合同成交额", "元", "money", False),
         Indicator("rd_fte", "研发人员全时当量", "人年", "decimal", False),
         Indicator("bachelor_staff", "本科及以上学历人数", "人", "count", False),
+        # Year-end total assets: the size class of 建筑业, 房地产开发经营 and 租赁和商务服务业 needs it.
+        Indicator("assets", "资产总额", "元", "money", False),
     ]
 }
 
@@ -170,7 +172,9 @@ MONTHLY_FIELDS = [
 ]
 ANNUAL_FIELDS = [*MONTHLY_FIELDS, "tech_contracts", "rd_fte", "bachelor_staff"]
 REQUIRED_FIELDS = ["revenue", "profit", "tax", "employees"]
-# The first published version of each form (the migration froze the same definition).
+# The second annual version adds 资产总额 (year-end), which the 2017 size classes use for some sectors.
+ANNUAL_FIELDS_V2 = [*ANNUAL_FIELDS, "assets"]
+# The published versions of each form (the migrations froze the same definitions).
 DEFAULT_FORMS = [
     {
         "kind": "monthly",
@@ -189,5 +193,14 @@ DEFAULT_FORMS = [
         "required": REQUIRED_FIELDS,
         "due_workday": 20,
         "active_from": dt.date(2016, 1, 1),
+    },
+    {
+        "kind": "annual",
+        "version": 2,
+        "title": "企业主要经济指标年报",
+        "fields": ANNUAL_FIELDS_V2,
+        "required": REQUIRED_FIELDS,
+        "due_workday": 20,
+        "active_from": dt.date(2026, 1, 1),
     },
 ]

@@ -16,4 +16,6 @@ def nav_items(user) -> list[tuple[str, str]]:
         items.append((_("企业报表"), reverse("enterprises:reports")))
     if permissions.can_view_statistics(user):
         items.append((_("统计分析"), reverse("enterprises:statistics")))
+    if is_enterprise_user(user) or permissions.is_statistician(user):
+        items.append((_("规模自测"), reverse("enterprises:classification_check")))
     return items

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from gaoxin.accounts.permissions import can_act_for_enterprise, has_role, is_staff_member, is_system_admin
+from gaoxin.accounts.permissions import (
+    can_act_for_enterprise,
+    has_role,
+    is_enterprise_user,
+    is_staff_member,
+    is_system_admin,
+)
 from gaoxin.accounts.roles import Role
 
 
@@ -36,3 +42,8 @@ def can_review_reports(user) -> bool:
 
 def can_view_statistics(user) -> bool:
     return is_staff_member(user)
+
+
+def can_try_classification(user) -> bool:
+    """The size self-check: a verified enterprise account, or staff."""
+    return is_enterprise_user(user) or is_staff_member(user)

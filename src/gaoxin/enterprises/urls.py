@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import registry, reporting
+from .views import classification, registry, reporting
 
 app_name = "enterprises"
 urlpatterns = [
@@ -12,5 +12,6 @@ urlpatterns = [
     path("statistics/", reporting.statistics_view, name="statistics"),
     path("statistics/not-reported/", reporting.not_reported_view, name="not_reported"),
     path("statistics/anomalies/", reporting.anomalies_view, name="anomalies"),
+    path("classification-check/", classification.classification_check_view, name="classification_check"),
     path("<str:uscc>/", registry.enterprise_detail_view, name="detail"),
 ]

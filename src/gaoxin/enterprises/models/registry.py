@@ -121,6 +121,13 @@ class Enterprise(models.Model):
     )
     classified_year = models.PositiveSmallIntegerField(_("分类依据年度"), null=True, blank=True)
     classification_reasons = models.JSONField(_("分类依据"), default=dict, blank=True)
+    classification_baseline = models.JSONField(
+        _("首次分类前的类别"),
+        default=dict,
+        null=True,  # rows bulk-loaded without the column (the benchmarks' COPY) have none yet
+        blank=True,
+        help_text=_("首次重新计算分类前登记的规上与规模，作为企业最早数据年度变化的比较基准"),
+    )
     ownership = models.CharField(
         _("登记注册类型"), max_length=12, choices=Ownership.choices, default=Ownership.PRIVATE
     )

@@ -102,6 +102,7 @@ class Report(models.Model):
         _("研发人员全时当量（人年）"), max_digits=10, decimal_places=1, null=True, blank=True
     )
     bachelor_staff = models.PositiveIntegerField(_("本科及以上学历人数"), null=True, blank=True)
+    assets = _money(_("资产总额（元）"))
 
     explanations = models.JSONField(_("异常说明"), default=dict, blank=True)
     return_reason = models.TextField(_("退回原因"), blank=True)

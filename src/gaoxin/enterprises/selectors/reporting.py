@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 
 from gaoxin.core import clock
 from gaoxin.core.errors import NotFound
@@ -185,62 +185,121 @@ def anomalies(*, user, year: int, month: int) -> list[dict]:
     return rows
 
 
+class _Totals:
+    """Sums of one group, each comparison over the enterprises that reported both periods (可比口径)."""
+
+    def __init__(self, name):
+        self.name = name
+        self.reports = self.expected = self.received = 0
+        self.comparable = self.month_reports = self.month_comparable = 0
+        self.sums: dict[str, dict[str, Decimal | int | None]] = {
+            part: dict.fromkeys(TOTAL_FIELDS)
+            for part in ("now", "yoy_now", "yoy_ly", "month", "mom_now", "mom_prev")
+        }
+
+    def _add(self, part: str, field: str, value) -> None:
+        if value is not None:
+            current = self.sums[part][field]
+            self.sums[part][field] = value if current is None else current + value
+
+    def add(self, rows: dict[str, dict], month: int) -> None:
+        now, ly, prev, prev2 = (rows.get(k) for k in ("now", "ly", "prev", "prev2"))
+        if now is None:
+            return
+        self.reports += 1
+        own = own_values({f: now[f] for f in TOTAL_FIELDS}, prev, month)
+        own_prev = own_values({f: prev[f] for f in TOTAL_FIELDS}, prev2, month - 1) if prev else {}
+        for f in TOTAL_FIELDS:
+            self._add("now", f, now[f])
+            if ly is not None and now[f] is not None and ly[f] is not None:
+                self._add("yoy_now", f, now[f])
+                self._add("yoy_ly", f, ly[f])
+            if f in own:
+                self._add("month", f, own[f])
+                if f in own_prev:
+                    self._add("mom_now", f, own[f])
+                    self._add("mom_prev", f, own_prev[f])
+        self.comparable += ly is not None
+        derivable = month == 1 or prev is not None
+        self.month_reports += derivable
+        self.month_comparable += derivable and prev is not None and (month == 2 or prev2 is not None)
+
+    def row(self) -> dict:
+        s = self.sums
+        return {
+            "name": self.name,
+            "reports": self.reports,
+            "expected": self.expected,
+            "received": self.received,
+            "rate": round(self.received * 100 / self.expected, 1) if self.expected else None,
+            **s["now"],
+            "comparable": self.comparable,
+            "last_year": s["yoy_ly"],
+            "growth": {f: _pct(s["yoy_now"][f], s["yoy_ly"][f]) for f in TOTAL_FIELDS},
+            "month_reports": self.month_reports,
+            "month": {f: v for f, v in s["month"].items() if v is not None},
+            "month_comparable": self.month_comparable,
+            "month_growth": {
+                f: _pct(s["mom_now"][f], s["mom_prev"][f]) for f in TOTAL_FIELDS if INDICATORS[f].cumulative
+            },
+        }
+
+
 def totals(*, user, year: int, month: int, by: str = "industry") -> dict:
-    """Year-to-date totals of the period by a dimension, with the same period last year (同比) and
-    the month's own value (本月 = 1–M月累计 − 1–(M−1)月累计), in one pass over the rows."""
+    """Year-to-date totals of the period by a dimension, with the reporting rate of each group.
+
+    Every comparison is made enterprise by enterprise, over the same enterprises (可比口径):
+    - 同比 (`growth`, `last_year`): enterprises that reported this period and the same period last year
+      (`comparable` of them);
+    - 本月 (`month`): each enterprise's own month, 1–M月累计 minus its own 1–(M−1)月累计, summed over
+      the `month_reports` enterprises that reported both months (January is its own month);
+    - 环比 (`month_growth`): this month's own value against last month's, over `month_comparable`
+      enterprises whose both own months can be derived.
+    A month that is only partly reported therefore never subtracts other enterprises' figures."""
     _require_statistics(user)
     key, label = DIMENSIONS.get(by, DIMENSIONS["industry"])
-    now = Q(year=year, month=month)
-    last_year = Q(year=year - 1, month=month)
-    before = Q(year=year, month=month - 1) if month > 1 else Q(pk__in=[])
-    aggregates: dict[str, Sum | Count] = {}
-    for f in TOTAL_FIELDS:
-        aggregates[f"{f}__now"] = Sum(f, filter=now)
-        aggregates[f"{f}__ly"] = Sum(f, filter=last_year)
-        aggregates[f"{f}__prev"] = Sum(f, filter=before)
-    aggregates["reports"] = Count("id", filter=now)
-    qs = (
+    periods = {"now": (year, month), "ly": (year - 1, month)}
+    if month > 1:
+        periods["prev"] = (year, month - 1)
+    if month > 2:
+        periods["prev2"] = (year, month - 2)
+    which = {p: name for name, p in periods.items()}
+    condition = Q(pk__in=[])
+    for y, m in periods.values():
+        condition |= Q(year=y, month=m)
+    rows_of: dict[int, dict[str, dict]] = {}
+    group_of: dict[int, object] = {}
+    for row in (
         Report.objects.visible_to(user)
-        .filter(now | last_year | before, state__in=RECEIVED)
-        .values(key)
-        .annotate(**aggregates)
-        .order_by(key)
-    )
-    rows = [_total_row(row[key], row, month) for row in qs if row["reports"]]
-    if by == "size":
-        labels = dict(Enterprise.Size.choices)
-        for r in rows:
-            r["name"] = str(labels.get(r["name"], r["name"]))
-    zone = {f: _sum(r[f] for r in rows) for f in TOTAL_FIELDS}
-    zone_ly = {f: _sum(r["last_year"][f] for r in rows) for f in TOTAL_FIELDS}
-    return {
-        "by": by,
-        "label": label,
-        "rows": rows,
-        "zone": {**zone, "growth": {f: _pct(zone[f], zone_ly[f]) for f in TOTAL_FIELDS}},
-    }
-
-
-def _sum(values):
-    """None when no group reported the indicator at all (not a zero that would read as a fall)."""
-    present = [v for v in values if v is not None]
-    return sum(present) if present else None
+        .filter(condition, state__in=RECEIVED)
+        .values("enterprise_id", "year", "month", key, *TOTAL_FIELDS)
+    ):
+        rows_of.setdefault(row["enterprise_id"], {})[which[(row["year"], row["month"])]] = row
+        group_of[row["enterprise_id"]] = row[key]
+    groups: dict[object, _Totals] = {}
+    zone = _Totals("全区")
+    expected_key = key.removeprefix("enterprise__")
+    for eid, group in expected_enterprises(year, month, user=user).values_list("id", expected_key):
+        g = groups.setdefault(group, _Totals(group))
+        g.expected += 1
+        zone.expected += 1
+        if "now" in rows_of.get(eid, {}):
+            g.received += 1
+            zone.received += 1
+    for eid, rows in rows_of.items():
+        if "now" in rows:
+            groups.setdefault(group_of[eid], _Totals(group_of[eid])).add(rows, month)
+            zone.add(rows, month)
+    out = [g.row() for _, g in sorted(groups.items(), key=lambda kv: (kv[0] is None, str(kv[0] or "")))]
+    labels = dict(Enterprise.Size.choices) if by == "size" else {}
+    for r in out:
+        r["name"] = str(labels.get(r["name"], r["name"])) if r["name"] else "未分类"
+    return {"by": by, "label": label, "rows": out, "zone": zone.row()}
 
 
 def _pct(now, before) -> float | None:
     change = relative_change(now, before)
     return None if change is None else round(float(change) * 100, 1)
-
-
-def _total_row(name, row: dict, month: int) -> dict:
-    out = {"name": name or "未分类", "reports": row["reports"], "last_year": {}, "month": {}, "growth": {}}
-    for f in TOTAL_FIELDS:
-        now = out[f] = row[f"{f}__now"]
-        out["last_year"][f] = row[f"{f}__ly"]
-        out["growth"][f] = _pct(now, row[f"{f}__ly"])
-        if INDICATORS[f].cumulative and now is not None:
-            out["month"][f] = now if month == 1 else now - (row[f"{f}__prev"] or Decimal(0))
-    return out
 
 
 def enterprise_trend(*, user, uscc: str, years: int = 10) -> dict:

@@ -31,7 +31,8 @@ def _may(role: str, actor, report: Report) -> bool:
 
 
 def report_forms_ensure() -> dict[str, ReportForm]:
-    """The first version of each form, created when missing (a wiped database, the demo)."""
+    """The published versions of each form, created when missing (a wiped database, the demo); the
+    latest version of each kind is returned."""
     return {
         str(d["kind"]): ReportForm.objects.get_or_create(kind=d["kind"], version=d["version"], defaults=d)[0]
         for d in DEFAULT_FORMS
