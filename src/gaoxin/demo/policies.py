@@ -278,6 +278,7 @@ def build(ctx: dict) -> None:
                 code=code,
                 title=title,
                 mode=mode,
+                state=Clause.State.PUBLISHED,  # the demo's clauses are live
                 rule=rule,
                 formula=formula,
                 award_cap=Decimal(cap) if cap else None,
@@ -316,6 +317,7 @@ def build(ctx: dict) -> None:
             code=code,
             title=title,
             mode=mode,
+            state=Clause.State.PUBLISHED,
             rule=rule.format(y=year),
             formula=formula.format(y=year),
             award_cap=Decimal(cap),

@@ -79,6 +79,7 @@ def catalogue_view(request):
         "policies/catalogue.html",
         {
             "policies": policies,
+            "form": form,
             "q": q,
             "can_manage": permissions.can_manage_policies(request.user),
             "is_enterprise": permissions.can_see_own_enterprise(request.user),
@@ -111,6 +112,8 @@ def policy_view(request, pk):
 def clause_view(request, pk):
     clause = selectors.clause_get(user=request.user, pk=pk)
     ctx = {"clause": clause, "can_manage": permissions.can_manage_policies(request.user)}
+    if ctx["can_manage"]:
+        ctx["lifecycle"] = catalogue.CLAUSES.available(user=request.user, obj=clause)
     if permissions.can_view_funds(request.user):
         ctx["budgets"] = [
             (b, money.budget_balance(b))
@@ -227,6 +230,23 @@ def clause_notify_view(request, pk):
         raise PermissionDenied("无权发送通知")
     n = matching.notify_newly_eligible(clause=clause)
     messages.success(request, f"已向 {n} 户新符合条件的企业发送通知")
+    return redirect("policies:clause", pk=pk)
+
+
+@page
+@require_POST
+def clause_state_view(request, pk):
+    """核验 / 发布 / 撤回 a clause (draft → checked → published)."""
+    clause = selectors.clause_get(user=request.user, pk=pk)
+    action = request.POST.get("action", "")[:20]
+    if action not in catalogue.CLAUSES.by_action:
+        messages.error(request, "未知操作")
+    else:
+        _act(
+            request,
+            lambda: catalogue.clause_act(actor=request.user, clause=clause, action=action),
+            "兑现事项状态已更新",
+        )
     return redirect("policies:clause", pk=pk)
 
 

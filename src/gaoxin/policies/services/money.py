@@ -26,6 +26,7 @@ from ..rules import parse_formula, parse_rule
 from ..rules.compiler import compile_rule
 from ..rules.evaluator import award_amount, explain
 from ..rules.facts import enterprises_with_facts, load_facts
+from .catalogue import require_published
 from .matching import operating
 
 S = Award.State
@@ -101,6 +102,7 @@ def award_batch(run: Progress, clause_id: int, actor_id: int | None = None, as_o
     from gaoxin.accounts.models import User
 
     clause = Clause.objects.select_related("policy").get(pk=clause_id)
+    require_published(clause)
     actor = User.objects.filter(pk=actor_id).first()
     day = dt.date.fromisoformat(as_of) if as_of else clock.today()
     node, formula = parse_rule(clause.rule), parse_formula(clause.formula)
@@ -164,6 +166,7 @@ def award_batch_start(*, actor, clause: Clause):
         raise PermissionDenied("只有政策专员可以运行免申即享批次")
     if clause.mode != Clause.Mode.AUTO:
         raise Conflict("只有“免申即享”事项可以批量测算")
+    require_published(clause)
     with transaction.atomic():
         run = award_batch.start(user=actor, clause_id=clause.pk, actor_id=actor.pk)
     return run
