@@ -79,12 +79,13 @@ def test_lifecycle_over_the_page_and_the_api(client, officer, fresh, hte_user):
     client.post(f"/policies/clauses/{fresh.pk}/state/", {"action": "check"})
     fresh.refresh_from_db()
     assert fresh.state == "checked"
-    r = post(client, f"/api/v1/clauses/{fresh.pk}/publish")
+    r = post(client, f"/api/v1/clauses/{fresh.pk}/state", {"action": "publish"})
     assert r.status_code == 200 and r.json()["state"] == "published"
-    assert post(client, f"/api/v1/clauses/{fresh.pk}/publish").status_code == 409
+    assert post(client, f"/api/v1/clauses/{fresh.pk}/state", {"action": "publish"}).status_code == 409
+    assert post(client, f"/api/v1/clauses/{fresh.pk}/state", {"action": "delete"}).status_code == 422
     client.logout()
     client.login(username="ent", password=DEFAULT_PASSWORD)
-    assert post(client, f"/api/v1/clauses/{fresh.pk}/withdraw").status_code in (403, 404)
+    assert post(client, f"/api/v1/clauses/{fresh.pk}/state", {"action": "withdraw"}).status_code == 404
     fresh.refresh_from_db()
     assert fresh.state == "published"
 

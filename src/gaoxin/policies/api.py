@@ -241,24 +241,18 @@ def clause_rule_save(request, clause_id: ObjectId, payload: ClauseRuleIn):
     )
 
 
-def _clause_act(request, clause_id, action: str):
+class ClauseActionIn(Schema):
+    action: Literal["check", "publish", "withdraw"]
+
+
+@router.post(
+    "/clauses/{clause_id}/state",
+    response=ClauseOut,
+    summary="兑现事项核验 / 发布 / 撤回（草稿 → 已核验 → 已发布）",
+)
+def clause_transition(request, clause_id: ObjectId, payload: ClauseActionIn):
     clause = selectors.clause_get(user=request.user, pk=clause_id)
-    return catalogue.clause_act(actor=request.user, clause=clause, action=action)
-
-
-@router.post("/clauses/{clause_id}/check", response=ClauseOut, summary="核验兑现事项（草稿 → 已核验）")
-def clause_check(request, clause_id: ObjectId):
-    return _clause_act(request, clause_id, "check")
-
-
-@router.post("/clauses/{clause_id}/publish", response=ClauseOut, summary="发布兑现事项（已核验 → 已发布）")
-def clause_publish(request, clause_id: ObjectId):
-    return _clause_act(request, clause_id, "publish")
-
-
-@router.post("/clauses/{clause_id}/withdraw", response=ClauseOut, summary="撤回兑现事项为草稿")
-def clause_withdraw(request, clause_id: ObjectId):
-    return _clause_act(request, clause_id, "withdraw")
+    return catalogue.clause_act(actor=request.user, clause=clause, action=payload.action)
 
 
 @router.get("/clauses/{clause_id}/budgets", response=list[BudgetOut], summary="事项预算与余额")
