@@ -112,6 +112,11 @@ class ReasonIn(Schema):
     reference: Annotated[str, Field(max_length=80)] = ""
 
 
+class ClawbackIn(ReasonIn):
+    # part of the award; empty: all that is not yet recovered
+    amount: Annotated[Decimal, Field(gt=0, max_digits=18, decimal_places=2)] | None = None
+
+
 class ConfirmIn(Schema):
     bank_name: Annotated[str, Field(max_length=80)]
     account_name: Annotated[str, Field(max_length=120)]
@@ -315,11 +320,17 @@ def award_confirm(request, award_id: ObjectId, payload: ConfirmIn):
     return money.award_confirm(actor=request.user, award=award, **payload.dict())
 
 
-@router.post("/awards/{award_id}/clawback", response=AwardOut, summary="追回")
-def award_clawback(request, award_id: ObjectId, payload: ReasonIn):
+@router.post(
+    "/awards/{award_id}/clawback", response=AwardOut, summary="追回（全部或部分；追回款缴回财政，不回到可用预算）"
+)
+def award_clawback(request, award_id: ObjectId, payload: ClawbackIn):
     award = selectors.award_get(user=request.user, pk=award_id)
     return money.award_clawback(
-        actor=request.user, award=award, reason=payload.reason, reference=payload.reference
+        actor=request.user,
+        award=award,
+        reason=payload.reason,
+        reference=payload.reference,
+        amount=payload.amount,
     )
 
 

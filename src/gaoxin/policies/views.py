@@ -58,6 +58,14 @@ def _money(text: str) -> Decimal | None:
     return value if value.is_finite() and 0 <= value < Decimal("1e15") else None
 
 
+def _clawback_amount(text: str) -> Decimal | None:
+    """Empty: all that is left; otherwise the amount (an invalid one is refused by the service)."""
+    if not text.strip():
+        return None
+    amount = _money(text[:30])
+    return amount if amount is not None else Decimal("-1")
+
+
 # ---- catalogue --------------------------------------------------------------------------------
 
 
@@ -339,6 +347,7 @@ def award_view(request, pk):
                     award=award,
                     reason=reason,
                     reference=request.POST.get("reference", "")[:80],
+                    amount=_clawback_amount(request.POST.get("amount", "")),
                 ),
                 "已登记追回",
             ),
@@ -353,6 +362,7 @@ def award_view(request, pk):
         {
             "award": award,
             "events": award.events.select_related("actor"),
+            "recovered": money.clawed_back(award),
             "is_owner": permissions.can_act_for_awards(request.user),
             "can_manage": permissions.can_manage_policies(request.user),
             "can_pay": permissions.can_handle_payments(request.user),
