@@ -69,5 +69,11 @@ def test_year_must_be_an_integer_constant():
 def test_the_editor_help_states_each_deviation(client, officer, rd_clause):
     client.login(username=officer.username, password=DEFAULT_PASSWORD)
     body = client.get(f"/policies/clauses/{rd_clause.pk}/rule/").content.decode()
-    for text in ["1 == 1.0 为真", "10 / 7 == 1", "除以 0", "“!”（非）作用于“未知”结果仍为“未知”", "整数年度常量"]:
+    for text in [
+        "1 == 1.0 为真",
+        "10 / 7 == 1",
+        "除以 0",
+        "“!”（非）作用于“未知”结果仍为“未知”",
+        "整数年度常量",
+    ]:
         assert text in body, text

@@ -22,7 +22,11 @@ def paid(officer, finance, hte_firm, hte_user, rd_clause):
     with clock.frozen(dt.date(2026, 6, 1)):
         money.awards_publish(actor=officer, awards=[award])
     money.award_confirm(
-        actor=hte_user, award=award, bank_name="工商银行", account_name=hte_firm.name, account_no="6222000011112222"
+        actor=hte_user,
+        award=award,
+        bank_name="工商银行",
+        account_name=hte_firm.name,
+        account_no="6222000011112222",
     )
     Award.objects.filter(pk=award.pk).update(notice_to=dt.date(2020, 1, 1))
     batch = money.payment_batch_create(actor=finance)
@@ -36,11 +40,17 @@ def paid(officer, finance, hte_firm, hte_user, rd_clause):
 def test_part_of_an_award_is_recovered_and_does_not_refill_the_budget(finance, paid):
     budget = Budget.objects.get()
     before = money.budget_balance(budget)["available"]
-    money.award_clawback(actor=finance, award=paid, reason="研发费用部分不实", reference="退1", amount=Decimal("50000"))
+    money.award_clawback(
+        actor=finance, award=paid, reason="研发费用部分不实", reference="退1", amount=Decimal("50000")
+    )
     paid.refresh_from_db()
     assert paid.state == "paid" and money.clawed_back(paid) == Decimal("50000")
     bal = money.budget_balance(budget)
-    assert (bal["recovered"], bal["net_paid"], bal["available"]) == (Decimal("50000"), Decimal("100000"), before)
+    assert (bal["recovered"], bal["net_paid"], bal["available"]) == (
+        Decimal("50000"),
+        Decimal("100000"),
+        before,
+    )
     assert money.reconcile() == []
 
     with pytest.raises(ValidationFailed, match="不能超过尚未追回的 100000"):
@@ -53,7 +63,10 @@ def test_part_of_an_award_is_recovered_and_does_not_refill_the_budget(finance, p
     paid.refresh_from_db()
     assert paid.state == "clawed_back" and money.clawed_back(paid) == Decimal("150000")
     entries = LedgerEntry.objects.filter(kind="clawback").order_by("id")
-    assert [(e.amount, e.reference) for e in entries] == [(Decimal("50000"), "退1"), (Decimal("100000"), "退2")]
+    assert [(e.amount, e.reference) for e in entries] == [
+        (Decimal("50000"), "退1"),
+        (Decimal("100000"), "退2"),
+    ]
     bal = money.budget_balance(budget)
     assert (bal["recovered"], bal["net_paid"], bal["available"]) == (Decimal("150000"), Decimal("0"), before)
     assert money.reconcile() == []

@@ -131,8 +131,9 @@ def test_builder_page_lists_the_labels(client, officer, fresh):
     page = client.get(f"/policies/clauses/{fresh.pk}/rule/").content.decode()
     assert '<option value="小型">' in page
     r = client.post(
-        "/policies/rules/builder/", {"var0": "enterprise.size", "op0": "in", "val0": "小型,微型", "join": "all"}
+        "/policies/rules/builder/",
+        {"var0": "enterprise.size", "op0": "in", "val0": "小型,微型", "join": "all"},
     )
-    assert 'enterprise.size in [&quot;small&quot;, &quot;micro&quot;]' in r.content.decode()
+    assert "enterprise.size in [&quot;small&quot;, &quot;micro&quot;]" in r.content.decode()
     r = client.post("/policies/rules/builder/", {"var0": "enterprise.size", "op0": "==", "val0": "特大型"})
     assert "没有取值" in r.content.decode()

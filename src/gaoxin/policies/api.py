@@ -321,7 +321,9 @@ def award_confirm(request, award_id: ObjectId, payload: ConfirmIn):
 
 
 @router.post(
-    "/awards/{award_id}/clawback", response=AwardOut, summary="追回（全部或部分；追回款缴回财政，不回到可用预算）"
+    "/awards/{award_id}/clawback",
+    response=AwardOut,
+    summary="追回（全部或部分；追回款缴回财政，不回到可用预算）",
 )
 def award_clawback(request, award_id: ObjectId, payload: ClawbackIn):
     award = selectors.award_get(user=request.user, pk=award_id)

@@ -7,10 +7,10 @@ class PoliciesConfig(AppConfig):
     verbose_name = "惠企政策"
 
     def ready(self):
+        from django.db.backends.signals import connection_created
+
         from gaoxin.core.pillars import DemoStep, Pillar, register
         from gaoxin.govservices.hooks import register_submission_check
-
-        from django.db.backends.signals import connection_created
 
         from . import home, navigation
         from .rules.exact import register_sqlite_functions

@@ -5,19 +5,23 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('policies', '0003_clause_state'),
+        ("policies", "0003_clause_state"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.RemoveConstraint(
-            model_name='ledgerentry',
-            name='unique_ledger_movement_per_award',
+            model_name="ledgerentry",
+            name="unique_ledger_movement_per_award",
         ),
         migrations.AddConstraint(
-            model_name='ledgerentry',
-            constraint=models.UniqueConstraint(condition=models.Q(('kind', 'clawback'), _negated=True), fields=('award', 'kind'), name='unique_ledger_movement_per_award', violation_error_message='该兑现记录已有同类资金变动'),
+            model_name="ledgerentry",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("kind", "clawback"), _negated=True),
+                fields=("award", "kind"),
+                name="unique_ledger_movement_per_award",
+                violation_error_message="该兑现记录已有同类资金变动",
+            ),
         ),
     ]

@@ -4,15 +4,18 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('policies', '0004_clawback_in_parts'),
+        ("policies", "0004_clawback_in_parts"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='reliefscheme',
-            name='halve_months',
-            field=models.PositiveSmallIntegerField(default=3, help_text='中小企业/个体户在免收之后减半；其他承租人自减免期起减半', verbose_name='减半月数'),
+            model_name="reliefscheme",
+            name="halve_months",
+            field=models.PositiveSmallIntegerField(
+                default=3,
+                help_text="中小企业/个体户在免收之后减半；其他承租人自减免期起减半",
+                verbose_name="减半月数",
+            ),
         ),
     ]

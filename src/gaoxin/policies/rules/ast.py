@@ -31,7 +31,7 @@ def _check_choice(ref, lit) -> None:
     by_label = {str(label): code for code, label in ref.var.choices}
     allowed = "、".join(f"{label}（{code}）" for code, label in ref.var.choices)
     if str(lit.value) in by_label:
-        raise RuleError(f"“{ref.var.label}”应写代码 \"{by_label[str(lit.value)]}\"，而不是“{lit.value}”")
+        raise RuleError(f'“{ref.var.label}”应写代码 "{by_label[str(lit.value)]}"，而不是“{lit.value}”')
     raise RuleError(f"“{ref.var.label}”没有取值“{lit.value}”，可选：{allowed}")
 
 

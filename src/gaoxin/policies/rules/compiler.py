@@ -19,7 +19,6 @@ from django.db.models import (
     F,
     FilteredRelation,
     Func,
-    IntegerField,
     Lookup,
     Q,
     Value,
@@ -71,7 +70,10 @@ class _Compiler:
             ip = self._join(f"ip{node.year}", "ip_years", Q(ip_years__year=node.year))
             return F(f"{ip}__{var.column}")
         if var.source == "growth":
-            cur, prev = _exact(self._data(var.column, node.year)), _exact(self._data(var.column, node.year - 1))
+            cur, prev = (
+                _exact(self._data(var.column, node.year)),
+                _exact(self._data(var.column, node.year - 1)),
+            )
             return _div(_sub(cur, prev), prev)
         raise ValueError(var.source)
 
@@ -267,7 +269,9 @@ class _Compare(Func):
 
     def as_sql(self, compiler, connection, **extra):
         op = "<>" if self.op == "!=" else ("=" if self.op == "==" else self.op)
-        return super().as_sql(compiler, connection, template="(%(expressions)s)", arg_joiner=f" {op} ", **extra)
+        return super().as_sql(
+            compiler, connection, template="(%(expressions)s)", arg_joiner=f" {op} ", **extra
+        )
 
     def as_sqlite(self, compiler, connection, **extra):
         op = "<>" if self.op == "!=" else ("=" if self.op == "==" else self.op)

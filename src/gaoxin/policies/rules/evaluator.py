@@ -123,10 +123,13 @@ def value(node, facts: Facts):
 
 def _align(a, b):
     """Numbers compare exactly as Fractions (1 == 1.0); strings and booleans as they are."""
-    if isinstance(a, Decimal | Fraction | int) and not isinstance(a, bool):
-        if isinstance(b, Decimal | Fraction | int) and not isinstance(b, bool):
-            return fraction(a), fraction(b)
+    if _is_number(a) and _is_number(b):
+        return fraction(a), fraction(b)
     return a, b
+
+
+def _is_number(v) -> bool:
+    return isinstance(v, Decimal | Fraction | int) and not isinstance(v, bool)
 
 
 def is_eligible(node, facts: Facts) -> bool:

@@ -268,10 +268,18 @@ def _clawback(award: Award, actor, payload: dict, today: dt.date) -> dict:
     if not amount.is_finite() or amount <= 0 or amount != amount.quantize(CENT):
         raise ValidationFailed("追回金额须为大于 0 的金额（精确到分）", fields={"amount": "金额无效"})
     if amount > remaining:
-        raise ValidationFailed(f"追回金额不能超过尚未追回的 {remaining} 元", fields={"amount": "超过可追回金额"})
+        raise ValidationFailed(
+            f"追回金额不能超过尚未追回的 {remaining} 元", fields={"amount": "超过可追回金额"}
+        )
     reference = payload.get("reference", "")
     _move(
-        budget, award, LedgerEntry.Kind.CLAWBACK, actor, reference=reference, memo=payload["note"], amount=amount
+        budget,
+        award,
+        LedgerEntry.Kind.CLAWBACK,
+        actor,
+        reference=reference,
+        memo=payload["note"],
+        amount=amount,
     )
     if amount == remaining:
         award.state = S.CLAWED_BACK  # the whole award is recovered
