@@ -300,3 +300,32 @@ def test_growth_of_exactly_ten_percent_is_eligible_on_both_paths(db):
     assert list(compile_rule(node, f.AS_OF).queryset().values_list("pk", flat=True)) == [ent.pk]
     assert is_eligible(node, load_facts(enterprises_with_facts(), f.AS_OF)[ent.pk])
     assert not compile_rule(parse_rule("growth.revenue_yoy(2025) > 0.1"), f.AS_OF).queryset().exists()
+
+
+def test_enterprise_page_and_batch_agree_on_the_reported_growth(officer, policy):
+    """企业找政策 and the 免申即享 batch: the same enterprise, the same verdict and the same amount."""
+    from gaoxin.policies.models import Award
+    from gaoxin.policies.services import catalogue, matching, money
+
+    ent = f.enterprise(size="small")
+    f.report(ent, 2024, revenue=Decimal("100000000.50"))
+    f.report(ent, 2025, revenue=Decimal("110000000.55"))
+    clause = catalogue.clause_create(
+        actor=officer,
+        policy=policy,
+        code="growth10",
+        title="营收增长奖励",
+        period=2026,
+        rule="growth.revenue_yoy(2025) >= 0.1",
+        formula="300000",
+    )
+    catalogue.budget_set(actor=officer, clause=clause, year=2026, amount=Decimal("1000000"))
+    catalogue.clause_check_and_publish(actor=officer, clause=clause)
+    offer = next(o for o in matching.offers_for(ent) if o.clause.code == "growth10")
+    assert offer.eligible and offer.amount == Decimal("300000.00")
+    assert "10.00%" in offer.explanation.conditions[0][0].values[0][2]
+    run = money.award_batch.run_now(clause_id=clause.pk, actor_id=officer.pk)
+    assert run.status == "succeeded", run.error
+    assert list(Award.objects.filter(clause=clause).values_list("enterprise_id", "amount")) == [
+        (ent.pk, Decimal("300000.00"))
+    ]

@@ -450,7 +450,7 @@ def funds_view(request):
     budgets = [(b, money.budget_balance(b)) for b in selectors.budget_list(user=request.user, year=year)]
     totals = {
         k: sum((bal[k] for _, bal in budgets), Decimal("0.00"))
-        for k in ("amount", "committed", "paid", "available")
+        for k in ("amount", "committed", "paid", "recovered", "available")
     }
     if request.GET.get("format") == "xlsx":
         return _xlsx(reports.funds_workbook(year), "funds.xlsx")
