@@ -4,7 +4,11 @@ Every condition compiles to a pair (T, F) of Q objects — "certainly true" and 
 built only from positive comparisons, so SQL's NULL handling gives three-valued logic directly:
 NOT a = (F(a), T(a)); a AND b = (T(a) & T(b), F(a) | F(b)); a OR b = (T(a) | T(b), F(a) & F(b)).
 A row is eligible when T holds. Each variable becomes one alias (a column, a join, an EXISTS on
-valid qualifications, or a correlated subquery on reports / IP), so the whole rule is one SELECT."""
+valid qualifications, or a correlated subquery on reports / IP), so the whole rule is one SELECT.
+
+Numbers are exact (see exact.py): each numeric value is a pair (numerator, denominator > 0) of
+exact decimals, a division only builds a pair, and a comparison is cross-multiplied, so the SQL
+path decides exactly as the Python evaluator does, on PostgreSQL and on SQLite."""
 
 from __future__ import annotations
 
