@@ -1,6 +1,7 @@
 """Whole-zone rule matching on PostgreSQL with 1,000,000 generated enterprises.
 
-    python bench/policy_matching.py [--enterprises 1000000] [--sample 5000] [--keep]
+    python bench/policy_matching.py [--enterprises 1000000] [--sample 5000] [--clauses 100]
+    python bench/policy_matching.py --small    # seconds; run by tests/bench/test_small.py
 
 Creates (or reuses) a separate database `gaoxin_bench_policies` on the server of
 GAOXIN_BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/), fills it with bulk SQL
@@ -77,9 +78,9 @@ def generate(n: int) -> None:
         cur.execute(
             """
             INSERT INTO enterprises_enterprise (uscc, name, former_names, name_pinyin, legal_rep, registered_on,
-                registered_capital, address, industry_id, gbt_code, size, above_scale, scale_kind,
+                name_pairs, registered_capital, address, industry_id, gbt_code, size, above_scale, scale_kind,
                 classification_reasons, ownership, listed, top500_branch, status, created_at)
-            SELECT 'B' || lpad(i::text, 17, '0'), '企业' || i, '', '', '张三', date '2000-01-01' + (i % 9000),
+            SELECT 'B' || lpad(i::text, 17, '0'), '企业' || i, '', '', '张三', date '2000-01-01' + (i % 9000), '',
                 (i % 1000) * 10000, '', (SELECT min(id) FROM enterprises_industry) + (i % 9), '',
                 (ARRAY['large','medium','small','micro','micro','small'])[1 + (hashint % 6)],
                 hashint % 10 = 0, CASE WHEN hashint % 10 = 0 THEN 'industry' ELSE '' END, '{}', 'private',
@@ -183,12 +184,18 @@ def load_duckdb(cols, rows):
     return db
 
 
-def main() -> None:
+def main(argv=None) -> int:
+    global BENCH_DB
     ap = argparse.ArgumentParser()
     ap.add_argument("--enterprises", type=int, default=1_000_000)
     ap.add_argument("--sample", type=int, default=5000)
     ap.add_argument("--clauses", type=int, default=100)
-    args = ap.parse_args()
+    ap.add_argument("--small", action="store_true", help="2,000 enterprises, 12 clauses: seconds (CI)")
+    ap.add_argument("--database", default=BENCH_DB, help="the benchmark database on that server")
+    args = ap.parse_args(argv)
+    if args.small:
+        args.enterprises, args.sample, args.clauses = 2000, 300, 12
+    BENCH_DB = args.database
     server = os.environ.get("GAOXIN_BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/")
     ensure_database(server)
     setup_django(server)
@@ -274,6 +281,7 @@ def main() -> None:
         f"SQL and DuckDB counts agree on {len(rules) - len(mismatches)}/{len(rules)} clauses"
         + (f"; differ: {mismatches[:5]}" if mismatches else "")
     )
+    return 0
 
 
 def facts_rows():
@@ -305,4 +313,4 @@ FACTS_SQL = """
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

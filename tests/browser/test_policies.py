@@ -72,6 +72,13 @@ def test_rule_to_payment_and_clawback(page, zone):
     page.wait_for_load_state("networkidle")
     assert "规则已保存" in page.content()
 
+    # a clause reaches enterprises only once checked and published
+    page.goto(page.base + f"/policies/clauses/{clause.pk}/")
+    page.click("button[value=check]")
+    page.wait_for_load_state("networkidle")
+    page.click("button[value=publish]")
+    page.wait_for_load_state("networkidle")
+    assert page.locator("#clause-state").inner_text() == "已发布"
     page.click("text=运行免申即享批次")
     page.wait_for_load_state("networkidle")
     assert "新生成待审核" in page.content()
@@ -131,6 +138,8 @@ def test_rule_to_payment_and_clawback(page, zone):
     page.wait_for_load_state("networkidle")
     assert page.locator("#award-state").inner_text() == "已追回"
     page.goto(page.base + "/policies/funds/")
-    assert page.locator("#total-paid").inner_text() == "0.00"
+    # the recovery is recorded beside what was paid; it does not refill the available budget
+    assert page.locator("#total-paid").inner_text() == "250,000.00"
+    assert page.locator("#total-recovered").inner_text() == "250,000.00"
     assert page.locator("#reconciled").is_visible()
     shot(page, "policies-funds")

@@ -54,6 +54,7 @@ def main() -> None:
         notice_days=5,
     )
     catalogue.budget_set(actor=officer, clause=clause, year=2026, amount=Decimal("10000000"))
+    clause = catalogue.clause_check_and_publish(actor=officer, clause=clause)
     industry = f.industry("ind1")
     for n in range(ELIGIBLE + INELIGIBLE):
         ent = f.enterprise(f"研发企业{n}", size="small", industry=industry)

@@ -58,4 +58,4 @@ def rd_clause(officer, policy):
         notice_days=5,
     )
     catalogue.budget_set(actor=officer, clause=clause, year=2026, amount=Decimal("1000000"))
-    return clause
+    return catalogue.clause_check_and_publish(actor=officer, clause=clause)

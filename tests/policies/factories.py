@@ -74,7 +74,7 @@ def apply_clause(officer, policy, department):
     """A 申报 clause for R&D spenders approved by `department`, with two required materials."""
     from gaoxin.policies.services import catalogue
 
-    return catalogue.clause_create(
+    clause = catalogue.clause_create(
         actor=officer,
         policy=policy,
         code="rd-apply",
@@ -86,3 +86,4 @@ def apply_clause(officer, policy, department):
         department=department,
         materials="项目申报书；研发费用专项审计报告",
     )
+    return catalogue.clause_check_and_publish(actor=officer, clause=clause)

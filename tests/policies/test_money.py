@@ -109,10 +109,12 @@ def test_batch_through_notice_confirmation_payment_and_clawback(
         money.award_clawback(actor=finance, award=award, reason=" ")
     money.award_clawback(actor=finance, award=award, reason="研发费用虚报，经审计核减", reference="退款001")
     bal = money.budget_balance(budget)
-    assert (bal["paid"], bal["available"], bal["clawed_back"]) == (
-        Decimal("0"),
-        Decimal("1000000"),
+    # recovered money is a recorded recovery (returned to the treasury), not available budget again
+    assert (bal["paid"], bal["available"], bal["recovered"], bal["net_paid"]) == (
         Decimal("150000"),
+        Decimal("850000"),
+        Decimal("150000"),
+        Decimal("0"),
     )
     assert [e.kind for e in LedgerEntry.objects.order_by("id")] == ["reserve", "pay", "clawback"]
     assert money.reconcile() == []

@@ -1,6 +1,7 @@
 """The pages answer for each role, and the rule editor's builder and preview work over htmx."""
 
 import datetime as dt
+from decimal import Decimal
 
 import pytest
 
@@ -91,7 +92,8 @@ def test_relief_computation_waives_or_halves():
         start=dt.date(2020, 3, 1),
         end=dt.date(2021, 1, 1),
     )
-    assert premises.relief_for(scheme, sme)[1:] == (30000, 1500)
+    # 免三减半三: February to April free, May to July at half
+    assert premises.relief_for(scheme, sme) == (Decimal("4.5"), 45000, 2250)
     assert premises.relief_for(scheme, other)[1:] == (10000, 500)  # half of March and April only
 
 

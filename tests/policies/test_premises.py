@@ -31,7 +31,8 @@ def test_relief_totals_by_scheme(officer, finance):
         premises.relief_compute(actor=finance, scheme=scheme)
     assert premises.relief_compute(actor=officer, scheme=scheme) == 3
     totals = premises.relief_totals(scheme)
-    assert (totals["rent"], totals["fee"]) == (Decimal("129000"), Decimal("12900"))  # 60000 + 9000 + 60000
+    # 免三减半三: SME and individual 3 free + 3 half (4.5 months), others half for 3 (1.5 months)
+    assert (totals["rent"], totals["fee"]) == (Decimal("163500"), Decimal("16350"))  # 90000 + 13500 + 60000
     assert premises.relief_approve(actor=finance, scheme=scheme) == 3
     assert set(Relief.objects.values_list("state", flat=True)) == {"approved"}
     with pytest.raises(Conflict):

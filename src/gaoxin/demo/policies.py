@@ -278,6 +278,7 @@ def build(ctx: dict) -> None:
                 code=code,
                 title=title,
                 mode=mode,
+                state=Clause.State.PUBLISHED,  # the demo's clauses are live
                 rule=rule,
                 formula=formula,
                 award_cap=Decimal(cap) if cap else None,
@@ -316,6 +317,7 @@ def build(ctx: dict) -> None:
             code=code,
             title=title,
             mode=mode,
+            state=Clause.State.PUBLISHED,
             rule=rule.format(y=year),
             formula=formula.format(y=year),
             award_cap=Decimal(cap),
@@ -468,7 +470,8 @@ def _premises(rng, enterprises, policy, officer) -> dict:
         area = Decimal(rng.randrange(200, 3000))
         price = Decimal(rng.randrange(25, 45))
         rent, fee = area * price, (area * price * Decimal("0.058")).quantize(Decimal("0.01"))
-        factor = Decimal("3") if kind in ("sme", "individual") else Decimal("1.5")
+        # 免三减半三: SMEs and individuals 3 months free + 3 at half (4.5); others half for 3 (1.5)
+        factor = Decimal("4.5") if kind in ("sme", "individual") else Decimal("1.5")
         if rent_total + rent * factor > RENT_RELIEF_2020 * Decimal(
             "0.995"
         ) or fee_total + fee * factor > FEE_RELIEF_2020 * Decimal("0.995"):
@@ -477,14 +480,15 @@ def _premises(rng, enterprises, policy, officer) -> dict:
         rent_total += (rent * factor).quantize(Decimal("0.01"), ROUND_HALF_UP)
         fee_total += (fee * factor).quantize(Decimal("0.01"), ROUND_HALF_UP)
         n += 1
-    # the last lease began in April 2020: one month inside the waiver, so it takes the remainders exactly
+    # the last lease began in June 2020: two half months (June, July), together one month's rent,
+    # so it takes the remainders exactly
     leases.append(
         (
             "sme",
             Decimal("800"),
             RENT_RELIEF_2020 - rent_total,
             FEE_RELIEF_2020 - fee_total,
-            dt.date(2020, 4, 1),
+            dt.date(2020, 6, 1),
         )
     )
     rows = []

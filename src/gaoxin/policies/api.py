@@ -48,6 +48,7 @@ class ClauseOut(Schema):
     award_cap: Decimal | None
     period: int
     notice_days: int
+    state: str
 
 
 class RuleIn(Schema):
@@ -109,6 +110,11 @@ class AwardFilter(Schema):
 class ReasonIn(Schema):
     reason: Annotated[str, Field(min_length=1, max_length=300)]
     reference: Annotated[str, Field(max_length=80)] = ""
+
+
+class ClawbackIn(ReasonIn):
+    # part of the award; empty: all that is not yet recovered
+    amount: Annotated[Decimal, Field(gt=0, max_digits=18, decimal_places=2)] | None = None
 
 
 class ConfirmIn(Schema):
@@ -240,6 +246,20 @@ def clause_rule_save(request, clause_id: ObjectId, payload: ClauseRuleIn):
     )
 
 
+class ClauseActionIn(Schema):
+    action: Literal["check", "publish", "withdraw"]
+
+
+@router.post(
+    "/clauses/{clause_id}/state",
+    response=ClauseOut,
+    summary="兑现事项核验 / 发布 / 撤回（草稿 → 已核验 → 已发布）",
+)
+def clause_transition(request, clause_id: ObjectId, payload: ClauseActionIn):
+    clause = selectors.clause_get(user=request.user, pk=clause_id)
+    return catalogue.clause_act(actor=request.user, clause=clause, action=payload.action)
+
+
 @router.get("/clauses/{clause_id}/budgets", response=list[BudgetOut], summary="事项预算与余额")
 @paginate(Page)
 def budget_list(request, clause_id: ObjectId):
@@ -300,11 +320,19 @@ def award_confirm(request, award_id: ObjectId, payload: ConfirmIn):
     return money.award_confirm(actor=request.user, award=award, **payload.dict())
 
 
-@router.post("/awards/{award_id}/clawback", response=AwardOut, summary="追回")
-def award_clawback(request, award_id: ObjectId, payload: ReasonIn):
+@router.post(
+    "/awards/{award_id}/clawback",
+    response=AwardOut,
+    summary="追回（全部或部分；追回款缴回财政，不回到可用预算）",
+)
+def award_clawback(request, award_id: ObjectId, payload: ClawbackIn):
     award = selectors.award_get(user=request.user, pk=award_id)
     return money.award_clawback(
-        actor=request.user, award=award, reason=payload.reason, reference=payload.reference
+        actor=request.user,
+        award=award,
+        reason=payload.reason,
+        reference=payload.reference,
+        amount=payload.amount,
     )
 
 

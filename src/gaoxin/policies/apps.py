@@ -7,12 +7,16 @@ class PoliciesConfig(AppConfig):
     verbose_name = "惠企政策"
 
     def ready(self):
+        from django.db.backends.signals import connection_created
+
         from gaoxin.core.pillars import DemoStep, Pillar, register
         from gaoxin.govservices.hooks import register_submission_check
 
         from . import home, navigation
+        from .rules.exact import register_sqlite_functions
         from .services.apply import check_clause_submission
 
+        connection_created.connect(register_sqlite_functions, dispatch_uid="gaoxin.policies.exact")
         register_submission_check(check_clause_submission)
         register(
             Pillar(

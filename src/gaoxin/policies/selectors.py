@@ -40,7 +40,8 @@ def policy_get(*, user, pk: int) -> Policy:
 def clause_list(*, user, policy: Policy | None = None) -> QuerySet[Clause]:
     qs = Clause.objects.select_related("policy", "department")
     if not permissions.can_manage_policies(user):
-        qs = qs.filter(policy__status=Policy.Status.PUBLISHED)
+        # enterprises and other staff see published clauses of published policies only
+        qs = qs.filter(policy__status=Policy.Status.PUBLISHED, state=Clause.State.PUBLISHED)
     return qs.filter(policy=policy) if policy else qs
 
 

@@ -9,6 +9,7 @@ urlpatterns = [
     path("clauses/<id:pk>/", views.clause_view, name="clause"),
     path("clauses/<id:pk>/rule/", views.rule_editor_view, name="rule_editor"),
     path("clauses/<id:pk>/batch/", views.clause_batch_view, name="clause_batch"),
+    path("clauses/<id:pk>/state/", views.clause_state_view, name="clause_state"),
     path("clauses/<id:pk>/notify/", views.clause_notify_view, name="clause_notify"),
     path("clauses/<id:pk>/service-item/", views.clause_service_item_view, name="clause_service_item"),
     path("rules/preview/", views.rule_preview_view, name="rule_preview"),

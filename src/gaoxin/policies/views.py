@@ -58,6 +58,14 @@ def _money(text: str) -> Decimal | None:
     return value if value.is_finite() and 0 <= value < Decimal("1e15") else None
 
 
+def _clawback_amount(text: str) -> Decimal | None:
+    """Empty: all that is left; otherwise the amount (an invalid one is refused by the service)."""
+    if not text.strip():
+        return None
+    amount = _money(text[:30])
+    return amount if amount is not None else Decimal("-1")
+
+
 # ---- catalogue --------------------------------------------------------------------------------
 
 
@@ -79,6 +87,7 @@ def catalogue_view(request):
         "policies/catalogue.html",
         {
             "policies": policies,
+            "form": form,
             "q": q,
             "can_manage": permissions.can_manage_policies(request.user),
             "is_enterprise": permissions.can_see_own_enterprise(request.user),
@@ -111,6 +120,8 @@ def policy_view(request, pk):
 def clause_view(request, pk):
     clause = selectors.clause_get(user=request.user, pk=pk)
     ctx = {"clause": clause, "can_manage": permissions.can_manage_policies(request.user)}
+    if ctx["can_manage"]:
+        ctx["lifecycle"] = catalogue.CLAUSES.available(user=request.user, obj=clause)
     if permissions.can_view_funds(request.user):
         ctx["budgets"] = [
             (b, money.budget_balance(b))
@@ -232,6 +243,23 @@ def clause_notify_view(request, pk):
 
 @page
 @require_POST
+def clause_state_view(request, pk):
+    """核验 / 发布 / 撤回 a clause (draft → checked → published)."""
+    clause = selectors.clause_get(user=request.user, pk=pk)
+    action = request.POST.get("action", "")[:20]
+    if action not in catalogue.CLAUSES.by_action:
+        messages.error(request, "未知操作")
+    else:
+        _act(
+            request,
+            lambda: catalogue.clause_act(actor=request.user, clause=clause, action=action),
+            "兑现事项状态已更新",
+        )
+    return redirect("policies:clause", pk=pk)
+
+
+@page
+@require_POST
 def clause_service_item_view(request, pk):
     clause = selectors.clause_get(user=request.user, pk=pk)
     _act(
@@ -319,6 +347,7 @@ def award_view(request, pk):
                     award=award,
                     reason=reason,
                     reference=request.POST.get("reference", "")[:80],
+                    amount=_clawback_amount(request.POST.get("amount", "")),
                 ),
                 "已登记追回",
             ),
@@ -333,6 +362,7 @@ def award_view(request, pk):
         {
             "award": award,
             "events": award.events.select_related("actor"),
+            "recovered": money.clawed_back(award),
             "is_owner": permissions.can_act_for_awards(request.user),
             "can_manage": permissions.can_manage_policies(request.user),
             "can_pay": permissions.can_handle_payments(request.user),
@@ -420,7 +450,7 @@ def funds_view(request):
     budgets = [(b, money.budget_balance(b)) for b in selectors.budget_list(user=request.user, year=year)]
     totals = {
         k: sum((bal[k] for _, bal in budgets), Decimal("0.00"))
-        for k in ("amount", "committed", "paid", "available")
+        for k in ("amount", "committed", "paid", "recovered", "available")
     }
     if request.GET.get("format") == "xlsx":
         return _xlsx(reports.funds_workbook(year), "funds.xlsx")

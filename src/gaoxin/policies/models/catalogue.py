@@ -51,6 +51,11 @@ class Clause(models.Model):
         APPLY = "apply", _("申报")
         AUTO = "auto", _("免申即享")
 
+    class State(models.TextChoices):
+        DRAFT = "draft", _("草稿")
+        CHECKED = "checked", _("已核验")
+        PUBLISHED = "published", _("已发布")
+
     policy = models.ForeignKey(
         Policy, verbose_name=_("政策"), on_delete=models.PROTECT, related_name="clauses"
     )
@@ -58,6 +63,8 @@ class Clause(models.Model):
     title = models.CharField(_("兑现事项"), max_length=200)
     summary = models.TextField(_("条款内容"), blank=True)
     mode = models.CharField(_("兑现方式"), max_length=8, choices=Mode.choices, default=Mode.AUTO)
+    # draft → checked → published; only a published clause reaches enterprises (services.catalogue)
+    state = models.CharField(_("状态"), max_length=10, choices=State.choices, default=State.DRAFT)
     rule = models.TextField(_("资格条件（CEL）"), default="true")
     formula = models.TextField(_("金额公式（CEL，元）"), default="0")
     award_cap = money(_("单户上限（元）"), null=True, blank=True)

@@ -178,6 +178,7 @@ class LedgerEntry(models.Model):
             ),
             models.UniqueConstraint(
                 fields=["award", "kind"],
+                condition=~Q(kind="clawback"),  # an award may be recovered in parts
                 name="unique_ledger_movement_per_award",
                 violation_error_message="该兑现记录已有同类资金变动",
             ),

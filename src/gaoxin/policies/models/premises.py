@@ -105,7 +105,8 @@ class Lease(models.Model):
 
 
 class ReliefScheme(models.Model):
-    """E.g. 2020: SME and individual-business tenants pay no rent for 3 months, others half for 3."""
+    """E.g. 2020 (免三减半三): SME and individual-business tenants pay no rent for 3 months and then
+    half for 3 more; other tenants pay half for 3 months."""
 
     policy = models.ForeignKey(
         Policy, verbose_name=_("依据政策"), null=True, blank=True, on_delete=models.PROTECT
@@ -113,7 +114,9 @@ class ReliefScheme(models.Model):
     name = models.CharField(_("减免方案"), max_length=120, unique=True)
     period_from = models.DateField(_("减免期起"))
     waive_months = models.PositiveSmallIntegerField(_("中小企业/个体户免收月数"), default=3)
-    halve_months = models.PositiveSmallIntegerField(_("其他承租人减半月数"), default=3)
+    halve_months = models.PositiveSmallIntegerField(
+        _("减半月数"), default=3, help_text=_("中小企业/个体户在免收之后减半；其他承租人自减免期起减半")
+    )
     include_fees = models.BooleanField(_("同时减免物业费"), default=True)
 
     class Meta:

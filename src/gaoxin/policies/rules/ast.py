@@ -20,6 +20,21 @@ MAX_LENGTH = 4000
 MIN_YEAR, MAX_YEAR = 1990, 2100
 
 
+def _check_choice(ref, lit) -> None:
+    """A variable with a closed list of values (企业规模 …) only compares with one of its codes; a
+    label (小型) or an unknown value would silently match no one, so it is refused."""
+    if not (isinstance(ref, Ref) and isinstance(lit, Lit) and ref.var.choices):
+        return
+    codes = dict(ref.var.choices)
+    if lit.value in codes:
+        return
+    by_label = {str(label): code for code, label in ref.var.choices}
+    allowed = "、".join(f"{label}（{code}）" for code, label in ref.var.choices)
+    if str(lit.value) in by_label:
+        raise RuleError(f'“{ref.var.label}”应写代码 "{by_label[str(lit.value)]}"，而不是“{lit.value}”')
+    raise RuleError(f"“{ref.var.label}”没有取值“{lit.value}”，可选：{allowed}")
+
+
 class RuleError(ValueError):
     def __init__(self, message: str):
         super().__init__(message)
@@ -306,6 +321,8 @@ class _Converter:
             )
         if op not in ("==", "!=") and left.type != NUMBER:
             raise RuleError(f"“{op}”只能比较数值，而{_describe(left)}是{TYPE_LABELS[left.type]}")
+        _check_choice(left, right)
+        _check_choice(right, left)
         return Cmp(op, left, right)
 
     def membership(self, left, rhs_tree):
@@ -327,6 +344,7 @@ class _Converter:
                 raise RuleError(
                     f"类型不匹配：{_describe(left)}是{TYPE_LABELS[left.type]}，列表中的 {item} 是{TYPE_LABELS[item.type]}"
                 )
+            _check_choice(left, item)
         return In(left, items)
 
     def literal(self, tok: Token):

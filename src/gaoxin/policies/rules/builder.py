@@ -43,6 +43,16 @@ def _number(text: str) -> str:
     return format(value.normalize(), "f") if value == value.to_integral_value() else str(value)
 
 
+def _choice(var, text: str) -> str:
+    """A value typed as its label (小型) or its code (small) → the code; anything else is refused."""
+    text = text.strip()
+    for code, label in var.choices:
+        if text in (code, str(label)):
+            return code
+    allowed = "、".join(str(label) for _, label in var.choices)
+    raise RuleError(f"“{var.label}”没有取值“{text}”，可选：{allowed}")
+
+
 def row_to_cel(row: Row) -> str:
     var = VARIABLES.get(row.variable)
     if var is None:
@@ -60,7 +70,10 @@ def row_to_cel(row: Row) -> str:
         return ref if row.op == "is_true" else f"!{ref}"
     if row.op in ("is_true", "is_false"):
         raise RuleError(f"“{var.label}”不是是/否型变量")
-    render = _number if var.type == NUMBER else (lambda s: _quote(s.strip()))
+    if var.choices:
+        render = lambda s: _quote(_choice(var, s))  # noqa: E731
+    else:
+        render = _number if var.type == NUMBER else (lambda s: _quote(s.strip()))
     if row.op == "in":
         parts = [p for p in row.value.replace("，", ",").split(",") if p.strip()]
         if not parts:

@@ -4,7 +4,11 @@ Every condition compiles to a pair (T, F) of Q objects — "certainly true" and 
 built only from positive comparisons, so SQL's NULL handling gives three-valued logic directly:
 NOT a = (F(a), T(a)); a AND b = (T(a) & T(b), F(a) | F(b)); a OR b = (T(a) | T(b), F(a) & F(b)).
 A row is eligible when T holds. Each variable becomes one alias (a column, a join, an EXISTS on
-valid qualifications, or a correlated subquery on reports / IP), so the whole rule is one SELECT."""
+valid qualifications, or a correlated subquery on reports / IP), so the whole rule is one SELECT.
+
+Numbers are exact (see exact.py): each numeric value is a pair (numerator, denominator > 0) of
+exact decimals, a division only builds a pair, and a comparison is cross-multiplied, so the SQL
+path decides exactly as the Python evaluator does, on PostgreSQL and on SQLite."""
 
 from __future__ import annotations
 
@@ -16,18 +20,15 @@ from django.db.models import (
     BooleanField,
     Case,
     Count,
-    ExpressionWrapper,
     F,
     FilteredRelation,
-    FloatField,
-    IntegerField,
+    Func,
     Lookup,
     Q,
     Value,
     When,
 )
 from django.db.models import DecimalField as DecimalF
-from django.db.models.functions import Cast, NullIf
 from django.db.models.lookups import Exact, GreaterThan, GreaterThanOrEqual, LessThan, LessThanOrEqual
 from django.db.models.lookups import In as InLookup
 
@@ -73,12 +74,11 @@ class _Compiler:
             ip = self._join(f"ip{node.year}", "ip_years", Q(ip_years__year=node.year))
             return F(f"{ip}__{var.column}")
         if var.source == "growth":
-            cur, prev = self._data(var.column, node.year), self._data(var.column, node.year - 1)
-            return ExpressionWrapper(
-                Cast(ExpressionWrapper(cur - prev, output_field=_NUM), FloatField())
-                / NullIf(Cast(prev, FloatField()), Value(0.0)),
-                output_field=FloatField(),
+            cur, prev = (
+                _exact(self._data(var.column, node.year)),
+                _exact(self._data(var.column, node.year - 1)),
             )
+            return _div(_sub(cur, prev), prev)
         raise ValueError(var.source)
 
     def _join(self, key: str, relation: str, condition: Q) -> str:
@@ -105,22 +105,28 @@ class _Compiler:
         holders = valid_qualifications(self.as_of).filter(kind=kind).values("enterprise_id")
         return Q(pk__in=holders), ~Q(pk__in=holders)
 
-    def value(self, node):
+    def value(self, node) -> _Pair:
+        """A numeric node as an exact rational pair (numerator, denominator > 0)."""
+        if isinstance(node, Lit):
+            return _Pair(_literal(node))
+        if isinstance(node, Ref):
+            if node.var.source == "growth":
+                return self.ref(node)
+            return _exact(self.ref(node))
+        if isinstance(node, Neg):
+            x = self.value(node.x)
+            return _Pair(_Bin("-", Value(0), x.num), x.den)
+        if isinstance(node, Arith):
+            left, right = self.value(node.left), self.value(node.right)
+            return {"+": _add, "-": _sub, "*": _mul, "/": _div}[node.op](left, right)
+        raise TypeError(f"not a value: {node}")
+
+    def _plain(self, node):
+        """A string or boolean value, compared as it is."""
         if isinstance(node, Lit):
             return _literal(node)
         if isinstance(node, Ref):
             return self.ref(node)
-        if isinstance(node, Neg):
-            return ExpressionWrapper(self.value(node.x) * Value(-1), output_field=_NUM)
-        if isinstance(node, Arith):
-            left, right = self.value(node.left), self.value(node.right)
-            if node.op == "/":
-                return ExpressionWrapper(
-                    Cast(left, FloatField()) / NullIf(Cast(right, FloatField()), Value(0.0)),
-                    output_field=FloatField(),
-                )
-            combined = {"+": left + right, "-": left - right, "*": left * right}[node.op]
-            return ExpressionWrapper(combined, output_field=_NUM)
         raise TypeError(f"not a value: {node}")
 
     # conditions -----------------------------------------------------------------------------
@@ -150,10 +156,21 @@ class _Compiler:
                 rt, rf = self.cond(node.right)
                 same, differ = (lt & rt) | (lf & rf), (lt & rf) | (lf & rt)
                 return (same, differ) if node.op == "==" else (differ, same)
-            left, right = self.value(node.left), self.value(node.right)
+            if node.left.type == NUMBER:
+                a, b = self.value(node.left), self.value(node.right)
+                return Q(_compare(node.op, a, b)), Q(_compare(_NEGATED[node.op], a, b))
+            left, right = self._plain(node.left), self._plain(node.right)
             return Q(_lookup(node.op, left, right)), Q(_lookup(_NEGATED[node.op], left, right))
+        if isinstance(node, In) and node.left.type == NUMBER:
+            a = self.value(node.left)
+            t, f = NEVER, ALWAYS
+            for item in node.items:
+                b = _Pair(_literal(item))
+                t |= Q(_compare("==", a, b))
+                f &= Q(_compare("!=", a, b))
+            return t, f
         if isinstance(node, In):
-            left = self.value(node.left)
+            left = self._plain(node.left)
             items = [_literal(i) for i in node.items]
             t = Q(InLookup(left, items))
             # NOT IN without Django's negation (which would add its own NULL handling)
@@ -193,13 +210,118 @@ class _NotEqual(Lookup):
 def _literal(node: Lit):
     if node.type == NUMBER:
         v: Decimal = node.value
-        if v == v.to_integral_value():
-            return Value(int(v), output_field=IntegerField())
         if connection.vendor == "sqlite":
-            # SQLite binds Decimal as text, which never compares equal to a number
-            return Value(float(v), output_field=FloatField())
+            # exact decimal text, read by the gx_* functions (a float would round)
+            return Value(str(v))
         return Value(v, output_field=_NUM)
     return Value(node.value)
+
+
+# exact rational arithmetic in SQL (see exact.py) ---------------------------------------------
+class _Pair:
+    """numerator / denominator; den None means 1. The denominator is always positive."""
+
+    __slots__ = ("num", "den")
+
+    def __init__(self, num, den=None):
+        self.num, self.den = num, den
+
+
+class _Exact(Func):
+    """A column's value as an exact number: numeric on PostgreSQL, decimal text on SQLite."""
+
+    output_field = _NUM
+
+    def as_sql(self, compiler, connection, **extra):
+        return super().as_sql(compiler, connection, template="CAST(%(expressions)s AS numeric)", **extra)
+
+    def as_sqlite(self, compiler, connection, **extra):
+        return super().as_sql(compiler, connection, function="gx_num", **extra)
+
+
+def _exact(expr) -> _Pair:
+    return _Pair(_Exact(expr))
+
+
+_SQLITE_OPS = {"+": "gx_add", "-": "gx_sub", "*": "gx_mul"}
+
+
+class _Bin(Func):
+    output_field = _NUM
+
+    def __init__(self, op: str, a, b):
+        super().__init__(a, b)
+        self.op = op
+
+    def as_sql(self, compiler, connection, **extra):
+        return super().as_sql(
+            compiler, connection, template="(%(expressions)s)", arg_joiner=f" {self.op} ", **extra
+        )
+
+    def as_sqlite(self, compiler, connection, **extra):
+        return super().as_sql(compiler, connection, function=_SQLITE_OPS[self.op], **extra)
+
+
+class _Compare(Func):
+    """a <op> b, exactly; NULL when either side is unknown."""
+
+    output_field = BooleanField()
+
+    def __init__(self, op: str, a, b):
+        super().__init__(a, b)
+        self.op = op
+
+    def as_sql(self, compiler, connection, **extra):
+        op = "<>" if self.op == "!=" else ("=" if self.op == "==" else self.op)
+        return super().as_sql(
+            compiler, connection, template="(%(expressions)s)", arg_joiner=f" {op} ", **extra
+        )
+
+    def as_sqlite(self, compiler, connection, **extra):
+        op = "<>" if self.op == "!=" else ("=" if self.op == "==" else self.op)
+        return super().as_sql(compiler, connection, template=f"(gx_cmp(%(expressions)s) {op} 0)", **extra)
+
+
+def _times(a, b):
+    if a is None:
+        return b
+    if b is None:
+        return a
+    return _Bin("*", a, b)
+
+
+def _add(a: _Pair, b: _Pair, op: str = "+") -> _Pair:
+    if a.den is None and b.den is None:
+        return _Pair(_Bin(op, a.num, b.num))
+    return _Pair(_Bin(op, _times(a.num, b.den), _times(b.num, a.den)), _times(a.den, b.den))
+
+
+def _sub(a: _Pair, b: _Pair) -> _Pair:
+    return _add(a, b, "-")
+
+
+def _mul(a: _Pair, b: _Pair) -> _Pair:
+    return _Pair(_Bin("*", a.num, b.num), _times(a.den, b.den))
+
+
+def _div(a: _Pair, b: _Pair) -> _Pair:
+    """a / b; unknown when b is 0 (as in the Python evaluator)."""
+    num, den = _times(a.num, b.den), _times(a.den, b.num)
+    positive, negative = _Compare(">", b.num, Value(0)), _Compare("<", b.num, Value(0))
+
+    def signed(x):
+        return Case(
+            When(positive, then=x),
+            When(negative, then=_Bin("-", Value(0), x)),
+            default=Value(None),
+            output_field=_NUM,
+        )
+
+    return _Pair(signed(num), signed(den))
+
+
+def _compare(op: str, a: _Pair, b: _Pair) -> _Compare:
+    return _Compare(op, _times(a.num, b.den), _times(b.num, a.den))
 
 
 class CompiledRule:

@@ -2,15 +2,18 @@
 
 Three-valued like SQL: None is unknown; a comparison with unknown is unknown; !unknown is
 unknown; `false && unknown` is false, `true || unknown` is true; unknown is not eligible.
-Division is carried out in binary floating point, exactly as the SQL side does (CAST … AS double)."""
+Numbers are exact: arithmetic is on Fractions (a division never rounds), as the SQL side computes
+with exact rational pairs (see exact.py); no float anywhere."""
 
 from __future__ import annotations
 
 import operator
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
+from fractions import Fraction
 
 from .ast import And, Arith, Call, Cmp, Cond, In, Lit, Neg, Not, Or, Ref, conjuncts
+from .exact import fraction, round_to_fen, to_decimal
 from .facts import Facts
 from .variables import BOOL
 
@@ -50,7 +53,7 @@ class Explanation:
 
 
 def value(node, facts: Facts):
-    """The value of a node: bool / Decimal / float / str, or None when unknown."""
+    """The value of a node: bool / Decimal / Fraction / str, or None when unknown."""
     if isinstance(node, Lit):
         return node.value
     if isinstance(node, Ref):
@@ -67,7 +70,7 @@ def value(node, facts: Facts):
             cur, prev = facts.data(var.column, node.year), facts.data(var.column, node.year - 1)
             if cur is None or prev is None or prev == 0:
                 return None
-            return float(cur - prev) / float(prev)
+            return (fraction(cur) - fraction(prev)) / fraction(prev)
         raise ValueError(var.source)
     if isinstance(node, Not):
         x = value(node.x, facts)
@@ -97,15 +100,13 @@ def value(node, facts: Facts):
         left, right = value(node.left, facts), value(node.right, facts)
         if left is None or right is None:
             return None
+        a, b = fraction(left), fraction(right)
         if node.op == "/":
-            if float(right) == 0:
-                return None
-            return float(left) / float(right)
-        left, right = _align(left, right)
-        return {"+": operator.add, "-": operator.sub, "*": operator.mul}[node.op](left, right)
+            return None if b == 0 else a / b
+        return {"+": operator.add, "-": operator.sub, "*": operator.mul}[node.op](a, b)
     if isinstance(node, Neg):
         x = value(node.x, facts)
-        return None if x is None else -x
+        return None if x is None else -fraction(x)
     if isinstance(node, Cond):
         test = value(node.test, facts)
         if test is None:
@@ -115,19 +116,20 @@ def value(node, facts: Facts):
         vals = [value(a, facts) for a in node.args]
         if any(v is None for v in vals):
             return None
-        vals = [_align(v, vals[0])[0] for v in vals]
-        if any(isinstance(v, float) for v in vals):
-            vals = [float(v) for v in vals]
+        vals = [fraction(v) for v in vals]
         return min(vals) if node.name == "min" else max(vals)
     raise TypeError(node)
 
 
 def _align(a, b):
-    if isinstance(a, float) or isinstance(b, float):
-        if isinstance(a, bool | str) or isinstance(b, bool | str):
-            return a, b
-        return float(a), float(b)
+    """Numbers compare exactly as Fractions (1 == 1.0); strings and booleans as they are."""
+    if _is_number(a) and _is_number(b):
+        return fraction(a), fraction(b)
     return a, b
+
+
+def _is_number(v) -> bool:
+    return isinstance(v, Decimal | Fraction | int) and not isinstance(v, bool)
 
 
 def is_eligible(node, facts: Facts) -> bool:
@@ -183,9 +185,9 @@ def display(v, ref: Ref | None = None) -> str:
     if ref is not None and ref.var.choices and isinstance(v, str):
         return f"{dict(ref.var.choices).get(v, v)}（{v}）"
     if ref is not None and ref.var.source == "growth":
-        return f"{v * 100:.2f}%"
-    if isinstance(v, float):
-        return f"{v:,.4f}"
+        return f"{to_decimal(fraction(v) * 100, 2):.2f}%"
+    if isinstance(v, Fraction):
+        v = to_decimal(v, 4) if v.denominator != 1 else Decimal(v.numerator)
     if isinstance(v, Decimal):
         return f"{v:,.2f}".rstrip("0").rstrip(".") if v != v.to_integral_value() else f"{v:,.0f}"
     return str(v)
@@ -200,10 +202,10 @@ def award_amount(formula, facts: Facts, cap: Decimal | None) -> Decimal | None:
     v = value(formula, facts)
     if v is None:
         return None
-    amount = Decimal(str(v)) if isinstance(v, float) else Decimal(v)
-    if not amount.is_finite() or amount >= MAX_AMOUNT:
-        return cap if cap is not None and amount > 0 else None
-    amount = amount.quantize(CENT, rounding=ROUND_HALF_UP)
+    exact = fraction(v)
+    if exact >= MAX_AMOUNT:
+        return cap if cap is not None else None
+    amount = round_to_fen(exact)
     if cap is not None and amount > cap:
         amount = cap
     return amount if amount > 0 else None

@@ -121,6 +121,8 @@ def check_clause_submission(version, applicant, identifier: str) -> None:
     clause = Clause.objects.filter(service_code=version.item.code).first()
     if clause is None:
         return
+    if clause.state != Clause.State.PUBLISHED:
+        raise Conflict(f"“{clause.title}”尚未发布，暂不受理申报")
     if not is_enterprise_user(applicant) or not identifier:
         raise PermissionDenied("政策兑现事项只能由企业用户申报")
     enterprise = Enterprise.objects.filter(uscc=identifier).first()

@@ -1,4 +1,10 @@
-"""Writes to the policy catalogue: policies, clauses (rules type-checked on save), budgets."""
+"""Writes to the policy catalogue: policies, clauses (rules type-checked on save), budgets.
+
+A clause has a lifecycle (CLAUSES, a core workflow machine): it is drafted (`draft`), its rule is
+checked against the zone's data (`checked`: the rule has a real condition, the rule and the formula
+type-check, the match count is recorded), and it is published (`published`). Only a published
+clause reaches enterprises: 企业找政策, the 免申即享 batch, applications and notices. Changing the
+rule or the formula of a checked or published clause returns it to draft."""
 
 from __future__ import annotations
 
@@ -9,10 +15,12 @@ from django.db import IntegrityError, transaction
 
 from gaoxin.core import audit
 from gaoxin.core.errors import Conflict, PermissionDenied, ValidationFailed
+from gaoxin.core.workflow import Machine, Step, Transition
 
 from .. import permissions
 from ..models import Budget, Clause, Policy
 from ..rules import RuleError, parse_formula, parse_rule
+from ..rules.ast import Lit
 
 
 def _require_officer(actor):
@@ -137,14 +145,82 @@ def clause_update(
             raise ValidationFailed(f"不能修改字段 {name}")
         setattr(clause, name, val)
     clause.updated_by = actor
+    changed = (clause.rule, clause.formula) != (before["rule"], before["formula"])
+    if changed and clause.state != Clause.State.DRAFT:
+        clause.state = Clause.State.DRAFT  # a changed rule is checked and published again
     clause.save()
     audit.record(
         actor=actor,
         action="clause.update",
         obj=clause,
-        summary={"before": before, "rule": clause.rule, "formula": clause.formula},
+        summary={"before": before, "rule": clause.rule, "formula": clause.formula, "state": clause.state},
     )
     return clause
+
+
+# ---- the clause lifecycle: draft → checked → published -------------------------------------------
+S = Clause.State
+OFFICER = "officer"
+
+
+def _check(clause: Clause, actor, payload: dict, today: dt.date) -> dict:
+    node = check_rule(clause.rule)
+    check_formula(clause.formula)
+    if isinstance(node, Lit):
+        raise ValidationFailed(
+            "资格条件尚未编写（恒为真或恒为假），不能核验", fields={"rule": "请编写资格条件"}
+        )
+    from .matching import preview
+
+    found = preview(clause.rule, as_of=today, limit=0)
+    return {"matches": found.count, "near_misses": found.near_miss_count}
+
+
+def _publish(clause: Clause, actor, payload: dict, today: dt.date) -> dict:
+    check_rule(clause.rule)
+    check_formula(clause.formula)
+    return {}
+
+
+CLAUSE_TRANSITIONS = [
+    Transition("check", "核验", (S.DRAFT,), S.CHECKED, (OFFICER,), _check),
+    Transition("publish", "发布", (S.CHECKED,), S.PUBLISHED, (OFFICER,), _publish),
+    Transition("withdraw", "撤回为草稿", (S.CHECKED, S.PUBLISHED), S.DRAFT, (OFFICER,)),
+]
+
+
+def _no_event(step: Step) -> None:
+    """The audit event the runner writes is the clause's history."""
+
+
+CLAUSES = Machine(
+    name="clause",
+    model=Clause,
+    transitions=CLAUSE_TRANSITIONS,
+    role_names={OFFICER: "政策专员"},
+    may=lambda role, actor, clause: permissions.can_manage_policies(actor),
+    visible=lambda actor, clause: permissions.can_manage_policies(actor),
+    write_event=_no_event,
+    summary=lambda clause: {"code": clause.code},
+    not_found="兑现事项不存在",
+    wrong_state="“{state}”状态的兑现事项不能{action}",
+    forbidden="您无权{action}兑现事项",
+)
+
+
+def clause_act(*, actor, clause: Clause, action: str) -> Clause:
+    return CLAUSES.run(actor=actor, action=action, pk=clause.pk)
+
+
+def clause_check_and_publish(*, actor, clause: Clause) -> Clause:
+    """Both steps at once (seed data, tests, an officer confident of the rule)."""
+    clause_act(actor=actor, clause=clause, action="check")
+    return clause_act(actor=actor, clause=clause, action="publish")
+
+
+def require_published(clause: Clause) -> None:
+    if clause.state != Clause.State.PUBLISHED:
+        raise Conflict(f"兑现事项“{clause.title}”尚未发布（{clause.get_state_display()}），不能面向企业")
 
 
 def _check_fields(fields: dict):

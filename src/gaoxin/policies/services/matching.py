@@ -75,7 +75,9 @@ def offers_for(
     as_of = as_of or clock.today()
     facts = facts_for(enterprises_with_facts().get(pk=enterprise.pk), as_of)
     out = []
-    clauses = Clause.objects.filter(policy__status=Policy.Status.PUBLISHED).select_related("policy")
+    clauses = Clause.objects.filter(
+        policy__status=Policy.Status.PUBLISHED, state=Clause.State.PUBLISHED
+    ).select_related("policy")
     for clause in clauses:
         item = offer(clause, facts)
         if item.eligible or not eligible_only:
@@ -106,6 +108,9 @@ def estimate(clause: Clause, enterprises, as_of: dt.date) -> dict[int, Decimal |
 
 @transaction.atomic
 def notify_newly_eligible(*, clause: Clause, as_of: dt.date | None = None) -> int:
+    from .catalogue import require_published
+
+    require_published(clause)
     """One in-app notice per newly eligible enterprise (the unique constraint makes reruns quiet)."""
     ids = list(clause_matches(clause, as_of=as_of).values_list("pk", flat=True))
     notices = [

@@ -3,7 +3,14 @@
 The award lifecycle is one table (TRANSITIONS) run by the core workflow machine (`AWARDS`): every
 transition locks the budget row when money moves, then the award row, and writes an AwardEvent and
 an audit event. Money moves only as LedgerEntry rows:
-approve → reserve; revoke → release; paid → pay; clawback → clawback. Balances are sums."""
+approve → reserve; revoke → release; paid → pay; clawback → clawback. Balances are sums.
+
+Clawback (追回) may recover part of a paid award, in one or more entries, up to what was paid; the
+award is 已追回 once the whole amount is recovered. Recovered money is a recorded recovery
+(追回款: `budget_balance()["recovered"]`, each entry with its reason and refund voucher), and does
+NOT return to the clause's available budget: money recovered from a beneficiary is returned to the
+treasury (缴回财政) under fiscal rules, and an appropriation once spent is not silently re-spent
+on other enterprises. To reuse it, the budget is raised explicitly (`budget_set`, audited)."""
 
 from __future__ import annotations
 
@@ -26,6 +33,7 @@ from ..rules import parse_formula, parse_rule
 from ..rules.compiler import compile_rule
 from ..rules.evaluator import award_amount, explain
 from ..rules.facts import enterprises_with_facts, load_facts
+from .catalogue import require_published
 from .matching import operating
 
 S = Award.State
@@ -43,7 +51,14 @@ def _may(role: str, actor, award: Award) -> bool:
 
 
 def _move(
-    budget: Budget, award: Award, kind: str, actor, *, reference: str = "", memo: str = ""
+    budget: Budget,
+    award: Award,
+    kind: str,
+    actor,
+    *,
+    reference: str = "",
+    memo: str = "",
+    amount: Decimal | None = None,
 ) -> LedgerEntry:
     try:
         with transaction.atomic():
@@ -51,7 +66,7 @@ def _move(
                 budget=budget,
                 award=award,
                 kind=kind,
-                amount=award.amount,
+                amount=award.amount if amount is None else amount,
                 reference=reference,
                 memo=memo[:300],
                 actor=actor if getattr(actor, "pk", None) else None,
@@ -73,15 +88,22 @@ def _sums(entries) -> dict[str, Decimal]:
 def budget_balance(budget: Budget) -> dict[str, Decimal]:
     s = _sums(LedgerEntry.objects.filter(budget=budget))
     committed = s["reserve"] - s["release"] - s["pay"]
-    paid = s["pay"] - s["clawback"]
+    paid = s["pay"]
     return {
         "amount": budget.amount,
         "committed": committed,
-        "paid": paid,
+        "paid": paid,  # paid out of this budget, recovered or not
+        "recovered": s["clawback"],  # 追回款: returned to the treasury, not to `available`
         "clawed_back": s["clawback"],
+        "net_paid": paid - s["clawback"],
         "used": committed + paid,
         "available": budget.amount - committed - paid,
     }
+
+
+def clawed_back(award: Award) -> Decimal:
+    total = LedgerEntry.objects.filter(award=award, kind=LedgerEntry.Kind.CLAWBACK).aggregate(t=Sum("amount"))
+    return Decimal(total["t"] or 0).quantize(CENT)
 
 
 def _budget_for(award: Award, *, lock: bool) -> Budget:
@@ -101,6 +123,7 @@ def award_batch(run: Progress, clause_id: int, actor_id: int | None = None, as_o
     from gaoxin.accounts.models import User
 
     clause = Clause.objects.select_related("policy").get(pk=clause_id)
+    require_published(clause)
     actor = User.objects.filter(pk=actor_id).first()
     day = dt.date.fromisoformat(as_of) if as_of else clock.today()
     node, formula = parse_rule(clause.rule), parse_formula(clause.formula)
@@ -164,6 +187,7 @@ def award_batch_start(*, actor, clause: Clause):
         raise PermissionDenied("只有政策专员可以运行免申即享批次")
     if clause.mode != Clause.Mode.AUTO:
         raise Conflict("只有“免申即享”事项可以批量测算")
+    require_published(clause)
     with transaction.atomic():
         run = award_batch.start(user=actor, clause_id=clause.pk, actor_id=actor.pk)
     return run
@@ -238,9 +262,28 @@ def _pay(award: Award, actor, payload: dict, today: dt.date) -> dict:
 
 def _clawback(award: Award, actor, payload: dict, today: dt.date) -> dict:
     budget = _budget_for(award, lock=False)
+    remaining = award.amount - clawed_back(award)
+    amount = payload.get("amount")
+    amount = remaining if amount is None else Decimal(amount)
+    if not amount.is_finite() or amount <= 0 or amount != amount.quantize(CENT):
+        raise ValidationFailed("追回金额须为大于 0 的金额（精确到分）", fields={"amount": "金额无效"})
+    if amount > remaining:
+        raise ValidationFailed(
+            f"追回金额不能超过尚未追回的 {remaining} 元", fields={"amount": "超过可追回金额"}
+        )
     reference = payload.get("reference", "")
-    _move(budget, award, LedgerEntry.Kind.CLAWBACK, actor, reference=reference, memo=payload["note"])
-    return {"reason": payload["note"]}
+    _move(
+        budget,
+        award,
+        LedgerEntry.Kind.CLAWBACK,
+        actor,
+        reference=reference,
+        memo=payload["note"],
+        amount=amount,
+    )
+    if amount == remaining:
+        award.state = S.CLAWED_BACK  # the whole award is recovered
+    return {"reason": payload["note"], "amount": str(amount), "remaining": str(remaining - amount)}
 
 
 TRANSITIONS: list[Transition] = [
@@ -251,7 +294,8 @@ TRANSITIONS: list[Transition] = [
     Transition("confirm", "确认收款账户", (S.NOTICE,), S.CONFIRMED, (ENTERPRISE,), _confirm),
     Transition("batch", "列入拨付批次", (S.CONFIRMED,), S.IN_PAYMENT, (FINANCE,), _batch),
     Transition("pay", "拨付", (S.IN_PAYMENT,), S.PAID, (FINANCE,), _pay),
-    Transition("clawback", "追回", (S.PAID,), S.CLAWED_BACK, (FINANCE,), _clawback),
+    # partly or wholly: the effect moves the award to 已追回 when nothing is left to recover
+    Transition("clawback", "追回", (S.PAID,), None, (FINANCE,), _clawback),
 ]
 MOVES_BUDGET = {"approve", "revoke", "pay", "clawback"}
 
@@ -481,9 +525,13 @@ def payment_batch_mark_paid(
     return batch
 
 
-def award_clawback(*, actor, award: Award, reason: str, reference: str = "") -> Award:
-    """Recover a paid award (追回), e.g. false data found later; the money returns to the budget."""
-    return _run(award, "clawback", actor, note=_required(reason, "请填写追回原因"), reference=reference)
+def award_clawback(
+    *, actor, award: Award, reason: str, reference: str = "", amount: Decimal | None = None
+) -> Award:
+    """Recover all or part (`amount`) of a paid award (追回), e.g. false data found later. The money
+    is a recorded recovery returned to the treasury, not to the available budget (see above)."""
+    note = _required(reason, "请填写追回原因")
+    return _run(award, "clawback", actor, note=note, reference=reference, amount=amount)
 
 
 # ---- reconciliation ---------------------------------------------------------------------------
@@ -496,7 +544,7 @@ _EXPECTED = {
     S.CONFIRMED: {"reserve"},
     S.IN_PAYMENT: {"reserve"},
     S.REVOKED: {"reserve", "release"},
-    S.PAID: {"reserve", "pay"},
+    S.PAID: {"reserve", "pay"},  # or with partial clawbacks, see reconcile()
     S.CLAWED_BACK: {"reserve", "pay", "clawback"},
 }
 
@@ -505,14 +553,23 @@ def reconcile() -> list[str]:
     """Every discrepancy between awards, payments and the ledger, in words; empty when all agree."""
     problems = []
     kinds: dict[int, set] = {}
+    recovered: dict[int, tuple[Decimal, Decimal]] = {}
     for award_id, kind, amount, award_amount_ in LedgerEntry.objects.values_list(
         "award_id", "kind", "amount", "award__amount"
     ):
         kinds.setdefault(award_id, set()).add(kind)
-        if amount != award_amount_:
+        if kind == LedgerEntry.Kind.CLAWBACK:
+            so_far = recovered.get(award_id, (Decimal(0), award_amount_))[0]
+            recovered[award_id] = (so_far + amount, award_amount_)
+        elif amount != award_amount_:
             problems.append(f"兑现记录 {award_id} 的{kind}金额 {amount} 与兑现金额 {award_amount_} 不符")
     for award in Award.objects.only("pk", "state"):
         have = kinds.get(award.pk, set())
+        total, award_amount_ = recovered.get(award.pk, (Decimal(0), Decimal(0)))
+        if total > award_amount_ or (award.state == S.CLAWED_BACK and total != award_amount_):
+            problems.append(f"兑现记录 {award.pk} 的追回合计 {total} 与兑现金额 {award_amount_} 不符")
+        if award.state == S.PAID and have == {"reserve", "pay", "clawback"}:
+            continue  # partly recovered
         if have != _EXPECTED[award.state]:
             problems.append(f"兑现记录 {award.pk}（{award.get_state_display()}）的台账为 {sorted(have)}")
     paid_items = (

@@ -17,22 +17,23 @@ CENT = Decimal("0.01")
 
 
 def relief_for(scheme: ReliefScheme, lease: Lease) -> tuple[Decimal, Decimal, Decimal]:
-    """(months counted, rent relieved, fee relieved) for one lease: SME and individual tenants pay
-    nothing for `waive_months`, others half for `halve_months`; only months the lease covers count."""
+    """(months counted, rent relieved, fee relieved) for one lease. 免三减半三: SME and individual
+    tenants pay nothing for `waive_months` and then half for `halve_months` (3 + 3); other tenants
+    pay half for `halve_months` from the start of the period. Only months the lease covers count."""
+    half, full = Decimal("0.5"), Decimal("1")
     if lease.tenant_kind in (Lease.TenantKind.SME, Lease.TenantKind.INDIVIDUAL):
-        months, share = scheme.waive_months, Decimal("1")
+        shares = [full] * scheme.waive_months + [half] * scheme.halve_months
     else:
-        months, share = scheme.halve_months, Decimal("0.5")
-    covered = 0
+        shares = [half] * scheme.halve_months
+    factor = Decimal("0")
     year, month = scheme.period_from.year, scheme.period_from.month
-    for _ in range(months):
+    for share in shares:
         first = scheme.period_from.replace(year=year, month=month, day=1)
         if lease.start <= first.replace(day=28) and lease.end >= first:
-            covered += 1
+            factor += share
         month += 1
         if month > 12:
             year, month = year + 1, 1
-    factor = share * covered
     rent = (lease.monthly_rent * factor).quantize(CENT, ROUND_HALF_UP)
     fee = (
         (lease.monthly_fee * factor).quantize(CENT, ROUND_HALF_UP) if scheme.include_fees else Decimal("0.00")
