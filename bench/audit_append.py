@@ -8,8 +8,8 @@ two ports, several concurrent clients posting `POST /api/v1/cases` with bearer t
     .venv/bin/python bench/audit_append.py --small      # seconds; run by tests/core/test_audit_bench.py
 
 The database named in the URL is dropped and recreated (a sqlite:/// URL works too). The full run
-uses the demo zone's item GX0100000019 like bench/govservices_cases.py; --small builds one item and
-creates the tables without migrations. After every phase the chain is sealed and verified."""
+builds the demo zone (registry, people, government services) and publishes one file-less item in
+it; --small builds that item alone and creates the tables without migrations. After every phase the chain is sealed and verified."""
 
 import argparse
 import datetime as dt
@@ -60,17 +60,11 @@ def recreate_database() -> None:
         conn.execute(f'CREATE DATABASE "{name}"')
 
 
-def build_small_zone() -> tuple[str, dict]:
-    """One published item with a review stage and no required material, built through the services."""
-    from gaoxin.accounts.models import Department, RoleAssignment, User
-    from gaoxin.accounts.roles import Kind
+def publish_bench_item(admin, dept) -> tuple[str, dict]:
+    """The measured item: one review stage and no required material, so an online submission
+    without files is complete (published through the catalogue services)."""
     from gaoxin.govservices.services.catalogue import item_draft_save, item_publish
 
-    dept = Department.objects.create(code="approval", name="行政审批局")
-    admin = User.objects.create_user(
-        username="admin", password=None, full_name="管理员", kind=Kind.STAFF, department=dept
-    )
-    RoleAssignment.objects.create(user=admin, role="system_admin", department=dept)
     code = "000000000009"
     fields = {
         "code": code,
@@ -108,6 +102,20 @@ def build_small_zone() -> tuple[str, dict]:
     stages = [{"order": 1, "name": "审查", "role": "reviewer", "days": 3, "departments": [dept]}]
     item_draft_save(actor=admin, fields=fields, materials=[], stages=stages)
     item_publish(actor=admin, code=code)
+    return code, {"project": "道路开挖", "address": "高新区"}
+
+
+def build_small_zone() -> tuple[str, dict]:
+    """The bench item and two enterprise users on an empty database."""
+    from gaoxin.accounts.models import Department, RoleAssignment, User
+    from gaoxin.accounts.roles import Kind
+
+    dept = Department.objects.create(code="approval", name="行政审批局")
+    admin = User.objects.create_user(
+        username="admin", password=None, full_name="管理员", kind=Kind.STAFF, department=dept
+    )
+    RoleAssignment.objects.create(user=admin, role="system_admin", department=dept)
+    code, data = publish_bench_item(admin, dept)
     for i, uscc in enumerate(["91350100M000100Y43", "91450200MA5N00007X"]):
         User.objects.create_user(
             username=f"ent{i}",
@@ -118,7 +126,7 @@ def build_small_zone() -> tuple[str, dict]:
             is_legal_rep=True,
             full_name=f"法人{i}",
         )
-    return code, {"project": "道路开挖", "address": "高新区"}
+    return code, data
 
 
 def build_demo_zone() -> tuple[str, dict]:
@@ -126,13 +134,17 @@ def build_demo_zone() -> tuple[str, dict]:
 
     from django.db import transaction
 
+    from gaoxin.accounts.models import User
     from gaoxin.demo import generator
 
     ctx = {"rng": random.Random(1), "count": 300, "as_of": dt.date.today(), "log": lambda m: None}
     with transaction.atomic():
         for step in generator.steps()[:3]:  # registry, people, government services
             step(ctx)
-    return "GX0100000019", {"project": "道路开挖", "address": "高新区"}
+        # The demo zone's items require materials, which an online submission must upload; the
+        # measured item needs none, so both appends are timed on the same file-less submission.
+        admin = User.objects.get(username="admin")
+        return publish_bench_item(admin, admin.department)
 
 
 def in_process(mode: str, code: str, data: dict, workers: int, count: int) -> float:
@@ -144,8 +156,6 @@ def in_process(mode: str, code: str, data: dict, workers: int, count: int) -> fl
 
     audit_naive.install(mode)
     ents = list(User.objects.filter(kind="enterprise").order_by("id")[:workers])
-    # Taken at the window (the clerk checks paper materials): the online path needs the files.
-    clerk = User.objects.get(username="clerk")
     per = max(1, count // workers)
     errors = []
     tag = f"{RUN}-{mode}-{workers}-{time.time_ns()}"  # fresh keys every round: no idempotent replays
@@ -154,21 +164,13 @@ def in_process(mode: str, code: str, data: dict, workers: int, count: int) -> fl
         try:
             ent = ents[w % len(ents)]
             for i in range(per):
-                case_submit(
-                    actor=clerk,
-                    applicant=ent.username,
-                    item_code=code,
-                    data=data,
-                    idempotency_key=f"{tag}-{w}-{i}",
-                )
+                case_submit(actor=ent, item_code=code, data=data, idempotency_key=f"{tag}-{w}-{i}")
         except Exception as exc:
             errors.append(exc)
         finally:
             connection.close()
 
-    case_submit(
-        actor=clerk, applicant=ents[0].username, item_code=code, data=data, idempotency_key=f"{tag}-warm"
-    )
+    case_submit(actor=ents[0], item_code=code, data=data, idempotency_key=f"{tag}-warm")
     threads = [threading.Thread(target=submit, args=(w,)) for w in range(workers)]
     t = time.perf_counter()
     for th in threads:

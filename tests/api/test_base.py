@@ -24,8 +24,11 @@ class TestCalendarEndpoint:
     def test_2027_is_uncertain(self, client):
         r = client.get("/api/v1/calendar/deadline", {"start": "2027-03-01", "workdays": 5})
         assert r.json() == {"deadline": "2027-03-08", "certain": False}
+        # no notice for 2027 yet: 元旦 is certainly a holiday by law, the day's status still uncertain
         r = client.get("/api/v1/calendar/day", {"date": "2027-01-01"})
-        assert r.json() == {"date": "2027-01-01", "workday": True, "certain": False}
+        assert r.json() == {"date": "2027-01-01", "workday": False, "certain": False}
+        r = client.get("/api/v1/calendar/day", {"date": "2027-03-03"})
+        assert r.json() == {"date": "2027-03-03", "workday": True, "certain": False}
 
     @pytest.mark.parametrize(
         "params, field",

@@ -318,3 +318,15 @@ def test_the_catalogue_page_offers_its_template_and_an_error_sheet(gz):
     rows = list(sheet["事项"].iter_rows(values_only=True))
     assert rows[0][-1] == "错误说明" and "法定办结时限：应为整数" in rows[1][-1]
     assert all(not r[-1] for r in rows[2:])
+
+
+def test_report_file_without_any_indicator_column_is_refused(db):
+    enterprise()
+    user = enterprise_user("ent", USCC, "示例科技有限公司")
+    wb = Workbook()
+    wb.active.append(["统一社会信用代码", "年度", "月份（年报填0）", "备注"])
+    wb.active.append([USCC, 2025, 1, "无"])
+    buf = io.BytesIO()
+    wb.save(buf)
+    with pytest.raises(ValidationFailed, match="没有任何指标列"):
+        excel.reports_import(actor=user, content=buf.getvalue())

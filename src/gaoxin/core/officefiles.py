@@ -246,13 +246,16 @@ def norm_header(value: Any) -> str:
     return re.sub(r"\s+", "", text).lstrip("*")
 
 
-def find_table(sheet: Sheet, headers: Sequence[str]) -> Table | None:
-    """The table in `sheet` whose header row holds every one of `headers`, or None."""
+def find_table(sheet: Sheet, headers: Sequence[str], optional: Sequence[str] = ()) -> Table | None:
+    """The table in `sheet` whose header row holds every one of `headers`, or None. Columns of
+    `optional` are read when the header row has them; a row has no key for one that is absent."""
     wanted = {norm_header(h): h for h in headers}
+    extra = {norm_header(h): h for h in optional}
     for n, values in sheet.rows[:HEADER_SEARCH_ROWS]:
         found = [norm_header(v) for v in values]
         if all(w in found for w in wanted):
             index = {wanted[w]: found.index(w) for w in wanted}
+            index |= {extra[w]: found.index(w) for w in extra if w in found}
             rows, raw = [], []
             for m, vals in sheet.rows:
                 if m <= n or all(v is None or str(v).strip() == "" for v in vals):
@@ -263,12 +266,15 @@ def find_table(sheet: Sheet, headers: Sequence[str]) -> Table | None:
     return None
 
 
-def read_table(content: bytes, headers: Sequence[str], *, max_data_rows: int) -> Table:
-    """The first sheet of the upload that holds `headers`; refused when none does or it is empty."""
+def read_table(
+    content: bytes, headers: Sequence[str], *, max_data_rows: int, optional: Sequence[str] = ()
+) -> Table:
+    """The first sheet of the upload that holds `headers` (and whichever of `optional` it has);
+    refused when none does or it is empty."""
     sheets = read_workbook(content)
     best: tuple[int, Sheet] | None = None
     for sheet in sheets:
-        table = find_table(sheet, headers)
+        table = find_table(sheet, headers, optional)
         if table is not None:
             if not table.rows:
                 raise refuse("文件中没有数据行")

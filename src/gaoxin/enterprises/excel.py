@@ -38,12 +38,11 @@ ENTERPRISE_HEADERS = [
     "国民经济行业代码",
     "登记注册类型",
 ]
-REPORT_HEADERS = [
-    "统一社会信用代码",
-    "年度",
-    "月份（年报填0）",
-    *[f"{i.label}（{i.unit}）" for i in INDICATORS.values()],
-]
+REPORT_KEYS = ["统一社会信用代码", "年度", "月份（年报填0）"]
+# Indicator columns may be absent (a template made before an indicator was added, a file with only
+# some figures): an absent column leaves that figure of the report as it is.
+REPORT_INDICATOR_HEADERS = [f"{i.label}（{i.unit}）" for i in INDICATORS.values()]
+REPORT_HEADERS = [*REPORT_KEYS, *REPORT_INDICATOR_HEADERS]
 
 
 def enterprise_columns() -> list[officefiles.TemplateColumn]:
@@ -271,7 +270,11 @@ def reports_import(*, actor, content: bytes) -> int:
     by_row: dict[int, list[str]] = {}
     count = 0
     label_of = {f"{i.label}（{i.unit}）": name for name, i in INDICATORS.items()}
-    table = _table(content, REPORT_HEADERS)
+    table = officefiles.read_table(
+        content, REPORT_KEYS, optional=REPORT_INDICATOR_HEADERS, max_data_rows=MAX_ROWS
+    )
+    if not any(h in row for h in label_of for _, row in table.rows[:1]):
+        raise ValidationFailed("模板中没有任何指标列：请下载报表模板填写", fields={"file": "没有指标列"})
     for n, row in table.rows:
         try:
             year, month = officefiles.cell_int(row["年度"]), officefiles.cell_int(row["月份（年报填0）"])
@@ -284,6 +287,8 @@ def reports_import(*, actor, content: bytes) -> int:
         values = {}
         problems = []
         for h, name in label_of.items():
+            if h not in row:
+                continue
             try:
                 number = officefiles.cell_decimal(row[h])
             except ValueError as exc:
