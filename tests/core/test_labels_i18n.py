@@ -73,3 +73,33 @@ def test_the_chinese_import_template_still_reads_with_english_active(db):
     with translation.override("en"):
         assert enterprises_import(actor=stat, content=out.getvalue()) == 1
     assert Enterprise.objects.get(uscc=uscc).ownership == Enterprise.Ownership.PRIVATE
+
+
+def _all_machines():
+    """Every machine of every pillar: their services modules declare them when imported."""
+    import importlib
+    import pkgutil
+
+    import gaoxin
+    from gaoxin.core.workflow import machines
+
+    for mod in pkgutil.walk_packages(gaoxin.__path__, "gaoxin."):
+        if ".services" in mod.name:
+            importlib.import_module(mod.name)
+    return list(machines())
+
+
+def test_every_workflow_action_has_an_english_name():
+    machines = _all_machines()
+    assert {"case", "report", "award", "clause"} <= {m.name for m in machines}
+    missing = []
+    with translation.override("en"):
+        for m in machines:
+            for t in m.transitions:
+                if t.title == t.label:
+                    missing.append(f"{m.name}.{t.action}: {t.label}")
+                if t.not_applicable and translation.gettext(str(t.not_applicable)) == str(t.not_applicable):
+                    missing.append(f"{m.name}.{t.action} (not applicable): {t.not_applicable}")
+    assert not missing, missing
+    with translation.override("zh-hans"):
+        assert all(t.title == t.label for m in machines for t in m.transitions)

@@ -23,6 +23,7 @@ from typing import Any
 
 from django.db import models, transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from . import audit, clock
 from .errors import Conflict, NotFound, PermissionDenied
@@ -41,6 +42,13 @@ class Transition:
     effect: Effect | None = None
     applies: Callable[[Any], bool] | None = None  # whether the action exists for this kind of object
     not_applicable: str = ""
+
+    @property
+    def title(self) -> str:
+        """The action's name in the reader's language. `label` is the Chinese source: timelines store
+        it, and pages translate it back with the same context (`{% translate e.label context
+        "workflow action" %}`)."""
+        return pgettext("workflow action", self.label)
 
 
 @dataclass
@@ -110,6 +118,15 @@ class Machine:
             if state in t.sources and (t.applies is None or t.applies(obj)) and self.may_act(user, obj, t)
         ]
 
+    def titled(self, events: Iterable) -> list:
+        """Timeline events (each with an `action` code) with `title`, the action's name in the
+        reader's language, for a page to show instead of the code."""
+        events = list(events)
+        for e in events:
+            t = self.by_action.get(e.action)
+            e.title = t.title if t else e.action
+        return events
+
     def allowed(self, *, user, obj, action: str) -> bool:
         return any(t.action == action for t in self.available(user=user, obj=obj))
 
@@ -153,13 +170,13 @@ class Machine:
             before = self.state_of(obj)
             t = self.transition_for(action, before)
             if t is None or before not in t.sources:
-                label = self.by_action[action].label
+                label = self.by_action[action].title
                 raise Conflict(str(self.wrong_state).format(state=self.state_label(before), action=label))
             if t.applies is not None and not t.applies(obj):
-                raise Conflict(t.not_applicable)
+                raise Conflict(_(str(t.not_applicable)))
             if not self.may_act(actor, obj, t):
                 who = _("或").join(str(self.role_names[r]) for r in t.roles)
-                raise PermissionDenied(str(self.forbidden).format(action=t.label, who=who))
+                raise PermissionDenied(str(self.forbidden).format(action=t.title, who=who))
             if prepare is not None:
                 prepare(obj, payload)
             today = clock.today()
@@ -198,7 +215,7 @@ class Machine:
         edges = [
             {
                 "action": t.action,
-                "label": str(t.label),
+                "label": t.title,
                 "from": source,
                 "to": t.target or source,
                 "roles": [str(self.role_names[r]) for r in t.roles],

@@ -361,7 +361,7 @@ def award_view(request, pk):
         "policies/award.html",
         {
             "award": award,
-            "events": award.events.select_related("actor"),
+            "events": money.AWARDS.titled(award.events.select_related("actor")),
             "recovered": money.clawed_back(award),
             "is_owner": permissions.can_act_for_awards(request.user),
             "can_manage": permissions.can_manage_policies(request.user),

@@ -138,10 +138,10 @@ def report_view(request, report_id: int):
         {
             "r": report,
             "rows": _rows(report, posted, errors, anomalies if posted is None else {}),
-            "actions": [(t.action, t.label) for t in services.REPORTS.available(user=user, obj=report)],
+            "actions": [(t.action, t.title) for t in services.REPORTS.available(user=user, obj=report)],
             "editable": report.state in services.EDITABLE
             and permissions.can_report_for(user, report.enterprise.uscc),
-            "events": report.events.select_related("actor"),
+            "events": services.REPORTS.titled(report.events.select_related("actor")),
             "revisions": report.revisions.all(),
             "reason_error": field_errors.get("reason", ""),
         },
