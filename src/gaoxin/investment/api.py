@@ -486,7 +486,7 @@ class CarrierOut(Schema):
 
     @staticmethod
     def resolve_project(obj):
-        return obj.project.code if obj.project_id else None
+        return getattr(obj, "holder", None)
 
 
 class CarrierIn(Schema):
@@ -512,7 +512,8 @@ class CarrierFilter(Schema):
 
 @router.get("/investment/carriers", response=list[CarrierOut], summary="载体（产业园、标准地、标准厂房）")
 def carrier_list(request, f: Query[CarrierFilter]):
-    return list(selectors.carrier_list(user=request.user, kind=f.kind, state=f.state))
+    qs = selectors.carrier_list(user=request.user, kind=f.kind, state=f.state)
+    return selectors.carrier_rows(user=request.user, carriers=qs)
 
 
 @router.post("/investment/carriers", response={201: CarrierOut}, summary="登记载体")
@@ -530,7 +531,8 @@ def carrier_assign(request, carrier_id: ObjectId, payload: AssignIn):
     selectors.carrier_get(user=request.user, pk=carrier_id)
     project = selectors.project_get(user=request.user, pk=payload.project_id) if payload.project_id else None
     carriers.carrier_assign(actor=request.user, carrier_id=carrier_id, state=payload.state, project=project)
-    return selectors.carrier_get(user=request.user, pk=carrier_id)
+    carrier = selectors.carrier_get(user=request.user, pk=carrier_id)
+    return selectors.carrier_rows(user=request.user, carriers=[carrier])[0]
 
 
 # ---- trips and visits ---------------------------------------------------------------------------

@@ -84,6 +84,20 @@ def carrier_list(*, user, kind: str = "", state: str = "") -> QuerySet[Carrier]:
     return qs
 
 
+def carrier_rows(*, user, carriers) -> list[Carrier]:
+    """Carriers with `holder`: the holding project's code for a reader who sees that project, else a
+    plain 「已占用」 (which project holds a plot is the project's data, not the zone's)."""
+    rows = list(carriers)
+    seen = set(
+        Project.objects.visible_to(user)
+        .filter(pk__in={c.project_id for c in rows if c.project_id})
+        .values_list("pk", flat=True)
+    )
+    for c in rows:
+        c.holder = (c.project.code if c.project_id in seen else "已占用") if c.project_id else None
+    return rows
+
+
 def carrier_get(*, user, pk: int) -> Carrier:
     carrier = carrier_list(user=user).filter(pk=pk).first()
     if carrier is None:
