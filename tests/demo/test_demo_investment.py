@@ -23,7 +23,9 @@ def test_2020_has_40_signings_52_trips_and_104_companies_visited():
     # Every move past 签约 was reviewed; nothing is dated after the demo's day.
     assert not StageEvent.objects.filter(on__gt=AS_OF).exists()
     assert Project.objects.filter(stage__in=["producing", "full"]).exists()
-    assert {"国轩高科股份有限公司", "玲珑轮胎股份有限公司"} <= set(Project.objects.values_list("company", flat=True))
+    assert {"国轩高科股份有限公司", "玲珑轮胎股份有限公司"} <= set(
+        Project.objects.values_list("company", flat=True)
+    )
     # Changing a record changes the figure: one 2020 signing sent back no longer counts.
     event = StageEvent.objects.filter(action="sign", on__year=2020).first()
     StageEvent.objects.filter(pk=event.pk).update(withdrawn=True)

@@ -74,7 +74,12 @@ CHAINS = [
             ("工业机器人", 0, "C3491", False),
         ],
     ),
-    ("biomed", "生物医药", "柳州医药物流配送中心", [("生物医药", None, "C27", True), ("医疗器械", 0, "C358", True)]),
+    (
+        "biomed",
+        "生物医药",
+        "柳州医药物流配送中心",
+        [("生物医药", None, "C27", True), ("医疗器械", 0, "C358", True)],
+    ),
 ]
 
 PARKS = [
@@ -85,11 +90,35 @@ PARKS = [
 
 # Named projects of the source documents: company, project, link, amount (万元), signed on.
 NAMED = [
-    ("国轩高科股份有限公司", "国轩高科柳州动力电池基地一期（10GWh）", "电芯", Decimal("500000"), dt.date(2017, 6, 8)),
-    ("国轩高科股份有限公司", "国轩高科柳州动力电池基地二期（20GWh）", "电芯", Decimal("1000000"), dt.date(2020, 9, 18)),
-    ("赛克瑞浦（广西）新能源科技有限公司", "赛克瑞浦 20GWh 动力电池产业系统项目", "电芯", Decimal("1200000"), dt.date(2021, 4, 2)),
+    (
+        "国轩高科股份有限公司",
+        "国轩高科柳州动力电池基地一期（10GWh）",
+        "电芯",
+        Decimal("500000"),
+        dt.date(2017, 6, 8),
+    ),
+    (
+        "国轩高科股份有限公司",
+        "国轩高科柳州动力电池基地二期（20GWh）",
+        "电芯",
+        Decimal("1000000"),
+        dt.date(2020, 9, 18),
+    ),
+    (
+        "赛克瑞浦（广西）新能源科技有限公司",
+        "赛克瑞浦 20GWh 动力电池产业系统项目",
+        "电芯",
+        Decimal("1200000"),
+        dt.date(2021, 4, 2),
+    ),
     ("联合汽车电子有限公司", "联合电子柳州生产基地扩建", "汽车电子", Decimal("80000"), dt.date(2018, 3, 20)),
-    ("耐世特汽车系统（柳州）有限公司", "耐世特转向系统柳州工厂", "转向系统", Decimal("60000"), dt.date(2019, 5, 16)),
+    (
+        "耐世特汽车系统（柳州）有限公司",
+        "耐世特转向系统柳州工厂",
+        "转向系统",
+        Decimal("60000"),
+        dt.date(2019, 5, 16),
+    ),
     ("玲珑轮胎股份有限公司", "玲珑轮胎柳州配套项目", "轮胎", Decimal("150000"), dt.date(2016, 11, 3)),
 ]
 
@@ -104,7 +133,20 @@ SECTORS_2020 = [
 ]
 OTHER_YEAR_SIGNINGS = 5  # each other year, besides the named projects
 CITIES = ["深圳", "广州", "东莞", "上海", "苏州", "无锡", "常州", "合肥", "芜湖", "青岛", "烟台", "成都"]
-FIRM_WORDS = ["精密", "智能", "新能源", "电子", "科技", "动力", "材料", "装备", "汽车部件", "智造", "光电", "医疗"]
+FIRM_WORDS = [
+    "精密",
+    "智能",
+    "新能源",
+    "电子",
+    "科技",
+    "动力",
+    "材料",
+    "装备",
+    "汽车部件",
+    "智造",
+    "光电",
+    "医疗",
+]
 LEADERS = ["何主任", "覃书记", "黄副主任", "梁副主任"]
 
 
@@ -129,14 +171,18 @@ class _Runner:
             return fn(*args, **kw)
 
     def move(self, day, project, action, **fields):
-        return self.at(day, pipeline.project_move, actor=self.officer, project_id=project.pk, action=action, **fields)
+        return self.at(
+            day, pipeline.project_move, actor=self.officer, project_id=project.pk, action=action, **fields
+        )
 
     def review(self, day, project):
         return self.at(
             day, pipeline.project_move, actor=self.reviewer, project_id=project.pk, action="review_ok"
         )
 
-    def signed_project(self, *, company, name, link, sector, amount, signed_on, source, visit=None, stop=None):
+    def signed_project(
+        self, *, company, name, link, sector, amount, signed_on, source, visit=None, stop=None
+    ):
         """A lead entered ~2 months before signing, signed on `signed_on`, then as far along the pipeline as
         the years since allow (or up to `stop`)."""
         rng, as_of = self.rng, self.as_of
@@ -163,7 +209,14 @@ class _Runner:
         start_by = signed_on + dt.timedelta(days=rng.randrange(120, 300))
         produce_by = start_by + dt.timedelta(days=rng.randrange(300, 600))
         self.at(signed_on, self._agreement, p, amount, start_by, produce_by)
-        self.move(signed_on, p, "sign", agreement_no=f"GXZS-{signed_on:%Y}-{p.pk:04d}", signed_amount=amount, signed_on=signed_on)
+        self.move(
+            signed_on,
+            p,
+            "sign",
+            agreement_no=f"GXZS-{signed_on:%Y}-{p.pk:04d}",
+            signed_amount=amount,
+            signed_on=signed_on,
+        )
         day = signed_on + dt.timedelta(days=rng.randrange(1, 6))
         self.review(day, p)
         if stop == Project.Stage.SIGNED:
@@ -191,7 +244,9 @@ class _Runner:
     def _agreement(self, p, amount, start_by, produce_by):
         K = Commitment.Kind
         pipeline.evidence_add(actor=self.officer, project_id=p.pk, stage="signed", title="投资合作协议书")
-        pipeline.commitment_set(actor=self.officer, project_id=p.pk, kind=K.INVESTMENT, value=amount, due_on=produce_by)
+        pipeline.commitment_set(
+            actor=self.officer, project_id=p.pk, kind=K.INVESTMENT, value=amount, due_on=produce_by
+        )
         pipeline.commitment_set(actor=self.officer, project_id=p.pk, kind=K.START_BY, due_on=start_by)
         pipeline.commitment_set(actor=self.officer, project_id=p.pk, kind=K.PRODUCE_BY, due_on=produce_by)
 
@@ -200,25 +255,37 @@ class _Runner:
         if action == "register":
             if not self.registry:
                 return False
-            pipeline.project_move(actor=self.officer, project_id=pid, action="register", uscc=self.registry.pop())
+            pipeline.project_move(
+                actor=self.officer, project_id=pid, action="register", uscc=self.registry.pop()
+            )
             return True
         if action == "settle":
             plot = self.plots.pop() if self.plots else None
             if plot is not None:
                 carriers.carrier_assign(actor=self.officer, carrier_id=plot.pk, state="sold", project=p)
             else:
-                pipeline.evidence_add(actor=self.officer, project_id=pid, stage="settled", title="标准厂房租赁合同")
+                pipeline.evidence_add(
+                    actor=self.officer, project_id=pid, stage="settled", title="标准厂房租赁合同"
+                )
             pipeline.project_move(actor=self.officer, project_id=pid, action="settle")
             return True
         p.refresh_from_db()
         if action == "start":
-            pipeline.evidence_add(actor=self.officer, project_id=pid, stage="started", title="建筑工程施工许可证")
-            pipeline.project_move(actor=self.officer, project_id=pid, action="start", permit_no=f"4502002{pid:011d}")
+            pipeline.evidence_add(
+                actor=self.officer, project_id=pid, stage="started", title="建筑工程施工许可证"
+            )
+            pipeline.project_move(
+                actor=self.officer, project_id=pid, action="start", permit_no=f"4502002{pid:011d}"
+            )
             share = (p.signed_amount * Decimal(self.rng.choice([30, 40, 60]))) / 100
-            pipeline.fund_arrival_add(actor=self.officer, project_id=pid, amount=share.quantize(Decimal("0.01")))
+            pipeline.fund_arrival_add(
+                actor=self.officer, project_id=pid, amount=share.quantize(Decimal("0.01"))
+            )
             return True
         if action == "complete":
-            pipeline.evidence_add(actor=self.officer, project_id=pid, stage="completed", title="竣工验收备案表")
+            pipeline.evidence_add(
+                actor=self.officer, project_id=pid, stage="completed", title="竣工验收备案表"
+            )
         if action == "produce":
             pipeline.evidence_add(actor=self.officer, project_id=pid, stage="producing", title="投产报告")
         pipeline.project_move(actor=self.officer, project_id=pid, action=action)
@@ -248,7 +315,9 @@ def build(ctx: dict) -> None:
         links, chain_rows = _chains(officer)
         plots = _carriers(officer, chain_rows)
     registry = [
-        e.uscc for e in ctx["enterprises"] if (e.gbt_code or "").startswith(("C36", "C38", "C39", "C34", "C35", "C37"))
+        e.uscc
+        for e in ctx["enterprises"]
+        if (e.gbt_code or "").startswith(("C36", "C38", "C39", "C34", "C35", "C37"))
     ]
     rng.shuffle(registry)
     rng.shuffle(plots)
@@ -258,7 +327,13 @@ def build(ctx: dict) -> None:
     for company, name, link, amount, signed_on in NAMED:
         if signed_on < as_of:
             runner.signed_project(
-                company=company, name=name, link=links[link], sector="汽车产业链", amount=amount, signed_on=signed_on, source="leader"
+                company=company,
+                name=name,
+                link=links[link],
+                sector="汽车产业链",
+                amount=amount,
+                signed_on=signed_on,
+                source="leader",
             )
     with clock.frozen(dt.date(2020, 1, 6)):
         target_set(actor=officer, year=2020, metric="signed", value=Decimal("40"))
@@ -305,7 +380,9 @@ def _chains(officer):
 def _carriers(officer, chain_rows) -> list:
     plots = []
     for name, chain_code, area in PARKS:
-        park = carriers.carrier_create(actor=officer, kind="park", name=name, chain=chain_rows[chain_code], area_mu=area)
+        park = carriers.carrier_create(
+            actor=officer, kind="park", name=name, chain=chain_rows[chain_code], area_mu=area
+        )
         for i in range(1, 9):
             plots.append(
                 carriers.carrier_create(
@@ -369,7 +446,10 @@ def _year(runner: _Runner, year: int, links) -> None:
         plan = [(sector, links[rng.choice(names)]) for sector, n, names in SECTORS_2020 for _ in range(n)]
         signed_days = sorted(_day(2020, rng, as_of, start=(3, 1), end=(12, 20)) for _ in plan)
     else:
-        plan = [("汽车产业链", links[rng.choice(["电芯", "汽车零部件", "汽车电子", "装备制造", "电子元器件"])]) for _ in range(OTHER_YEAR_SIGNINGS)]
+        plan = [
+            ("汽车产业链", links[rng.choice(["电芯", "汽车零部件", "汽车电子", "装备制造", "电子元器件"])])
+            for _ in range(OTHER_YEAR_SIGNINGS)
+        ]
         signed_days = sorted(_day(year, rng, as_of, start=(2, 15), end=(12, 20)) for _ in plan)
     for k, ((sector, link), day) in enumerate(zip(plan, signed_days, strict=True)):
         if day >= as_of - dt.timedelta(days=10):
@@ -406,4 +486,9 @@ def _year(runner: _Runner, year: int, links) -> None:
         if k:
             runner.move(day + dt.timedelta(days=10), p, "talk")
         if k == 2 and year < as_of.year:
-            runner.move(day + dt.timedelta(days=40), p, "pause" if year % 2 else "terminate", note="投资方调整投资计划")
+            runner.move(
+                day + dt.timedelta(days=40),
+                p,
+                "pause" if year % 2 else "terminate",
+                note="投资方调整投资计划",
+            )

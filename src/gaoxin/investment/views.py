@@ -282,7 +282,7 @@ def chain_view(request, chain_id: int):
             "nodes": nodes,
             "year": year,
             "can_manage": permissions.can_manage(user),
-            "chart": {"tree": chains.chain_tree(nodes)},
+            "chart": {"tree": chains.chain_tree(nodes), "title": chain.name},
         },
     )
 

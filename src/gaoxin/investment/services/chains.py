@@ -20,6 +20,7 @@ from ..models import Chain, ChainLink, ChainTarget, LinkPlacement, Project
 # A link is weak with fewer enterprises than this, or under this share of the chain's reported output.
 WEAK_COUNT = 3
 WEAK_OUTPUT_SHARE = Decimal("0.05")
+GAP_LABELS = {"missing": "缺失", "weak": "薄弱", "imported": "链主外购"}
 
 
 def _require_manager(actor) -> None:
@@ -189,6 +190,7 @@ def chain_map(chain: Chain, *, year: int | None = None, weak_count: int = WEAK_C
                 "output_share": round(float(share) * 100, 1),
                 "projects": len(projects[link.pk]),
                 "gaps": gaps,
+                "gap_labels": [GAP_LABELS[g] for g in gaps],
                 "proposal": proposal,
                 "targets": targets[link.pk],
             }

@@ -8,6 +8,7 @@ document.addEventListener("DOMContentLoaded", function () {
   var tree = document.getElementById("chain-tree");
   if (tree && data.tree) {
     var colour = function (node) {
+      node.gap_labels = node.gap_labels || [];
       node.itemStyle = { color: node.gaps.indexOf("missing") >= 0 ? "#c62828" : (node.gaps.length ? "#e69500" : "#1e7b34") };
       node.name = node.name + "（" + node.value + "）";
       node.children.forEach(colour);
@@ -15,7 +16,7 @@ document.addEventListener("DOMContentLoaded", function () {
     data.tree.forEach(colour);
     var chart = echarts.init(tree);
     chart.setOption({
-      textStyle: font, tooltip: { trigger: "item", formatter: function (p) { return p.name + (p.data.gaps.length ? "：" + p.data.gaps.join("、") : ""); } },
+      textStyle: font, tooltip: { trigger: "item", formatter: function (p) { return p.name + (p.data.gap_labels && p.data.gap_labels.length ? "：" + p.data.gap_labels.join("、") : ""); } },
       series: [{ type: "tree", data: data.tree.length === 1 ? data.tree : [{ name: data.title, value: 0, gaps: [], children: data.tree }],
                  top: 20, left: 90, bottom: 20, right: 160, symbolSize: 12, initialTreeDepth: -1,
                  label: { position: "left", verticalAlign: "middle", align: "right" },
