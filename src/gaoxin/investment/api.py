@@ -396,6 +396,7 @@ class NodeOut(Schema):
     output_share: float
     projects: int
     gaps: list[str]
+    gap_labels: list[str]
     proposal: str
     targets: list[str]
 
@@ -405,6 +406,7 @@ class ProposalOut(Schema):
     name: str
     proposal: str
     gaps: list[str]
+    gap_labels: list[str]
     targets: list[str]
 
 

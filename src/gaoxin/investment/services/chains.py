@@ -215,6 +215,7 @@ def chain_map(chain: Chain, *, year: int | None = None, weak_count: int = WEAK_C
                 "name": n["name"],
                 "proposal": n["proposal"],
                 "gaps": n["gaps"],
+                "gap_labels": n["gap_labels"],
                 "targets": n["targets"],
             }
             for n in proposals
@@ -225,7 +226,14 @@ def chain_map(chain: Chain, *, year: int | None = None, weak_count: int = WEAK_C
 def chain_tree(nodes: list[dict]) -> list[dict]:
     """The nodes as nested children (for an ECharts tree)."""
     by_id = {
-        n["id"]: {"name": n["name"], "id": n["id"], "value": n["count"], "gaps": n["gaps"], "children": []}
+        n["id"]: {
+            "name": n["name"],
+            "id": n["id"],
+            "value": n["count"],
+            "gaps": n["gaps"],
+            "gap_labels": n["gap_labels"],
+            "children": [],
+        }
         for n in nodes
     }
     roots = []
