@@ -205,7 +205,7 @@ def kpis(projects, *, year: int, as_of: dt.date | None = None, by: str = "", ban
     """The KPIs of projects signed in `year`, as the records stood on `as_of` (default: today), in
     total and by a dimension (chain, officer, department, month, sector)."""
     as_of = as_of or clock.today()
-    signs = {}
+    signs: dict[int, dt.date] = {}
     for pid, on in (
         StageEvent.objects.filter(_counted(as_of), action="sign", on__year=year, project__in=projects)
         .order_by("on")

@@ -28,7 +28,7 @@ TEAM, BUREAU = "team", "bureau"
 ROLE_NAMES = {TEAM: "项目团队", BUREAU: "投资促进局"}
 
 ORDER = [S.LEAD, S.TALKS, S.SIGNED, S.REGISTERED, S.SETTLED, S.STARTED, S.COMPLETED, S.PRODUCING, S.FULL]
-RANK = {s: i for i, s in enumerate(ORDER)}
+RANK: dict[str, int] = {str(s): i for i, s in enumerate(ORDER)}
 ACTIVE = tuple(ORDER[:-1])  # stages a project can still move on from
 REVIEWED = set(ORDER[RANK[S.SIGNED] :])  # a move to one of these waits for the bureau's review
 
@@ -115,7 +115,7 @@ def _advance(target: str):
                 setattr(project, name, payload[name])
         if target == S.SIGNED and project.signed_on is None:
             project.signed_on = payload.get("on") or today
-        on = project.signed_on if target == S.SIGNED else _business_date(payload, today)
+        on: dt.date = (project.signed_on or today) if target == S.SIGNED else _business_date(payload, today)
         if on > today:
             raise ValidationFailed("签约日期不能晚于今天", fields={"signed_on": "不能晚于今天"})
         problems = gate_problems(project, target)
