@@ -119,7 +119,7 @@ def generate(n: int, seed: int = 4754) -> None:
         projects, plans = [], []
         for i in range(done, done + size):
             created = dt.date(2016, 1, 1) + dt.timedelta(days=rng.randrange(3000))
-            reach = rng.choices(range(9), weights=[8, 10, 6, 6, 6, 6, 5, 5, 4])[0]
+            reach = rng.choices(range(9), weights=[3, 4, 4, 5, 6, 8, 9, 10, 11])[0]
             amount = Decimal(rng.choice([1000, 3000, 8000, 12000, 30000, 120000]))
             projects.append(
                 Project(

@@ -94,13 +94,21 @@ class Check:
     actual: str = ""
 
 
-def check_commitments(projects: list[Project], as_of: dt.date) -> dict[int, list[tuple[Commitment, Check]]]:
-    """Each project's commitments, each judged as of `as_of` (met / broken with its warning / not due)."""
+def check_commitments(
+    projects: list[Project], as_of: dt.date, *, known: dict | None = None
+) -> dict[int, list[tuple[Commitment, Check]]]:
+    """Each project's commitments, each judged as of `as_of` (met / broken with its warning / not due).
+    `known` may hand over the started / producing / arrived maps a caller already computed."""
     ids = [p.pk for p in projects]
-    commitments = list(Commitment.objects.filter(project_id__in=ids).order_by("due_on", "id"))
-    started = reached(ids, S.STARTED, as_of)
-    producing = reached(ids, S.PRODUCING, as_of)
-    arrived = _arrived(ids, as_of)
+    commitments = list(
+        Commitment.objects.filter(project_id__in=ids)
+        .only("id", "project_id", "kind", "value", "due_on")
+        .order_by("due_on", "id")
+    )
+    known = known or {}
+    started = known["started"] if "started" in known else reached(ids, S.STARTED, as_of)
+    producing = known["producing"] if "producing" in known else reached(ids, S.PRODUCING, as_of)
+    arrived = known["arrived"] if "arrived" in known else _arrived(ids, as_of)
     areas = _areas(ids)
     by_id = {p.pk: p for p in projects}
     years = {
@@ -206,11 +214,14 @@ def kpis(projects, *, year: int, as_of: dt.date | None = None, by: str = "", ban
     total and by a dimension (chain, officer, department, month, sector)."""
     as_of = as_of or clock.today()
     signs: dict[int, dt.date] = {}
-    for pid, on in (
-        StageEvent.objects.filter(_counted(as_of), action="sign", on__year=year, project__in=projects)
-        .order_by("on")
-        .values_list("project_id", "on")
-    ):
+    sign_events = StageEvent.objects.filter(
+        _counted(as_of), action="sign", on__gte=dt.date(year, 1, 1), on__lte=dt.date(year, 12, 31)
+    )
+    if projects.query.is_empty():
+        sign_events = sign_events.none()
+    elif projects.query.where:  # a scoped set; the whole table needs no subquery
+        sign_events = sign_events.filter(project__in=projects)
+    for pid, on in sign_events.order_by("on").values_list("project_id", "on"):
         signs.setdefault(pid, on)
     ids = list(signs)
     info = {
@@ -230,8 +241,9 @@ def kpis(projects, *, year: int, as_of: dt.date | None = None, by: str = "", ban
     arrived = _arrived(ids, as_of)
     kept: dict[int, tuple[int, int]] = {}
     if ids:
-        plist = list(Project.objects.filter(pk__in=ids))
-        for pid, checks in check_commitments(plist, as_of).items():
+        plist = list(Project.objects.filter(pk__in=ids).only("id", "stage", "uscc"))
+        known = {"started": started, "producing": producing, "arrived": arrived}
+        for pid, checks in check_commitments(plist, as_of, known=known).items():
             judged = [ch.met for _, ch in checks if ch.met is not None]
             kept[pid] = (sum(1 for m in judged if m), len(judged))
     groups: dict[str, dict] = {}
