@@ -206,7 +206,9 @@ def project_view(request, project_id: int):
             "next_stage": next_stage,
             "next_label": Project.Stage(next_stage).label if next_stage else "",
             "gate": pipeline.gate_problems(project, next_stage) if next_stage else {},
-            "timeline": selectors.project_timeline(user=user, project=project),
+            "timeline": _timeline(user, project),
+            "commitments_open": project.stage
+            in (Project.Stage.LEAD, Project.Stage.TALKS, Project.Stage.SIGNED),
             "evidence": project.evidence.all(),
             "checks": checks,
             "funds": project.funds.all(),
@@ -220,6 +222,26 @@ def project_view(request, project_id: int):
             "today": clock.today(),
         },
     )
+
+
+def _timeline(user, project) -> list[dict]:
+    """The timeline in words: who did what, from which stage to which."""
+    stages = dict(Project.Stage.choices)
+    actions = {t.action: t.label for t in pipeline.TRANSITIONS} | {"create": "登记线索"}
+    return [
+        {
+            "on": e.on,
+            "who": (e.actor.full_name or e.actor.username) if e.actor_id else "系统",
+            "action": actions.get(e.action, e.action),
+            "from": stages.get(e.from_stage, ""),
+            "to": stages.get(e.to_stage, ""),
+            "moved": e.from_stage != e.to_stage,
+            "withdrawn": e.withdrawn,
+            "pending": e.counted_on is None,
+            "note": e.note,
+        }
+        for e in selectors.project_timeline(user=user, project=project)
+    ]
 
 
 @page
