@@ -166,9 +166,7 @@ def project_create(request, payload: LeadIn):
     link = selectors.link_get(user=request.user, pk=payload.link_id) if payload.link_id else None
     visit = None
     if payload.visit_id:
-        from .models import Visit
-
-        visit = Visit.objects.visible_to(request.user).filter(pk=payload.visit_id).first()
+        visit = selectors.visit_get(user=request.user, pk=payload.visit_id)
     data = payload.dict(exclude={"link_id", "visit_id"})
     project = pipeline.lead_create(actor=request.user, link=link, visit=visit, **data)
     return Status(201, selectors.project_get(user=request.user, pk=project.pk))
@@ -242,7 +240,7 @@ class WarningOut(Schema):
     summary="履约预警（超期未开工、未按期投产、投资强度不达标…）",
 )
 def warning_list(request):
-    rows = kpis.warnings(Project.objects.visible_to(request.user))
+    rows = kpis.warnings(selectors.visible_projects(user=request.user))
     return [
         {
             "project_id": r["project"].pk,

@@ -5,8 +5,7 @@ from django.utils.translation import gettext as _
 
 from gaoxin.core import clock
 
-from . import permissions
-from .models import Project
+from . import permissions, selectors
 
 
 def cards(user) -> list[dict]:
@@ -16,7 +15,7 @@ def cards(user) -> list[dict]:
     from .services import kpis
 
     out = []
-    visible = Project.objects.visible_to(user)
+    visible = selectors.visible_projects(user=user)
     if permissions.is_bureau(user):
         n = visible.filter(pending_review=True).count()
         out.append(

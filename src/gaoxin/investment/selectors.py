@@ -148,3 +148,19 @@ def project_export(*, user) -> QuerySet[Project]:
     if permissions.can_view_planning(user):
         return Project.objects.order_by("code")
     return Project.objects.none()
+
+
+def visible_projects(*, user) -> QuerySet[Project]:
+    return Project.objects.visible_to(user)
+
+
+def visit_get(*, user, pk: int) -> Visit | None:
+    return Visit.objects.visible_to(user).filter(pk=pk).first()
+
+
+def link_list(*, user) -> QuerySet[ChainLink]:
+    return ChainLink.objects.visible_to(user).select_related("chain")
+
+
+def project_carriers(*, user, project: Project) -> QuerySet[Carrier]:
+    return Carrier.objects.visible_to(user).filter(project=project)

@@ -17,7 +17,7 @@ from gaoxin.core import clock
 from gaoxin.core.errors import DomainError, NotFound, PermissionDenied
 
 from . import permissions, selectors
-from .models import Carrier, ChainLink, Commitment, Project
+from .models import Carrier, Commitment, Project
 from .services import carriers, chains, kpis, pipeline
 
 
@@ -111,7 +111,7 @@ def projects_view(request):
             "q": q,
             "pending": pending,
             "can_manage": permissions.can_manage(user),
-            "links": ChainLink.objects.visible_to(user).select_related("chain"),
+            "links": selectors.link_list(user=user),
             "is_bureau": permissions.is_bureau_or_leader(user),
         },
     )
@@ -212,7 +212,7 @@ def project_view(request, project_id: int):
             "evidence": project.evidence.all(),
             "checks": checks,
             "funds": project.funds.all(),
-            "carriers": Carrier.objects.visible_to(user).filter(project=project),
+            "carriers": selectors.project_carriers(user=user, project=project),
             "stages": [(s, Project.Stage(s).label) for s in pipeline.GATES],
             "kinds": Commitment.Kind.choices,
             "order": [
@@ -426,7 +426,7 @@ def kpis_view(request):
             "trips": kpis.trip_figures(year=year, as_of=as_of),
             "full": full,
             "chart": chart,
-            "warnings": kpis.warnings(Project.objects.visible_to(user))[:20] if full else [],
+            "warnings": kpis.warnings(selectors.visible_projects(user=user))[:20] if full else [],
         },
     )
 
