@@ -133,6 +133,21 @@ def test_warnings_from_the_stages_and_the_reported_data(officers):
     firm.reports.filter(year=2021).update(tax=Decimal("20000000"))
     found = {w["warning"] for w in kpis.warnings(everything, as_of=D(2022, 1, 15)) if w["project"] == ok}
     assert "亩均税收不达标" not in found
+    # The KPIs' fast keep count judges every kind as the full check does.
+    for day in (D(2020, 3, 1), D(2020, 8, 1), D(2022, 1, 15)):
+        ids = list(everything.values_list("pk", flat=True))
+        maps = [
+            kpis.reached(ids, "started", day),
+            kpis.reached(ids, "producing", day),
+            kpis._arrived(ids, day),
+        ]
+        full = kpis.check_commitments(list(everything), day)
+        expect = {
+            pid: (sum(1 for _, c in cs if c.met), sum(1 for _, c in cs if c.met is not None))
+            for pid, cs in full.items()
+            if any(c.met is not None for _, c in cs)
+        }
+        assert kpis._kept(ids, day, *maps) == expect, day
 
 
 def test_exports_mask_the_company_contact_and_amounts_for_readers_outside_the_team(officers):

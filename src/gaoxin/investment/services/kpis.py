@@ -209,6 +209,47 @@ def _group_key(by: str, p: dict, on: dt.date) -> str:
     return "全区"
 
 
+FAST_KINDS = (Commitment.Kind.START_BY, Commitment.Kind.PRODUCE_BY, Commitment.Kind.INVESTMENT)
+
+
+def _kept(ids, as_of, started, producing, arrived) -> dict[int, tuple[int, int]]:
+    """project id → (commitments kept, commitments judged) as of `as_of`. The date and money kinds are
+    judged here from the maps the KPIs already hold (as `_check` judges them); a project with other
+    kinds (intensity, 亩均税收, jobs) has those judged by `check_commitments`."""
+    if not ids:
+        return {}
+    terminated = set(Project.objects.filter(pk__in=ids, stage=S.TERMINATED).values_list("id", flat=True))
+    met: dict[int, int] = defaultdict(int)
+    judged: dict[int, int] = defaultdict(int)
+    others: set[int] = set()
+    K = Commitment.Kind
+    for pid, kind, value, due in Commitment.objects.filter(project_id__in=ids).values_list(
+        "project_id", "kind", "value", "due_on"
+    ):
+        if pid in terminated:
+            continue
+        if kind in (K.START_BY, K.PRODUCE_BY):
+            on = (started if kind == K.START_BY else producing).get(pid)
+            ok = (on <= due) if on is not None else (False if as_of > due else None)
+        elif kind == K.INVESTMENT:
+            ok = None if as_of < due else arrived.get(pid, Decimal(0)) >= value
+        else:
+            others.add(pid)
+            continue
+        if ok is not None:
+            judged[pid] += 1
+            met[pid] += ok
+    if others:
+        plist = list(Project.objects.filter(pk__in=others).only("id", "stage", "uscc"))
+        known = {"started": started, "producing": producing, "arrived": arrived}
+        for pid, checks in check_commitments(plist, as_of, known=known).items():
+            for c, ch in checks:
+                if c.kind not in FAST_KINDS and ch.met is not None:
+                    judged[pid] += 1
+                    met[pid] += bool(ch.met)
+    return {pid: (met[pid], judged[pid]) for pid in judged}
+
+
 def kpis(projects, *, year: int, as_of: dt.date | None = None, by: str = "", bands=DEFAULT_BANDS) -> dict:
     """The KPIs of projects signed in `year`, as the records stood on `as_of` (default: today), in
     total and by a dimension (chain, officer, department, month, sector)."""
@@ -239,13 +280,7 @@ def kpis(projects, *, year: int, as_of: dt.date | None = None, by: str = "", ban
     started = reached(ids, S.STARTED, as_of)
     producing = reached(ids, S.PRODUCING, as_of)
     arrived = _arrived(ids, as_of)
-    kept: dict[int, tuple[int, int]] = {}
-    if ids:
-        plist = list(Project.objects.filter(pk__in=ids).only("id", "stage", "uscc"))
-        known = {"started": started, "producing": producing, "arrived": arrived}
-        for pid, checks in check_commitments(plist, as_of, known=known).items():
-            judged = [ch.met for _, ch in checks if ch.met is not None]
-            kept[pid] = (sum(1 for m in judged if m), len(judged))
+    kept = _kept(ids, as_of, started, producing, arrived)
     groups: dict[str, dict] = {}
 
     def add(key: str, pid: int):
