@@ -101,6 +101,11 @@ def kind_of(route: str, param: str) -> str | None:
         "run_id": "task",
         "token_id": "token",
         "token": "public_token",
+        "project_id": "project",
+        "chain_id": "chain",
+        "link_id": "link",
+        "carrier_id": "carrier",
+        "trip_id": "trip",
     }.get(param)
 
 
@@ -116,6 +121,11 @@ PRECEDENCE = [
     "loan",
     "task",
     "token",
+    "project",
+    "trip",
+    "carrier",
+    "link",
+    "chain",
 ]
 
 
@@ -181,10 +191,12 @@ def build_world() -> World:
     run = TaskRun.objects.create(name="sweep", created_by=people["ent"])
     TaskRun.objects.create(name="nobody's")  # started by a worker: created_by is NULL
     token, _ = token_issue(user=people["ent"], name="sweep")
+    inv = investment_objects(department)
+    people["invest"] = inv["officer"]
 
     # Server errors come back as answers (and fail the sweep) instead of stopping it.
     clients = {"anonymous": Client(raise_request_exception=False)}
-    for name in ("ent", "ent2", "unverified", "citizen", "reviewer_land", "finance"):
+    for name in ("ent", "ent2", "unverified", "citizen", "reviewer_land", "finance", "invest"):
         clients[name] = Client(raise_request_exception=False)
         clients[name].force_login(people[name])
 
@@ -211,6 +223,7 @@ def build_world() -> World:
             "clause_id": str(clause.pk),
             "pk_policy": str(policy.pk),
             "pk_clause": str(clause.pk),
+            **{k: str(inv[k].pk) for k in ("project", "chain", "link", "carrier", "trip")},
         },
         fakes={
             "case": "GX0000000000000",
@@ -224,6 +237,7 @@ def build_world() -> World:
             "task": "999999",
             "token": "999999",
             "action": "withdraw",
+            **dict.fromkeys(("project", "chain", "link", "carrier", "trip"), "999999"),
         },
         owners={
             "case": "ent",
@@ -236,6 +250,7 @@ def build_world() -> World:
             "loan": "ent",
             "task": "ent",
             "token": "ent",
+            **dict.fromkeys(("project", "chain", "link", "carrier", "trip"), "invest"),
         },
         outsiders={
             "case": ["anonymous", *firms, *staff_outsider],
@@ -249,12 +264,20 @@ def build_world() -> World:
             "loan": ["anonymous", *firms, *staff_outsider],
             "task": ["anonymous", *firms, *staff_outsider, "finance"],
             "token": ["anonymous", *firms, *staff_outsider, "finance"],
+            # A project: its team, the investment bureau and leaders; the zone's chains and carriers:
+            # every staff member; trips: the bureau and leaders.
+            "project": ["anonymous", *firms, *staff_outsider, "finance"],
+            "trip": ["anonymous", *firms, *staff_outsider, "finance"],
+            "chain": ["anonymous", *firms],
+            "link": ["anonymous", *firms],
+            "carrier": ["anonymous", *firms],
         },
         markers={
-            "ent2": [case.number, citizen_number, lic.number, ent_a.uscc, ent_a.name],
+            "ent2": [case.number, citizen_number, lic.number, ent_a.uscc, ent_a.name, *inv["markers"]],
             "unverified": [case.number, citizen_number, lic.number, ent_a.uscc, ent_a.name, ent_b.uscc],
-            "citizen": [case.number, lic.number, ent_a.uscc],
-            "reviewer_land": [case.number, citizen_number, lic.number],
+            "citizen": [case.number, lic.number, ent_a.uscc, *inv["markers"]],
+            "reviewer_land": [case.number, citizen_number, lic.number, *inv["markers"]],
+            "finance": inv["markers"],
         },
         alt={
             # The citizen's case and ID scan: the enterprise, the other enterprise and the unverified
@@ -272,6 +295,41 @@ def build_world() -> World:
             },
         },
     )
+
+
+def investment_objects(department) -> dict:
+    """A project held by an investment officer (with a plot it holds), a chain with a link, a trip."""
+    from gaoxin.investment.services import carriers, chains, pipeline
+
+    officer = staff_user("invest", department("investment", "投资促进局"), ["investment_officer"])
+    project = pipeline.lead_create(
+        actor=officer,
+        name="扫描专用电芯项目",
+        company="扫描专用投资方有限公司",
+        source="fair",
+        intended_investment=Decimal("100"),
+        contact_name="扫描联系人",
+    )
+    chain = chains.chain_create(actor=officer, code="sweep", name="扫描产业链")
+    link = chains.link_add(actor=officer, chain=chain, name="电芯", gbt_codes="C3841")
+    carrier = carriers.carrier_create(actor=officer, kind="plot", name="扫描标准地", area_mu=Decimal("10"))
+    carriers.carrier_assign(actor=officer, carrier_id=carrier.pk, state="reserved", project=project)
+    trip = carriers.trip_create(
+        actor=officer,
+        leader="扫描领导",
+        destination="扫描城市",
+        start_on=dt.date(2026, 1, 5),
+        end_on=dt.date(2026, 1, 6),
+    )
+    return {
+        "officer": officer,
+        "project": project,
+        "chain": chain,
+        "link": link,
+        "carrier": carrier,
+        "trip": trip,
+        "markers": [project.code, project.company, "扫描联系人", "扫描城市"],
+    }
 
 
 # --- walking the routes ------------------------------------------------------------------------

@@ -16,7 +16,8 @@ def zone():
 
 
 @pytest.mark.parametrize(
-    "username", ["admin", "leader", "clerk", "reviewer", "policy", "finance", "stats", "ent", "citizen"]
+    "username",
+    ["admin", "leader", "clerk", "reviewer", "policy", "finance", "invest", "stats", "ent", "citizen"],
 )
 def test_every_nav_page_loads(page, zone, username):
     login(page, username, DEMO_PASSWORD)

@@ -27,6 +27,7 @@ MENUS = {
         ("惠企政策", "/policies/"),
         ("企业名录", "/enterprises/"),
         ("统计分析", "/enterprises/statistics/"),
+        ("产业链图谱", "/investment/chains/"),
         ("企业账户核验", "/accounts/claims/"),
     ],
     "reviewer": [
@@ -36,6 +37,7 @@ MENUS = {
         ("惠企政策", "/policies/"),
         ("企业名录", "/enterprises/"),
         ("统计分析", "/enterprises/statistics/"),
+        ("产业链图谱", "/investment/chains/"),
     ],
     "approver": [
         ("首页", "/"),
@@ -44,6 +46,7 @@ MENUS = {
         ("惠企政策", "/policies/"),
         ("企业名录", "/enterprises/"),
         ("统计分析", "/enterprises/statistics/"),
+        ("产业链图谱", "/investment/chains/"),
     ],
     "agent": [
         ("首页", "/"),
@@ -53,6 +56,7 @@ MENUS = {
         ("惠企政策", "/policies/"),
         ("企业名录", "/enterprises/"),
         ("统计分析", "/enterprises/statistics/"),
+        ("产业链图谱", "/investment/chains/"),
     ],
     "policy_officer": [
         ("首页", "/"),
@@ -62,6 +66,7 @@ MENUS = {
         ("政策资金", "/policies/funds/"),
         ("企业名录", "/enterprises/"),
         ("统计分析", "/enterprises/statistics/"),
+        ("产业链图谱", "/investment/chains/"),
     ],
     "finance_officer": [
         ("首页", "/"),
@@ -71,6 +76,7 @@ MENUS = {
         ("政策资金", "/policies/funds/"),
         ("企业名录", "/enterprises/"),
         ("统计分析", "/enterprises/statistics/"),
+        ("产业链图谱", "/investment/chains/"),
     ],
     "investment_officer": [
         ("首页", "/"),
@@ -79,6 +85,7 @@ MENUS = {
         ("惠企政策", "/policies/"),
         ("企业名录", "/enterprises/"),
         ("统计分析", "/enterprises/statistics/"),
+        ("招商引资", "/investment/"),
     ],
     "statistician": [
         ("首页", "/"),
@@ -89,6 +96,7 @@ MENUS = {
         ("企业报表", "/enterprises/reports/"),
         ("统计分析", "/enterprises/statistics/"),
         ("规模自测", "/enterprises/classification-check/"),
+        ("产业链图谱", "/investment/chains/"),
     ],
     "leader": [
         ("首页", "/"),
@@ -98,6 +106,7 @@ MENUS = {
         ("政策资金", "/policies/funds/"),
         ("企业名录", "/enterprises/"),
         ("统计分析", "/enterprises/statistics/"),
+        ("招商引资", "/investment/"),
         ("审计日志", "/audit/"),
     ],
     "system_admin": [
@@ -108,6 +117,7 @@ MENUS = {
         ("政策资金", "/policies/funds/"),
         ("企业名录", "/enterprises/"),
         ("统计分析", "/enterprises/statistics/"),
+        ("招商引资", "/investment/"),
         ("企业账户核验", "/accounts/claims/"),
         ("工作日历", "/calendar/"),
         ("审计日志", "/audit/"),

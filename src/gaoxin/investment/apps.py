@@ -9,7 +9,7 @@ class InvestmentConfig(AppConfig):
     def ready(self):
         from gaoxin.core.pillars import DemoStep, Pillar, register
 
-        from . import home, navigation
+        from . import home, navigation, permissions
 
         register(
             Pillar(
@@ -17,6 +17,8 @@ class InvestmentConfig(AppConfig):
                 order=40,
                 nav=navigation.nav_items,
                 home_cards=home.cards,
+                rules=permissions.RULES,
                 demo_steps=(DemoStep(50, "招商引资", "gaoxin.demo.investment.build"),),
             )
         )
+        from .services import pipeline  # noqa: F401  (registers the project machine for /workflows/)

@@ -156,3 +156,29 @@ def zone_overview(*, user) -> dict:
 def registered_usccs(*, user) -> set[str]:
     """The codes already in the registry, for an import to refuse duplicates (staff see them all)."""
     return set(visible_enterprises(user).values_list("uscc", flat=True))
+
+
+def registry_has(uscc: str) -> bool:
+    """Whether the registry holds an enterprise with this code (for another pillar's check; no data)."""
+    return bool(uscc) and Enterprise.objects.filter(uscc=uscc).exists()
+
+
+def enterprises_by_gbt(prefixes: list[str]) -> list[dict]:
+    """Operating enterprises whose GB/T 4754 code starts with one of `prefixes`: code, name, class.
+
+    For a pillar placing the registry on its own map (industry chains); names are public registry data."""
+    if not prefixes:
+        return []
+    q = Q()
+    for p in prefixes:
+        q |= Q(gbt_code__startswith=p)
+    return list(
+        Enterprise.objects.filter(q, status=Enterprise.Status.OPERATING)
+        .order_by("name")
+        .values("uscc", "name", "gbt_code")
+    )
+
+
+def enterprise_names(usccs) -> dict[str, str]:
+    """uscc → name, for the codes the registry holds."""
+    return dict(Enterprise.objects.filter(uscc__in=list(usccs)).values_list("uscc", "name"))

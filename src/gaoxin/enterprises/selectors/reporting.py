@@ -354,3 +354,25 @@ def pending_review(*, user) -> QuerySet[Report]:
         .select_related("enterprise")
         .order_by(F("submitted_at").asc())
     )
+
+
+def annual_figures(*, usccs, year: int) -> dict[str, dict]:
+    """uscc → the year's figures from its received reports (the latest month's year-to-date values, or
+    the annual report): output_value, tax, employees, and the month they run to. For another pillar's
+    checks against what an enterprise committed (e.g. 亩均税收)."""
+    rows = (
+        Report.objects.filter(enterprise__uscc__in=list(usccs), year=year, state__in=RECEIVED)
+        .order_by("enterprise__uscc", "month")
+        .values("enterprise__uscc", "month", "output_value", "tax", "employees")
+    )
+    out: dict[str, dict] = {}
+    for r in rows:
+        month = 12 if r["month"] == ANNUAL else r["month"]
+        if r["enterprise__uscc"] not in out or month >= out[r["enterprise__uscc"]]["months"]:
+            out[r["enterprise__uscc"]] = {
+                "months": month,
+                "output_value": r["output_value"],
+                "tax": r["tax"],
+                "employees": r["employees"],
+            }
+    return out
