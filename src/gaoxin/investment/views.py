@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 
 from gaoxin.core import clock
 from gaoxin.core.errors import DomainError, NotFound, PermissionDenied
@@ -227,11 +228,11 @@ def project_view(request, project_id: int):
 def _timeline(user, project) -> list[dict]:
     """The timeline in words: who did what, from which stage to which."""
     stages = dict(Project.Stage.choices)
-    actions = {t.action: t.label for t in pipeline.TRANSITIONS} | {"create": "登记线索"}
+    actions = {t.action: t.title for t in pipeline.TRANSITIONS} | {"create": _("登记线索")}
     return [
         {
             "on": e.on,
-            "who": (e.actor.full_name or e.actor.username) if e.actor_id else "系统",
+            "who": (e.actor.full_name or e.actor.username) if e.actor_id else _("系统"),
             "action": actions.get(e.action, e.action),
             "from": stages.get(e.from_stage, ""),
             "to": stages.get(e.to_stage, ""),
