@@ -75,6 +75,7 @@ def setup(small: bool, keep: bool) -> None:
     os.environ.setdefault("GAOXIN_DATA_DIR", "/tmp/gaoxin-bench-investment")
     Path(os.environ["GAOXIN_DATA_DIR"]).mkdir(parents=True, exist_ok=True)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gaoxin.settings")
+    os.environ.setdefault("GAOXIN_HTTPS", "0")  # a bench on this machine, like the demo: plain HTTP
     os.environ.pop("GAOXIN_TESTING", None)
     sys.path.insert(0, str(ROOT / "src"))
     import django

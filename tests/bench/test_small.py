@@ -19,7 +19,10 @@ HELPERS = {
     "audit_wsgi.py": "the WSGI entry bench/audit_append.py serves through gunicorn",
 }
 # benchmarks whose small mode has its own, more thorough test
-RUN_ELSEWHERE = {"audit_append.py": ROOT / "tests" / "core" / "test_audit_bench.py"}
+RUN_ELSEWHERE = {
+    "audit_append.py": ROOT / "tests" / "core" / "test_audit_bench.py",
+    "investment_kpis.py": ROOT / "tests" / "investment" / "test_bench.py",
+}
 # how each benchmark takes its database: "server" (creates the named one on that server),
 # "url" (GAOXIN_BENCH_DATABASE_URL is the whole URL), "env" (GAOXIN_DATABASE_URL), "local" (any)
 DATABASE = {

@@ -106,7 +106,11 @@ def carrier_get(*, user, pk: int) -> Carrier:
 
 
 def trip_list(*, user, year: int | None = None) -> QuerySet[Trip]:
-    qs = Trip.objects.visible_to(user).annotate(n_visits=Count("visits", distinct=True))
+    qs = (
+        Trip.objects.visible_to(user)
+        .annotate(n_visits=Count("visits", distinct=True))
+        .order_by("-start_on", "-pk")
+    )
     if year:
         qs = qs.filter(start_on__year=year)
     return qs
