@@ -90,6 +90,18 @@ def _release(counter: LoginCounter) -> None:
     LoginCounter.objects.filter(pk=counter.pk, failures__gt=0).update(failures=F("failures") - 1)
 
 
+def login_counters_prune(*, idle_days: int = 30) -> int:
+    """Forget the failed-login counters of (username, client) pairs idle for `idle_days` and not
+    locked now: a stranger trying many names cannot grow the table without end. A pair seen again
+    starts from zero (its back-off history is forgotten with it). Returns the rows removed."""
+    now = timezone.now()
+    idle = LoginCounter.objects.filter(updated_at__lt=now - dt.timedelta(days=idle_days)).filter(
+        Q(locked_until__isnull=True) | Q(locked_until__lte=now)
+    )
+    removed, _ = idle.delete()
+    return removed
+
+
 def is_locked_out(user: User, client: str) -> bool:
     """Locked for this client (failed logins from it), or the whole account locked."""
     now = timezone.now()
