@@ -1,7 +1,9 @@
 """The API root: /api/v1/, its authentication, and the one JSON error shape {"code","message","fields"}."""
 
+import json
+
 from django.core.exceptions import SuspiciousOperation
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.http.multipartparser import MultiPartParserError
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
@@ -39,7 +41,10 @@ auth = [BearerToken(), SessionAuth()]
 # One OpenAPI tag per pillar, each with the URL prefixes its operations live under (docs/api.md).
 # tests/api/test_contract.py holds every operation to exactly one of these tags and to its prefixes.
 PILLARS: dict[str, tuple[str, tuple[str, ...]]] = {
-    "基础": ("工作日期限、证照号码校验、后台任务（core）", ("/calendar/", "/identifiers/", "/tasks/")),
+    "基础": (
+        "工作日期限、证照号码校验、后台任务、导入错误表（core）",
+        ("/calendar/", "/identifiers/", "/tasks/", "/import-errors/"),
+    ),
     "账户": ("令牌与当前用户（accounts）", ("/auth/",)),
     "政务服务": (
         "事项目录、办件及其操作、电子证照核验（govservices）",
@@ -75,6 +80,10 @@ ERROR_SCHEMA = {
             "type": "object",
             "additionalProperties": {"type": "string"},
             "description": "逐字段的错误说明",
+        },
+        "error_sheet": {
+            "type": "string",
+            "description": "导入被拒时：上传的表格加「错误说明」列的下载地址（本人可下载，保留一天）",
         },
     },
 }
@@ -172,7 +181,16 @@ def on_validation_error(request, exc):
 
 @api.exception_handler(DomainError)
 def on_domain_error(request, exc: DomainError):
-    return error_response(exc)
+    response = error_response(exc)
+    sheet = getattr(exc, "error_sheet", None)  # a refused import: its rows with a 错误说明 column
+    if sheet and request.user.is_authenticated:
+        from gaoxin.core import officefiles
+
+        token = officefiles.keep_error_sheet(request.user, sheet)
+        body = json.loads(response.content)
+        body["error_sheet"] = f"/api/v1/import-errors/{token}"
+        response = JsonResponse(body, status=response.status_code, json_dumps_params={"ensure_ascii": False})
+    return response
 
 
 @api.exception_handler(AuthenticationError)

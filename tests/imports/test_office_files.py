@@ -330,3 +330,29 @@ def test_report_file_without_any_indicator_column_is_refused(db):
     wb.save(buf)
     with pytest.raises(ValidationFailed, match="没有任何指标列"):
         excel.reports_import(actor=user, content=buf.getvalue())
+
+
+@pytest.mark.parametrize(
+    "url, name",
+    [
+        ("/api/v1/enterprises/import", "registry-lost-digits"),
+        ("/api/v1/reports/import", "registry-lost-digits"),
+    ],
+)
+def test_the_api_answers_a_refused_import_with_its_error_sheet(stat, url, name):
+    c = client_for(stat)
+    r = c.post(url, {"file": io.BytesIO(fixture(name, "xlsx"))})
+    assert r.status_code == 422, r.content
+    body = r.json()
+    if url.endswith("/enterprises/import"):
+        sheet_url = body["error_sheet"]
+        got = c.get(sheet_url)
+        assert got.status_code == 200
+        rows = list(load_workbook(io.BytesIO(got.content)).worksheets[0].iter_rows(values_only=True))
+        assert rows[0][-1] == "错误说明" and officefiles.NUMBER_LOST in rows[1][-1]
+        # the sheet is its uploader's only
+        other = client_for(staff_user("stat2", department("stats2", "统计局二"), ["statistician"]))
+        assert other.get(sheet_url).status_code == 404
+        assert c.get("/api/v1/import-errors/not-a-token").status_code == 404
+    else:  # a registry file sent as reports: refused as a whole, no rows to annotate
+        assert "error_sheet" not in body

@@ -77,3 +77,20 @@ class TaskRunOut(Schema):
 @router.get("/tasks/{run_id}", response=TaskRunOut, summary="后台任务进度")
 def task_run(request, run_id: ObjectId):
     return selectors.task_run_get(user=request.user, run_id=run_id)
+
+
+@router.get("/import-errors/{token}", summary="下载导入错误表（上传的表格加「错误说明」列）")
+def import_error_sheet(request, token: str):
+    from django.http import HttpResponse
+
+    from . import officefiles
+    from .errors import NotFound
+
+    content = officefiles.error_sheet(request.user, token)
+    if content is None:
+        raise NotFound("错误表不存在或已过期（保留一天），请重新导入")
+    response = HttpResponse(
+        content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = 'attachment; filename="import-errors.xlsx"'
+    return response
