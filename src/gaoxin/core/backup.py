@@ -56,7 +56,7 @@ def _pg_env() -> tuple[list[str], dict]:
 
 
 def _run(argv: list[str], env: dict) -> None:
-    done = subprocess.run(argv, env=env, capture_output=True, text=True)
+    done = subprocess.run(argv, env=env, capture_output=True, text=True)  # noqa: S603 - fixed pg_* argv
     if done.returncode != 0:
         raise BackupError(f"{argv[0]} 失败（退出码 {done.returncode}）：{done.stderr.strip()[-2000:]}")
 
