@@ -205,3 +205,62 @@ def _check_chain(head: dict) -> None:
     report = audit.check(seal_first=False)
     if report.problem:
         raise BackupError(f"恢复后的审计链校验失败 [{report.problem.kind}] {report.problem.message}")
+
+
+EXPORT_BLOCK = 10000
+
+
+def audit_export(dest: Path, *, block: int = EXPORT_BLOCK) -> list[Path]:
+    """Write the sealed audit events not yet exported into `dest` as JSON-lines files of up to `block`
+    events (audit-<first>-<last>.jsonl, each with a .sha256 beside it), checking each event's hash and
+    link on the way. Each file records until when it must be kept (GAOXIN_AUDIT_RETENTION_DAYS after its
+    last event). Returns the files written."""
+    import datetime as dt
+
+    from .models import AuditEvent
+
+    dest = Path(dest)
+    dest.mkdir(parents=True, exist_ok=True)
+    audit.seal(wait=True)
+    done = [int(p.name.split("-")[2].split(".")[0]) for p in dest.glob("audit-*-*.jsonl")]
+    last = max(done, default=0)
+    prev = (
+        AuditEvent.objects.filter(seq=last).values_list("hash", flat=True).first() if last else audit.GENESIS
+    )
+    head = _sealed_head()["seq"]
+    written = []
+    while last < head:
+        events = list(AuditEvent.objects.filter(seq__gt=last, seq__lte=head).order_by("seq")[:block])
+        if not events:
+            break
+        lines = []
+        for event in events:
+            if event.prev_hash != prev or audit.event_hash(event) != event.hash:
+                raise BackupError(f"审计事件 #{event.seq} 与哈希链不符，停止导出")
+            prev = event.hash
+            lines.append(
+                audit._canonical(
+                    {
+                        "seq": event.seq,
+                        "at": event.at.astimezone(dt.UTC).isoformat(timespec="microseconds"),
+                        "actor_id": event.actor_id,
+                        "actor": event.actor,
+                        "action": event.action,
+                        "object_type": event.object_type,
+                        "object_id": event.object_id,
+                        "summary": event.summary,
+                        "request_id": event.request_id,
+                        "prev_hash": event.prev_hash,
+                        "hash": event.hash,
+                    }
+                )
+            )
+        first, last = events[0].seq, events[-1].seq
+        keep_until = (events[-1].at + dt.timedelta(days=settings.AUDIT_RETENTION_DAYS)).date().isoformat()
+        path = dest / f"audit-{first:012d}-{last:012d}.jsonl"
+        tmp = path.with_suffix(".part")
+        tmp.write_text("\n".join(lines) + "\n")
+        (dest / f"{path.name}.sha256").write_text(f"{sha256(tmp)}  {path.name}  keep-until {keep_until}\n")
+        os.replace(tmp, path)
+        written.append(path)
+    return written
