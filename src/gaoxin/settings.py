@@ -312,6 +312,8 @@ LOGGING = {
         "gaoxin.access": {"level": env("ACCESS_LOG_LEVEL", "WARNING" if TESTING else "INFO")},
     },
 }
+# Bearer token the Prometheus scraper sends to /metrics (operators signed in may read it too).
+METRICS_TOKEN = env("METRICS_TOKEN", "") or ""
 # Audit events are kept at least 180 days (网络安全法 art. 21: network logs kept six months or more);
 # `gaoxin audit export` writes sealed blocks older than this out for archiving.
 AUDIT_RETENTION_DAYS = int(env("AUDIT_RETENTION_DAYS", "365") or 365)

@@ -9,6 +9,7 @@ import logging
 import re
 import time
 
+from . import metrics
 from .identifiers import mask_id_card
 from .middleware import current_request_id
 
@@ -58,6 +59,7 @@ class AccessLogMiddleware:
     def __call__(self, request):
         started = time.perf_counter()
         response = self.get_response(request)
+        seconds = time.perf_counter() - started
         match = getattr(request, "resolver_match", None)
         user = getattr(request, "user", None)
         access.info(
@@ -70,10 +72,11 @@ class AccessLogMiddleware:
                 "route": route_of(request),
                 "view": match.view_name if match else "",
                 "status": response.status_code,
-                "duration_ms": round((time.perf_counter() - started) * 1000, 1),
+                "duration_ms": round(seconds * 1000, 1),
                 "user_id": user.pk if user is not None and user.is_authenticated else None,
             },
         )
+        metrics.observe_request(route_of(request), request.method, response.status_code, seconds)
         return response
 
 
