@@ -309,7 +309,9 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.request": {"level": "ERROR"},
-        "gaoxin.access": {"level": env("ACCESS_LOG_LEVEL", "WARNING" if TESTING else "INFO")},
+        "gaoxin.access": {
+            "level": env("ACCESS_LOG_LEVEL") or ("WARNING" if TESTING else env("LOG_LEVEL", "INFO"))
+        },
     },
 }
 # Bearer token the Prometheus scraper sends to /metrics (operators signed in may read it too).

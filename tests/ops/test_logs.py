@@ -121,3 +121,27 @@ def test_sealed_blocks_export_once_with_checksums_and_chain(tmp_path, settings):
     fresh = tmp_path / "fresh"
     with pytest.raises(Exception, match="与哈希链不符"):
         call_command("audit", "export", str(fresh), stdout=io.StringIO())
+
+
+def test_a_server_process_writes_json_lines_with_the_request_id(tmp_path):
+    """The settings' own logging (no handler added by the test): stderr is JSON lines."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("GAOXIN_", "DJANGO_", "PYTEST_"))}
+    env.update(
+        GAOXIN_TESTING="0",
+        GAOXIN_HTTPS="0",
+        GAOXIN_DATA_DIR=str(tmp_path),
+        GAOXIN_ALLOWED_HOSTS="testserver",
+        DJANGO_SETTINGS_MODULE="gaoxin.settings",
+        PYTHONPATH=str(ROOT),
+    )
+    code = (
+        "import django; django.setup(); from django.test import Client; "
+        "r = Client().get('/healthz', HTTP_X_REQUEST_ID='req-0123456789abcdef'); print('RID', r['X-Request-ID'])"
+    )
+    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split("RID ", 1)[1].strip() == "req-0123456789abcdef"
+    lines = [json.loads(line) for line in done.stderr.splitlines() if line.strip()]
+    access = [e for e in lines if e["logger"] == "gaoxin.access"]
+    assert len(access) == 1 and access[0]["request_id"] == "req-0123456789abcdef"
+    assert access[0]["route"] == "/healthz" and access[0]["status"] == 200 and access[0]["level"] == "INFO"
