@@ -55,6 +55,7 @@ PUBLIC_API = {
 }
 PUBLIC_URLS = {
     "healthz",
+    "readyz",  # readiness for the load balancer: names of checks, no data of anyone
     "accounts/login/",
     "accounts/logout/",
     "accounts/register/",

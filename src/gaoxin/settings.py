@@ -78,6 +78,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "gaoxin.core.middleware.RequestIdMiddleware",
+    "gaoxin.core.logs.AccessLogMiddleware",
     "gaoxin.core.middleware.RequestBodyMiddleware",
     "gaoxin.core.middleware.RejectNulMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -290,13 +291,38 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
 DATA_UPLOAD_MAX_NUMBER_FILES = 100
 
+# GAOXIN_LOG_FORMAT: `json` (one object a line with the request id, identifiers masked; the default)
+# or `text`. The access log (gaoxin.access) is one line a request.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "json": {"()": "gaoxin.core.logs.JsonFormatter"},
+        "text": {"format": "%(levelname)s %(name)s %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "text" if (env("LOG_FORMAT", "json") or "").lower() == "text" else "json",
+        }
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
-    "loggers": {"django.request": {"level": "ERROR"}},
+    "loggers": {
+        "django.request": {"level": "ERROR"},
+        "gaoxin.access": {
+            "level": env("ACCESS_LOG_LEVEL") or ("WARNING" if TESTING else env("LOG_LEVEL", "INFO"))
+        },
+    },
 }
+# Bearer token the Prometheus scraper sends to /metrics (operators signed in may read it too).
+METRICS_TOKEN = env("METRICS_TOKEN", "") or ""
+# Audit events are kept at least 180 days (网络安全法 art. 21: network logs kept six months or more);
+# `gaoxin audit export` writes sealed blocks older than this out for archiving.
+AUDIT_RETENTION_DAYS = int(env("AUDIT_RETENTION_DAYS", "365") or 365)
+if AUDIT_RETENTION_DAYS < 180:
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured("GAOXIN_AUDIT_RETENTION_DAYS must be at least 180 (six months)")
 
 SITE_TITLE = _("高新区管委会综合服务平台")
 ZONE_NAME = env("ZONE_NAME", "示范高新技术产业开发区")

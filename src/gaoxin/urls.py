@@ -5,6 +5,8 @@ from django.views.generic import RedirectView
 
 import gaoxin.core.converters  # noqa: F401  registers <id:…>
 from gaoxin.api import api
+from gaoxin.core import metrics as core_metrics
+from gaoxin.core import ops as core_ops
 from gaoxin.core import views as core_views
 
 from . import views
@@ -15,6 +17,8 @@ admin.site.index_title = "基础数据维护"
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
+    path("readyz", core_ops.readyz, name="readyz"),
+    path("metrics", core_metrics.metrics, name="metrics"),
     path("api/v1/", api.urls),
     path("accounts/", include("gaoxin.accounts.urls")),
     path("enterprises/", include("gaoxin.enterprises.urls")),

@@ -1,23 +1,36 @@
+from pathlib import Path
+
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from gaoxin.core import audit
+from gaoxin.core import audit, backup
 from gaoxin.core.models import AuditEvent
 
 
 class Command(BaseCommand):
     help = (
         "审计日志：seal 把已提交、尚未入链的事件封存入哈希链（可由定时器每分钟运行）；"
-        "verify 先封存再校验哈希链，完好时退出码为 0，否则指出第一处被改动、插入或删除的事件"
+        "verify 先封存再校验哈希链，完好时退出码为 0，否则指出第一处被改动、插入或删除的事件；"
+        "export DIR 把尚未导出的已封存事件按块写成 JSON 行文件（附校验和与保存期限）以供归档"
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("action", choices=["seal", "verify"])
+        parser.add_argument("action", choices=["seal", "verify", "export"])
+        parser.add_argument("dir", nargs="?", help="export：归档目录（只写入尚未导出的已封存事件）")
         parser.add_argument(
             "--wait", action="store_true", help="seal：另一个封存进程持有链头时等待它，而不是立即返回"
         )
 
     def handle(self, *args, **options):
+        if options["action"] == "export":
+            if not options["dir"]:
+                raise CommandError("export 需要归档目录")
+            try:
+                files = backup.audit_export(Path(options["dir"]))
+            except backup.BackupError as exc:
+                raise CommandError(str(exc)) from exc
+            self.stdout.write(self.style.SUCCESS(f"已导出 {len(files)} 个封存块到 {options['dir']}"))
+            return
         if options["action"] == "seal":
             sealed = audit.seal(wait=options["wait"])
             left = audit.unsealed_count()
