@@ -64,3 +64,40 @@ class IndicatorTarget(models.Model):
 
     def __str__(self) -> str:
         return f"{self.indicator.code} {self.year}: {self.value}"
+
+
+class Snapshot(models.Model):
+    """An indicator's value for a month (1–M月累计) or a year (month 0), as computed at a moment, with
+    the count of inputs behind it. Never updated: a recomputation whose value differs (a late correction
+    of a report) adds the next revision, holding the previous value and the difference."""
+
+    indicator = models.ForeignKey(
+        Indicator, verbose_name=_("指标"), on_delete=models.PROTECT, related_name="snapshots"
+    )
+    year = models.PositiveSmallIntegerField(_("年度"))
+    month = models.PositiveSmallIntegerField(_("月份"), default=0)
+    revision = models.PositiveIntegerField(_("修订号"), default=1)
+    value = models.DecimalField(_("数值"), max_digits=24, decimal_places=6, null=True, blank=True)
+    inputs = models.PositiveIntegerField(_("数据条数"), default=0)
+    previous = models.DecimalField(_("修订前数值"), max_digits=24, decimal_places=6, null=True, blank=True)
+    as_of = models.DateField(_("数据截至"))
+    computed_at = models.DateTimeField(_("计算时间"))
+
+    class Meta:
+        ordering = ["indicator", "year", "month", "-revision"]
+        verbose_name = verbose_name_plural = _("指标快照")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "year", "month", "revision"], name="snapshot_revision_uniq"
+            )
+        ]
+
+    def __str__(self) -> str:
+        period = f"{self.year}" if not self.month else f"{self.year}-{self.month:02d}"
+        return f"{self.indicator.code} {period} r{self.revision}"
+
+    @property
+    def difference(self):
+        if self.revision == 1 or self.value is None or self.previous is None:
+            return None
+        return self.value - self.previous
