@@ -73,3 +73,36 @@ def review_figures(*, user, year: int) -> dict:
             }
         )
     return {"year": year, "figures": figures}
+
+
+def cockpit(*, user, year: int, years: int = 5) -> dict:
+    """The leaders' cockpit: each current indicator's value for the year against its target, rated by
+    its thresholds, and its values over the last `years` years for the trend chart."""
+    from .services.catalogue import rating
+
+    _require(user)
+    cache: dict = {}
+    rows = []
+    span = list(range(year - years + 1, year + 1))
+    for ind in Indicator.objects.filter(current=True).prefetch_related("targets").order_by("code"):
+        try:
+            trend = [indicator_value(ind, user=user, period=(y, None), cache=cache)["value"] for y in span]
+        except DomainError:
+            continue
+        value = trend[-1]
+        target = next((t.value for t in ind.targets.all() if t.year == year), None)
+        done = (value * 100 / target).quantize(Decimal("0.1")) if value is not None and target else None
+        rows.append(
+            {
+                "code": ind.code,
+                "name": ind.name,
+                "unit": ind.unit,
+                "value": value,
+                "display": display(value, ind.unit),
+                "target": target,
+                "completion": done,
+                "rating": rating(ind, value, target),
+                "trend": [None if v is None else float(v) for v in trend],
+            }
+        )
+    return {"year": year, "years": span, "rows": rows}
