@@ -409,7 +409,7 @@ def reporting_stats(*, user, period: tuple[int, int | None], by: str = "") -> di
     if key:
         for r in chosen.values():
             groups.setdefault(r[key], []).append(r)
-    labels = dict(Enterprise.Size.choices) if by == "size" else {}
+    labels: dict = dict(Enterprise.Size.choices) if by == "size" else {}
     return {
         "period": f"{year}-{month:02d}" if month else str(year),
         "by": by if key else "",
