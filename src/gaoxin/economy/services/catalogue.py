@@ -80,6 +80,21 @@ def indicator_save(*, actor, code: str, fields: dict, targets: dict[int, Decimal
     return indicator
 
 
+@transaction.atomic
+def targets_set(*, actor, indicator: Indicator, targets: dict[int, Decimal]) -> None:
+    """Set the yearly targets of an indicator's current version."""
+    if not can_edit_catalogue(actor):
+        raise PermissionDenied("只有统计部门可以维护指标目录")
+    for year, value in targets.items():
+        IndicatorTarget.objects.update_or_create(indicator=indicator, year=year, defaults={"value": value})
+    audit.record(
+        actor=actor,
+        action="indicator_targets",
+        obj=indicator,
+        summary={str(y): str(v) for y, v in targets.items()},
+    )
+
+
 def _differs(current, new) -> bool:
     if isinstance(current, Decimal) or isinstance(new, Decimal):
         if current is None or new is None:
