@@ -67,3 +67,52 @@ def test_review_refused_outside_leaders_and_statistics(db):
     assert _client(clerk).get("/api/v1/economy/indicators").status_code == 404
     leader = staff_user("leader", department("gwh", "管委会"), ["leader"])
     assert _client(leader).get("/api/v1/economy/reviews/1").status_code == 422
+
+
+def test_the_docx_prints_the_same_figures_and_follows_a_changed_record(db):
+    import io
+
+    from docx import Document
+
+    stat = staff_user("stat", department("stats", "统计局"), ["statistician"])
+    a = enterprise(other_uscc(1), "甲", above_scale=True)
+    ra = report(
+        a,
+        2020,
+        0,
+        output_value=Decimal("365000000"),
+        rd_expense=Decimal("3000000"),
+        revenue=Decimal("100000000"),
+    )
+    indicator_save(
+        actor=stat,
+        code="GY01",
+        fields={"name": "规上工业总产值", "unit": "亿元", "source": "reporting.output_value", "scale": 10**8},
+    )
+    indicator_save(
+        actor=stat,
+        code="CX02",
+        fields={
+            "name": "研发投入强度",
+            "unit": "%",
+            "source": "reporting.rd_expense",
+            "denominator": "reporting.revenue",
+        },
+    )
+    c = _client(stat)
+
+    def docx_rows():
+        r = c.get("/api/v1/economy/reviews/2020.docx")
+        assert r.status_code == 200
+        doc = Document(io.BytesIO(r.content))
+        rows = [[cell.text for cell in row.cells] for row in doc.tables[0].rows][1:]
+        return rows, "\n".join(p.text for p in doc.paragraphs)
+
+    rows, text = docx_rows()
+    figures = c.get("/api/v1/economy/reviews/2020").json()["figures"]
+    assert rows == [[f["name"], f["display"], f["indicator"], f["as_of"]] for f in figures]
+    assert [r[1] for r in rows] == ["3.00%", "3.65亿元"]
+    assert "CX02 研发投入强度（%）：研发费用 ÷ 营业收入 × 100" in text
+    ra.output_value = Decimal("366000000")
+    ra.save()
+    assert docx_rows()[0][1][1] == "3.66亿元"

@@ -5,6 +5,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Annotated
 
+from django.http import HttpResponse
 from ninja import Path, Query, Router, Schema
 from ninja.pagination import paginate
 
@@ -84,6 +85,18 @@ def indicator_list(request):
 @paginate(Page)
 def snapshot_list(request, f: Query[SnapshotFilter]):
     return selectors.snapshot_list(user=request.user, code=f.code)
+
+
+@router.get("/economy/reviews/{year}.docx", summary="年度报告（DOCX）")
+def review_docx(request, year: Annotated[int, Path(ge=2000, le=2100)]):
+    from .services.review import review_docx as build
+
+    response = HttpResponse(
+        build(user=request.user, year=year),
+        content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    )
+    response["Content-Disposition"] = f'attachment; filename="review-{year}.docx"'
+    return response
 
 
 @router.get("/economy/reviews/{year}", response=ReviewOut, summary="年度报告的数据")
