@@ -58,3 +58,26 @@ def test_cockpit_rates_each_indicator_against_its_target(db):
 def test_cockpit_refused_to_other_staff(db):
     clerk = staff_user("clerk", department("approval", "行政审批局"), ["window_clerk"])
     assert _client(clerk).get("/economy/").status_code == 404
+
+
+def test_catalogue_page_shows_definitions_and_a_revision_with_its_difference(db):
+    from gaoxin.economy.services.snapshots import snapshot_take
+
+    stat = staff_user("stat", department("stats", "统计局"), ["statistician"])
+    a = enterprise(other_uscc(1), "甲", above_scale=True)
+    ra = report(a, 2020, 0, output_value=Decimal("365000000"))
+    ind = indicator_save(
+        actor=stat,
+        code="GY01",
+        fields={"name": "规上工业总产值", "unit": "亿元", "source": "reporting.output_value", "scale": 10**8},
+        targets={2020: Decimal("3.5")},
+    )
+    snapshot_take(actor=stat, indicator=ind, year=2020)
+    ra.output_value = Decimal("370000000")
+    ra.save()
+    snapshot_take(actor=stat, indicator=ind, year=2020)
+    html = _client(stat).get("/economy/indicators/?code=GY01").content.decode()
+    assert "规上工业总产值" in html and "2020：3.5" in html
+    revised = html.split('<tr class="revised">')[1].split("</tr>")[0]
+    assert ">2<" in revised and "3.7" in revised and "3.65" in revised and "0.05" in revised
+    assert "style=" not in html

@@ -27,3 +27,19 @@ def cockpit_view(request):
         "series": [{"name": f"{r['name']}（{r['unit']}）", "values": r["trend"]} for r in data["rows"]],
     }
     return render(request, "economy/cockpit.html", {"d": data, "year": year, "chart": chart})
+
+
+@login_required
+def catalogue_view(request):
+    if not selectors.can_view_economy(request.user):
+        raise Http404("未找到该页面")
+    code = request.GET.get("code", "")[:30]
+    return render(
+        request,
+        "economy/catalogue.html",
+        {
+            "indicators": selectors.indicator_list(user=request.user),
+            "snapshots": selectors.snapshot_list(user=request.user, code=code)[:500],
+            "code": code,
+        },
+    )
