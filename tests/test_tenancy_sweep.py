@@ -107,6 +107,7 @@ def kind_of(route: str, param: str) -> str | None:
         "link_id": "link",
         "carrier_id": "carrier",
         "trip_id": "trip",
+        "year": CATALOGUE,  # a year of the zone's figures (economy): staff only, no tenant's row
     }.get(param)
 
 
@@ -224,6 +225,7 @@ def build_world() -> World:
             "clause_id": str(clause.pk),
             "pk_policy": str(policy.pk),
             "pk_clause": str(clause.pk),
+            "year": "2020",
             **{k: str(inv[k].pk) for k in ("project", "chain", "link", "carrier", "trip")},
         },
         fakes={

@@ -97,6 +97,7 @@ MENUS = {
         ("统计分析", "/enterprises/statistics/"),
         ("规模自测", "/enterprises/classification-check/"),
         ("产业链图谱", "/investment/chains/"),
+        ("经济运行", "/economy/"),
     ],
     "leader": [
         ("首页", "/"),
@@ -107,6 +108,7 @@ MENUS = {
         ("企业名录", "/enterprises/"),
         ("统计分析", "/enterprises/statistics/"),
         ("招商引资", "/investment/"),
+        ("经济运行", "/economy/"),
         ("审计日志", "/audit/"),
     ],
     "system_admin": [
@@ -118,6 +120,7 @@ MENUS = {
         ("企业名录", "/enterprises/"),
         ("统计分析", "/enterprises/statistics/"),
         ("招商引资", "/investment/"),
+        ("经济运行", "/economy/"),
         ("企业账户核验", "/accounts/claims/"),
         ("工作日历", "/calendar/"),
         ("审计日志", "/audit/"),

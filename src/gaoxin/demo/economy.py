@@ -1,5 +1,99 @@
-"""Demo data of the economy pillar (a step of demo.generator)."""
+"""Demo data of the economy pillar (a step of demo.generator), made through the pillar's own services.
+
+The statistics office's catalogue of the zone's headline indicators, each over a figure of another
+pillar's read contract; each year's target is set at the previous year's value from the records plus
+8% (the demo's stand-in for the targets a committee sets), and the yearly snapshots of the years before
+the demo's date are taken on 20 January of the year after, as the office would publish them."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from gaoxin.accounts.models import User
+from gaoxin.core import clock
+from gaoxin.economy.services.catalogue import indicator_save, indicator_value, targets_set
+from gaoxin.economy.services.snapshots import snapshots_take
+
+YI = Decimal(100_000_000)
+WAN = Decimal(10_000)
+
+# code, name, unit, source, denominator, scale, decimals, frequency, department
+CATALOGUE = [
+    ("FZ01", "规上工业总产值", "亿元", "reporting.output_value", "", YI, 2, "monthly", "统计局"),
+    ("FZ02", "营业收入", "亿元", "reporting.revenue", "", YI, 2, "monthly", "统计局"),
+    ("FZ03", "利润总额", "亿元", "reporting.profit", "", YI, 2, "monthly", "统计局"),
+    ("FZ04", "税收", "亿元", "reporting.tax", "", YI, 2, "monthly", "税务局"),
+    ("CX01", "研发经费投入", "亿元", "reporting.rd_expense", "", YI, 2, "monthly", "科技局"),
+    (
+        "CX02",
+        "研发投入强度",
+        "%",
+        "reporting.rd_expense",
+        "reporting.revenue",
+        Decimal(1),
+        2,
+        "yearly",
+        "科技局",
+    ),
+    ("CX03", "高新技术企业", "家", "registry.hte", "", Decimal(1), 0, "yearly", "科技局"),
+    ("CX04", "科技型中小企业", "家", "registry.tech_sme", "", Decimal(1), 0, "yearly", "科技局"),
+    ("FZ05", "规上企业", "家", "registry.above_scale", "", Decimal(1), 0, "yearly", "统计局"),
+    (
+        "GG01",
+        "政务服务按时办结率",
+        "%",
+        "govservices.on_time_rate",
+        "",
+        Decimal(1),
+        1,
+        "monthly",
+        "行政审批局",
+    ),
+    ("GG02", "即办件占比", "%", "govservices.instant_share", "", Decimal(1), 1, "monthly", "行政审批局"),
+    ("ZS01", "签约项目", "个", "investment.signed", "", Decimal(1), 0, "yearly", "投资促进局"),
+    ("ZS02", "签约金额", "亿元", "investment.amount", "", WAN, 2, "yearly", "投资促进局"),
+]
+GROWTH = Decimal("1.08")
 
 
 def build(ctx: dict) -> None:
     """Add this pillar's demo rows; ctx holds rng, as_of, log, enterprises, departments."""
+    as_of: dt.date = ctx["as_of"]
+    stats = User.objects.get(username="stats")
+    indicators = []
+    for code, name, unit, source, below, scale, decimals, freq, dept in CATALOGUE:
+        indicators.append(
+            indicator_save(
+                actor=stats,
+                code=code,
+                fields={
+                    "name": name,
+                    "unit": unit,
+                    "source": source,
+                    "denominator": below,
+                    "scale": scale,
+                    "decimals": decimals,
+                    "frequency": freq,
+                    "department": dept,
+                    "higher_is_better": True,
+                    "warning": Decimal(90),
+                    "excellent": Decimal(110),
+                },
+            )
+        )
+    last = as_of.year - 1
+    years = range(max(2016, last - 9), last + 1)
+    cache: dict = {}
+    for ind in indicators:
+        targets = {}
+        for year in [*years, as_of.year]:
+            before = indicator_value(ind, user=stats, period=(year - 1, None), cache=cache)["value"]
+            if before:
+                targets[year] = (before * GROWTH).quantize(Decimal(1).scaleb(-ind.decimals))
+        targets_set(actor=stats, indicator=ind, targets=targets)
+    taken = 0
+    for year in years:
+        with clock.frozen(dt.date(year + 1, 1, 20)):
+            taken += len(snapshots_take(actor=stats, year=year))
+    ctx["log"](f"经济运行：{len(indicators)} 项指标，{taken} 个年度快照")

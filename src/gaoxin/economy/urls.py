@@ -1,4 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "economy"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.cockpit_view, name="cockpit"),
+    path("indicators/", views.catalogue_view, name="catalogue"),
+]

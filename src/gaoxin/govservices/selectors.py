@@ -167,3 +167,74 @@ def authorisation_parties(*, user, agent: str, applicant: str) -> tuple:
     if agent not in found or applicant not in found:
         raise NotFound("代办员或申请人账户不存在")
     return found[agent], found[applicant]
+
+
+CONCLUDED_STATES = ("not_accepted", "approved", "denied", "issued", "closed")
+
+
+def govservices_stats(*, user, period: tuple[int, int | None], by: str = "") -> dict:
+    """The read contract for the economy pillar: the cases a user may see, over a period.
+
+    `period` is (year, month): from 1 January to the end of month M (or of the year when month is None).
+    `received` counts cases submitted in it; `concluded` cases decided in it (a decision of 不予受理,
+    准予/不予许可, 出证 or 办结); of those, `on_time_rate` (%) is the share decided by their due date
+    (cases with one), `instant_share` (%) the share of 即办件, `average_workdays` the mean working days
+    from acceptance to decision (cases accepted). `by` is "" or "department"."""
+    import datetime as dt
+    from decimal import ROUND_HALF_UP, Decimal
+
+    from django.utils import timezone
+
+    from gaoxin.core.calendar import workdays_between
+
+    if not is_staff_member(user):
+        raise NotFound("未找到该页面")
+    year, month = period
+    end = (
+        dt.date(year, 12, 31)
+        if not month
+        else dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(1)
+    )
+    start_at = timezone.make_aware(dt.datetime(year, 1, 1))
+    end_at = timezone.make_aware(dt.datetime.combine(end + dt.timedelta(1), dt.time()))
+    cases = Case.objects.visible_to(user)
+    received = cases.filter(submitted_at__gte=start_at, submitted_at__lt=end_at)
+    concluded = cases.filter(decided_at__gte=start_at, decided_at__lt=end_at, state__in=CONCLUDED_STATES)
+
+    def _pct(part: int, whole: int) -> Decimal | None:
+        return (Decimal(part * 100) / whole).quantize(Decimal("0.1"), ROUND_HALF_UP) if whole else None
+
+    def _figures(received_qs, concluded_qs) -> dict:
+        rows = list(concluded_qs.values_list("decided_at", "due_on", "accepted_on", "version__handling"))
+        with_due = [(timezone.localdate(at), due) for at, due, _, _ in rows if due is not None]
+        days = [workdays_between(acc, timezone.localdate(at))[0] for at, _, acc, _ in rows if acc is not None]
+        return {
+            "received": received_qs.count(),
+            "concluded": len(rows),
+            "on_time_rate": _pct(sum(1 for d, due in with_due if d <= due), len(with_due)),
+            "instant_share": _pct(sum(1 for r in rows if r[3] == "instant"), len(rows)),
+            "average_workdays": (Decimal(sum(days)) / len(days)).quantize(Decimal("0.1"), ROUND_HALF_UP)
+            if days
+            else None,
+        }
+
+    out_rows = []
+    if by == "department":
+        names = dict(
+            cases.filter(Q(pk__in=received.values("pk")) | Q(pk__in=concluded.values("pk")))
+            .values_list("department_id", "department__name")
+            .distinct()
+        )
+        for pk in sorted(names):
+            out_rows.append(
+                {
+                    "name": names[pk],
+                    **_figures(received.filter(department_id=pk), concluded.filter(department_id=pk)),
+                }
+            )
+    return {
+        "period": f"{year}-{month:02d}" if month else str(year),
+        "by": "department" if by == "department" else "",
+        "total": _figures(received, concluded),
+        "rows": out_rows,
+    }

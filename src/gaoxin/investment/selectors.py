@@ -168,3 +168,42 @@ def link_list(*, user) -> QuerySet[ChainLink]:
 
 def project_carriers(*, user, project: Project) -> QuerySet[Carrier]:
     return Carrier.objects.visible_to(user).filter(project=project)
+
+
+def investment_stats(*, user, period: tuple[int, int | None], by: str = "") -> dict:
+    """The read contract for the economy pillar: projects signed in a period and their amount.
+
+    `period` is (year, month): from 1 January to the end of month M (or of the year when month is None).
+    A project counts once its 签约 is confirmed by the bureau (not while it awaits review). `amount`
+    (万元) is given to the bureau and leaders only, None to other readers. `by` is "" or "source"."""
+    import datetime as dt
+    from decimal import Decimal
+
+    from django.db.models import Sum
+
+    year, month = period
+    end = (
+        dt.date(year, 12, 31)
+        if not month
+        else dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(1)
+    )
+    signed = kpi_projects(user=user).filter(
+        signed_on__gte=dt.date(year, 1, 1), signed_on__lte=end, pending_review=False
+    )
+    show_amount = permissions.is_bureau_or_leader(user)
+
+    def _figures(qs) -> dict:
+        agg = qs.aggregate(n=Count("id"), amount=Sum("signed_amount"))
+        return {"signed": agg["n"], "amount": (agg["amount"] or Decimal(0)) if show_amount else None}
+
+    rows = []
+    if by == "source":
+        labels = dict(Project.Source.choices)
+        for source in sorted(set(signed.values_list("source", flat=True))):
+            rows.append({"name": str(labels.get(source, source)), **_figures(signed.filter(source=source))})
+    return {
+        "period": f"{year}-{month:02d}" if month else str(year),
+        "by": "source" if by == "source" else "",
+        "total": _figures(signed),
+        "rows": rows,
+    }

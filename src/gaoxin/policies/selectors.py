@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.db.models import Count, Q, QuerySet, Sum
 
 from gaoxin.core.errors import NotFound, PermissionDenied
@@ -134,3 +136,49 @@ def loan_list(*, user) -> QuerySet[FinancingNeed]:
 
 def award_count(*, user, state: str) -> int:
     return award_list(user=user, state=state).count()
+
+
+def policies_stats(*, user, period: tuple[int, int | None], by: str = "") -> dict:
+    """The read contract for the economy pillar: funds disbursed in a period, from the ledger.
+
+    `period` is (year, month): from 1 January to the end of month M (or of the year when month is None).
+    `paid` sums the 拨付 entries booked in it, `clawed_back` the 追回 entries, `net` their difference,
+    `enterprises` the enterprises paid. `by` is "" or "clause" (rows per 兑现事项)."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    _require_funds(user)
+    year, month = period
+    end = (
+        dt.date(year, 12, 31)
+        if not month
+        else dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(1)
+    )
+    start_at = timezone.make_aware(dt.datetime(year, 1, 1))
+    end_at = timezone.make_aware(dt.datetime.combine(end + dt.timedelta(1), dt.time()))
+    entries = LedgerEntry.objects.visible_to(user).filter(
+        at__gte=start_at, at__lt=end_at, kind__in=[LedgerEntry.Kind.PAY, LedgerEntry.Kind.CLAWBACK]
+    )
+
+    def _figures(qs) -> dict:
+        sums = qs.aggregate(
+            paid=Sum("amount", filter=Q(kind=LedgerEntry.Kind.PAY)),
+            clawed_back=Sum("amount", filter=Q(kind=LedgerEntry.Kind.CLAWBACK)),
+            enterprises=Count("award__enterprise", distinct=True, filter=Q(kind=LedgerEntry.Kind.PAY)),
+        )
+        paid = sums["paid"] or Decimal(0)
+        back = sums["clawed_back"] or Decimal(0)
+        return {"paid": paid, "clawed_back": back, "net": paid - back, "enterprises": sums["enterprises"]}
+
+    rows = []
+    if by == "clause":
+        names = dict(Clause.objects.filter(pk__in=entries.values("award__clause")).values_list("pk", "title"))
+        for pk in sorted(names):
+            rows.append({"name": names[pk], **_figures(entries.filter(award__clause_id=pk))})
+    return {
+        "period": f"{year}-{month:02d}" if month else str(year),
+        "by": "clause" if by == "clause" else "",
+        "total": _figures(entries),
+        "rows": rows,
+    }

@@ -182,3 +182,86 @@ def enterprises_by_gbt(prefixes: list[str]) -> list[dict]:
 def enterprise_names(usccs) -> dict[str, str]:
     """uscc → name, for the codes the registry holds."""
     return dict(Enterprise.objects.filter(uscc__in=list(usccs)).values_list("uscc", "name"))
+
+
+STATS_QUALIFICATIONS = [
+    Qualification.Kind.HIGH_TECH,
+    Qualification.Kind.TECH_SME,
+    Qualification.Kind.SPECIALISED,
+    Qualification.Kind.LITTLE_GIANT,
+    Qualification.Kind.GAZELLE,
+]
+STATS_DIMENSIONS = {"industry": "industry__name", "park": "park__name"}
+
+
+def registry_stats(*, user, period: tuple[int, int | None], by: str = "") -> dict:
+    """The read contract for the economy pillar: the registry's counts as it holds them.
+
+    `enterprises` and `above_scale` count operating enterprises as flagged now (the registry keeps no
+    history of the flag); each qualification counts the operating enterprises holding one valid on the
+    period's last day; `above_in` / `above_out` count the year's 小升规 / 退出规上 events. `by` is "",
+    "industry" or "park"."""
+    if not account_permissions.is_staff_member(user):
+        raise NotFound("未找到该页面")
+    year, month = period
+    end = (
+        dt.date(year, 12, 31)
+        if not month
+        else dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(1)
+    )
+    key = STATS_DIMENSIONS.get(by)
+    operating = visible_enterprises(user).filter(status=Enterprise.Status.OPERATING)
+    quals = Qualification.objects.visible_to(user).filter(
+        valid_on(end), enterprise__status=Enterprise.Status.OPERATING, kind__in=STATS_QUALIFICATIONS
+    )
+    events = ClassificationEvent.objects.visible_to(user).filter(year=year)
+    counts: dict[object, dict] = {}
+
+    def _bucket(name) -> dict:
+        return counts.setdefault(
+            name,
+            {
+                "enterprises": 0,
+                "above_scale": 0,
+                **dict.fromkeys(STATS_QUALIFICATIONS, 0),
+                "above_in": 0,
+                "above_out": 0,
+            },
+        )
+
+    group = key or "status"
+    for name, above, n in operating.values_list(group, "above_scale").annotate(n=Count("id")).order_by():
+        b = _bucket(name if key else None)
+        b["enterprises"] += n
+        b["above_scale"] += n if above else 0
+    for name, kind, n in (
+        quals.values_list(f"enterprise__{key}" if key else "kind", "kind")
+        .annotate(n=Count("enterprise", distinct=True))
+        .order_by()
+    ):
+        _bucket(name if key else None)[kind] += n
+    for name, kind, n in (
+        events.filter(kind__in=["above_in", "above_out"])
+        .values_list(f"enterprise__{key}" if key else "kind", "kind")
+        .annotate(n=Count("id"))
+        .order_by()
+    ):
+        _bucket(name if key else None)[kind] += n
+    total = _bucket("__total__")
+    for name, b in counts.items():
+        if name != "__total__":
+            for f, v in b.items():
+                total[f] += v
+    counts.pop("__total__")
+    return {
+        "period": f"{year}-{month:02d}" if month else str(year),
+        "as_of": end.isoformat(),
+        "by": by if key else "",
+        "total": total,
+        "rows": [
+            {"name": name or "未分类", **b}
+            for name, b in sorted(counts.items(), key=lambda kv: (kv[0] is None, str(kv[0] or "")))
+        ]
+        if key
+        else [],
+    }

@@ -376,3 +376,46 @@ def annual_figures(*, usccs, year: int) -> dict[str, dict]:
                 "employees": r["employees"],
             }
     return out
+
+
+STATS_FIELDS = ["output_value", "revenue", "profit", "tax", "rd_expense", "employees"]
+
+
+def reporting_stats(*, user, period: tuple[int, int | None], by: str = "") -> dict:
+    """The read contract for the economy pillar: sums over accepted reports of a period.
+
+    `period` is (year, month): month M gives the 1–M月累计 of the month's accepted reports; month None
+    gives the year, from each enterprise's accepted annual report, or its December report where it has
+    no accepted annual one. `by` is "", "industry", "park" or "size"; `rows` are then the groups."""
+    _require_statistics(user)
+    year, month = period
+    key = DIMENSIONS[by][0] if by in DIMENSIONS else None
+    months = [month] if month else [ANNUAL, 12]
+    qs = Report.objects.visible_to(user).filter(year=year, month__in=months, state=Report.State.ACCEPTED)
+    chosen: dict[int, dict] = {}
+    for row in qs.values("enterprise_id", "month", *([key] if key else []), *STATS_FIELDS):
+        held = chosen.get(row["enterprise_id"])
+        if held is None or row["month"] == ANNUAL:
+            chosen[row["enterprise_id"]] = row
+
+    def _sum(rows: list[dict]) -> dict:
+        out: dict = {"reports": len(rows)}
+        for f in STATS_FIELDS:
+            values = [r[f] for r in rows if r[f] is not None]
+            out[f] = sum(values, Decimal(0) if f != "employees" else 0) if values else None
+        return out
+
+    groups: dict[object, list[dict]] = {}
+    if key:
+        for r in chosen.values():
+            groups.setdefault(r[key], []).append(r)
+    labels: dict = dict(Enterprise.Size.choices) if by == "size" else {}
+    return {
+        "period": f"{year}-{month:02d}" if month else str(year),
+        "by": by if key else "",
+        "total": _sum(list(chosen.values())),
+        "rows": [
+            {"name": str(labels.get(name, name)) if name else "未分类", **_sum(rows)}
+            for name, rows in sorted(groups.items(), key=lambda kv: (kv[0] is None, str(kv[0] or "")))
+        ],
+    }
