@@ -37,6 +37,11 @@ NOT_TENANT = {
     "LoginCounter",
     # the audit chain's single head row (its events are tenant-scoped: AuditEvent.visible_to)
     "AuditHead",
+    # the zone's own statistics (economy): aggregates over the pillars, no enterprise's record; read
+    # by role (economy.permissions: leaders, statisticians, administrators)
+    "Indicator",
+    "IndicatorTarget",
+    "Snapshot",
 }
 
 
