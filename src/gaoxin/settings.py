@@ -199,8 +199,15 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
 STATIC_ROOT.mkdir(exist_ok=True)
-STATICFILES_DIRS = [BASE_DIR / "static", BASE_DIR.parent.parent / "node_modules" / "echarts" / "dist"]
-STATICFILES_DIRS = [d for d in STATICFILES_DIRS if Path(d).exists()]
+# Front-end libraries come from npm (package.json) and are served as local static files: ECharts at
+# the root, PDF.js (the clerk's inline preview of PDF materials) under pdfjs/.
+_NODE = BASE_DIR.parent.parent / "node_modules"
+_STATIC_SOURCES = [
+    ("", BASE_DIR / "static"),
+    ("", _NODE / "echarts" / "dist"),
+    ("pdfjs", _NODE / "pdfjs-dist" / "build"),
+]
+STATICFILES_DIRS = [(prefix, d) if prefix else d for prefix, d in _STATIC_SOURCES if d.exists()]
 MEDIA_ROOT = DATA_DIR / "media"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
