@@ -40,3 +40,8 @@ if settings.DEBUG:
     from django.conf.urls.static import static
 
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+handler400 = "gaoxin.core.errorpages.bad_request"
+handler403 = "gaoxin.core.errorpages.permission_denied"
+handler404 = "gaoxin.core.errorpages.page_not_found"
+handler500 = "gaoxin.core.errorpages.server_error"

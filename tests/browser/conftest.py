@@ -10,6 +10,7 @@ from urllib.parse import urlparse
 
 import pytest
 
+AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 CHROMIUM = os.environ.get("GAOXIN_CHROMIUM", shutil.which("chromium") or "/usr/bin/chromium")
 SCREENSHOTS = Path(os.environ.get("GAOXIN_SCREENSHOTS", "screenshots"))
 ARGS = [
@@ -86,7 +87,7 @@ def login(page, username: str, password: str) -> None:
     page.fill("#id_username", username)
     page.fill("#id_password", password)
     with page.expect_navigation():
-        page.click("button[type=submit]")
+        page.click("main button[type=submit]")
 
 
 def shot(page, name: str) -> Path:
@@ -94,3 +95,73 @@ def shot(page, name: str) -> Path:
     path = SCREENSHOTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+DESKTOP = {"width": 1366, "height": 860}
+PHONE = {"width": 390, "height": 844}
+_CJK = "[\\u3400-\\u9fff]"
+
+
+def accessibility_violations(page) -> list[str]:
+    """axe-core's violations of serious or critical impact on the current page (WCAG 2.1 A and AA).
+    The engine is evaluated through the browser's debugging protocol, so the page's own
+    Content-Security-Policy stays in force for everything else."""
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        page.evaluate(AXE.read_text(encoding="utf-8"))
+    found = page.evaluate(
+        """async () => {
+          const r = await axe.run(document, {runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
+                                             resultTypes: ["violations"]});
+          return r.violations.filter(v => v.impact === "serious" || v.impact === "critical")
+            .map(v => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.slice(0, 3).map(n => n.target.join(" ")).join(" | ")}`);
+        }"""
+    )
+    return list(found)
+
+
+def layout_problems(page) -> list[str]:
+    """What makes a page untidy or broken for its reader: no site layout, no title, or a page wider
+    than the window (a table may scroll inside its card; the page itself may not)."""
+    problems = []
+    if page.locator("header.topbar").count() != 1 or page.locator("footer.footer").count() != 1:
+        problems.append("没有站点布局")
+    if page.locator("h1").count() < 1:
+        problems.append("没有标题")
+    overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    if overflow > 1:
+        problems.append(f"横向溢出 {overflow}px")
+    return problems
+
+
+def untranslated_labels(page) -> list[str]:
+    """Chinese left in the labels of a page shown in English: the menu, headings of tables and forms,
+    buttons, field labels, tabs, states (records' own data — names, addresses — are not labels)."""
+    return page.evaluate(
+        """(cjk) => {
+          const re = new RegExp(cjk);
+          const sel = "nav.mainnav a, nav.mainnav summary, th, label, button, legend, summary, h2, h3, .tag, .btn, dt";
+          const out = [];
+          for (const el of document.querySelectorAll(sel)) {
+            if (el.closest("[data-record]")) continue;
+            const own = [...el.childNodes].filter(n => n.nodeType === 3).map(n => n.textContent).join("").trim();
+            if (own && re.test(own)) out.push(`${el.tagName.toLowerCase()}: ${own.slice(0, 40)}`);
+          }
+          return [...new Set(out)];
+        }""",
+        _CJK,
+    )
+
+
+def nav_links(page) -> list[str]:
+    return page.eval_on_selector_all("nav.mainnav a", "els => els.map(e => e.getAttribute('href'))")
+
+
+def click_nav(page, label: str) -> None:
+    """Follow a menu entry the way a person does: open its drop-down menu first when it is in one."""
+    link = page.locator("nav.mainnav a", has_text=label).first
+    if not link.is_visible():
+        menu = page.locator("nav.mainnav details.menu", has=link)
+        if menu.count():
+            menu.locator("summary").click()
+    with page.expect_navigation():
+        link.click()

@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 
 from gaoxin.enterprises.models import Report
-from tests.browser.conftest import login, shot
+from tests.browser.conftest import click_nav, login, shot
 from tests.enterprises.factories import USCC, enterprise, report
 from tests.factories import DEFAULT_PASSWORD, department, enterprise_user, staff_user
 
@@ -114,7 +114,7 @@ def test_statistician_pages_render(page, people):
 
 def test_enterprise_tries_figures_on_the_size_self_check(page, people):
     login(page, "ent", DEFAULT_PASSWORD)
-    page.click("nav.mainnav >> text=规模自测")
+    click_nav(page, "规模自测")
     page.wait_for_selector("#classification-check")
     fill(page, {"industry": "L7212", "employees": "150", "revenue": "1000000", "assets": "500000"})
     page.click("#classification-check button[type=submit]")

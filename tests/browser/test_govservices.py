@@ -4,7 +4,7 @@ import pytest
 
 from gaoxin.demo.people import DEMO_PASSWORD
 from gaoxin.govservices.models import Case, Licence
-from tests.browser.conftest import login, shot
+from tests.browser.conftest import click_nav, login, shot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -178,7 +178,7 @@ def test_two_clerks_on_one_case_one_gets_a_conflict(page, zone, browser):
 
 def test_agent_workbench_lists_the_cases_it_submitted(page, zone):
     login(page, "agent", DEMO_PASSWORD)
-    page.click("nav.mainnav >> text=代办工作台")
+    click_nav(page, "代办工作台")
     assert page.locator("text=新建厂房项目全程代办").count() == 1
     assert page.locator("table").nth(1).locator("tbody tr").count() >= 1
     shot(page, "gov-agent")

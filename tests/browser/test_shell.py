@@ -3,7 +3,7 @@
 import pytest
 
 from gaoxin.demo.people import DEMO_PASSWORD
-from tests.browser.conftest import login, shot
+from tests.browser.conftest import click_nav, login, shot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -14,7 +14,7 @@ def test_clerk_logs_in_and_sees_the_staff_workbench(page, zone):
     assert "窗口受理员" in page.locator("body").inner_text()
     assert page.locator("nav.mainnav a", has_text="企业名录").count() == 1
     shot(page, "home-clerk")
-    page.click("nav.mainnav >> text=企业名录")
+    click_nav(page, "企业名录")
     page.wait_for_selector("table tbody tr")
     assert page.locator("table tbody tr").count() == 30
     total_before = page.locator("#rows p.muted").inner_text()

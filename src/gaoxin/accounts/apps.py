@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class AccountsConfig(AppConfig):
@@ -14,6 +15,7 @@ class AccountsConfig(AppConfig):
         register(
             Pillar(
                 self.label,
+                title=_("后台管理"),
                 order=900,  # administration comes after every pillar
                 nav=navigation.nav_items,
                 rules=permissions.RULES,

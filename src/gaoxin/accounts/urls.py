@@ -11,4 +11,5 @@ urlpatterns = [
     path("operators/", views.operators_view, name="operators"),
     path("register/", views.register_view, name="register"),
     path("claims/", views.claims_view, name="claims"),
+    path("display/", views.display_mode_view, name="display"),
 ]

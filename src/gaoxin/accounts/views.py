@@ -13,6 +13,7 @@ from gaoxin.core.errors import DomainError
 from gaoxin.core.views import run_service
 
 from . import permissions, selectors, services
+from .context_processors import CARE_COOKIE
 from .forms import (
     CitizenRegisterForm,
     EnterpriseRegisterForm,
@@ -42,6 +43,28 @@ def login_view(request):
             login(request, user, backend="gaoxin.accounts.backends.LockoutModelBackend")
             return redirect(next_url or "home")
     return render(request, "accounts/login.html", {"form": form, "next": next_url, "need_otp": need_otp})
+
+
+@require_POST
+def display_mode_view(request):
+    """Switch the large-font, high-contrast mode (适老化) on or off, for anyone, signed in or not; it is
+    kept in a cookie for a year, so it holds on the login page and after signing out."""
+    next_url = request.POST.get("next") or "/"
+    if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}, require_https=request.is_secure()):
+        next_url = "/"
+    response = redirect(next_url)
+    if request.POST.get("care") == "1":
+        response.set_cookie(
+            CARE_COOKIE,
+            "1",
+            max_age=365 * 24 * 3600,
+            samesite="Lax",
+            secure=request.is_secure(),
+            httponly=True,
+        )
+    else:
+        response.delete_cookie(CARE_COOKIE, samesite="Lax")
+    return response
 
 
 @require_POST

@@ -15,8 +15,6 @@ from .errors import (
     BadRequest,
     DomainError,
     NotAuthenticated,
-    NotFound,
-    PermissionDenied,
     ValidationFailed,
     request_error,
     status_of,
@@ -64,38 +62,15 @@ def error_response(exc: DomainError) -> JsonResponse:
 
 
 def page_error_response(request, exc: DomainError) -> HttpResponse:
-    """A page's answer to a domain error that its view did not catch: the same status as in the API."""
+    """A page's answer to a domain error that its view did not catch: the same status as in the API,
+    on the site's error page."""
     from django.contrib.auth.views import redirect_to_login
-    from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-    from django.http import Http404
-    from django.utils.html import escape
-    from django.views import defaults
+
+    from .errorpages import error_page
 
     if isinstance(exc, NotAuthenticated):
         return redirect_to_login(request.get_full_path())
-    if isinstance(exc, NotFound):
-        return defaults.page_not_found(request, Http404(exc.message))
-    if isinstance(exc, PermissionDenied):
-        return defaults.permission_denied(request, DjangoPermissionDenied(exc.message))
-    status = status_of(exc)
-    return HttpResponse(
-        f'<!doctype html><html lang="zh-Hans"><meta charset="utf-8">'
-        f'<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>{_PAGE_TITLES.get(status, '请求未能完成')}（{status}）</title>"
-        f"<h1>{_PAGE_TITLES.get(status, '请求未能完成')}</h1><p>{escape(exc.message)}</p>"
-        f'<p><a href="/">返回首页</a></p></html>',
-        status=status,
-        content_type="text/html; charset=utf-8",
-    )
-
-
-_PAGE_TITLES = {
-    400: "请求有误",
-    409: "操作冲突",
-    413: "提交的内容过大",
-    422: "填写内容有误",
-    429: "请求过于频繁",
-}
+    return error_page(request, status_of(exc), exc.message)
 
 
 def error_answer(request, exc: DomainError) -> HttpResponse:

@@ -34,6 +34,7 @@ class DemoStep:
 class Pillar:
     label: str
     order: int  # position of its entries in the menu and of its cards on the home page
+    title: str = ""  # the name of its menu when the navigation groups entries (a lazy translation)
     nav: NavItems | None = None
     home_cards: HomeCards | None = None
     rules: Mapping[str, Rule] = field(default_factory=dict)  # answered by user.has_perm(name)
@@ -61,7 +62,13 @@ def pillars() -> list[Pillar]:
 
 
 def nav_items(user) -> list[tuple[str, str]]:
-    return [item for p in pillars() if p.nav for item in p.nav(user)]
+    return [item for _title, items in nav_groups(user) for item in items]
+
+
+def nav_groups(user) -> list[tuple[str, list[tuple[str, str]]]]:
+    """Each app's entries for a user under its menu title, apps with no entry left out."""
+    groups = [(p.title, p.nav(user)) for p in pillars() if p.nav]
+    return [(title, items) for title, items in groups if items]
 
 
 def home_cards(user) -> list[dict]:

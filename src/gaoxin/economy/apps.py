@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class EconomyConfig(AppConfig):
@@ -14,6 +15,7 @@ class EconomyConfig(AppConfig):
         register(
             Pillar(
                 self.label,
+                title=_("经济运行"),
                 order=50,
                 nav=navigation.nav_items,
                 home_cards=home.cards,

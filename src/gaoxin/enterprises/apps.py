@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class EnterprisesConfig(AppConfig):
@@ -14,6 +15,7 @@ class EnterprisesConfig(AppConfig):
         register(
             Pillar(
                 self.label,
+                title=_("企业与统计"),
                 order=30,
                 nav=navigation.nav_items,
                 home_cards=home.cards,

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class GovservicesConfig(AppConfig):
@@ -18,6 +19,7 @@ class GovservicesConfig(AppConfig):
         register(
             Pillar(
                 self.label,
+                title=_("政务服务"),
                 order=10,
                 nav=navigation.nav_items,
                 home_cards=home.cards,

@@ -1,6 +1,7 @@
 """Navigation entries this app adds for a user (registered with core.pillars in apps.py)."""
 
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from gaoxin.accounts.permissions import is_applicant, is_staff_member
 
@@ -8,11 +9,11 @@ from . import permissions
 
 
 def nav_items(user) -> list[tuple[str, str]]:
-    items = [("办事服务", reverse("govservices:catalogue"))]
+    items = [(_("办事服务"), reverse("govservices:catalogue"))]
     if is_applicant(user):
-        items.append(("我的办件", reverse("govservices:cases")))
+        items.append((_("我的办件"), reverse("govservices:cases")))
     if is_staff_member(user):
-        items.append(("待办件", reverse("govservices:inbox")))
+        items.append((_("待办件"), reverse("govservices:inbox")))
     if permissions.is_agent(user):
-        items.append(("代办工作台", reverse("govservices:agent")))
+        items.append((_("代办工作台"), reverse("govservices:agent")))
     return items

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class InvestmentConfig(AppConfig):
@@ -14,6 +15,7 @@ class InvestmentConfig(AppConfig):
         register(
             Pillar(
                 self.label,
+                title=_("招商引资"),
                 order=40,
                 nav=navigation.nav_items,
                 home_cards=home.cards,

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class PoliciesConfig(AppConfig):
@@ -21,6 +22,7 @@ class PoliciesConfig(AppConfig):
         register(
             Pillar(
                 self.label,
+                title=_("惠企政策"),
                 order=20,
                 nav=navigation.nav_items,
                 home_cards=home.cards,

@@ -15,3 +15,24 @@ document.addEventListener("click", (event) => {
     });
   }
 });
+// The navigation's drop-down menus: opening one closes the others; Escape or a click elsewhere closes.
+function closeMenus(except) {
+  document.querySelectorAll("nav.mainnav details.menu[open]").forEach((menu) => {
+    if (menu !== except) menu.removeAttribute("open");
+  });
+}
+document.addEventListener("toggle", (event) => {
+  const el = event.target;
+  if (el instanceof HTMLDetailsElement && el.classList.contains("menu") && el.open) closeMenus(el);
+}, true);
+document.addEventListener("click", (event) => {
+  if (!(event.target instanceof Element) || !event.target.closest("details.menu")) closeMenus(null);
+});
+document.addEventListener("keydown", (event) => {
+  if (event.key !== "Escape") return;
+  const open = document.querySelector("nav.mainnav details.menu[open]");
+  if (open) {
+    open.removeAttribute("open");
+    open.querySelector("summary").focus();
+  }
+});
