@@ -53,4 +53,6 @@ if [ "$MODE" = test ]; then
   apt_install chromium
   # LibreOffice Calc re-saves exports in the round-trip tests and writes the import fixtures
   apt_install libreoffice-calc-nogui
+  # gettext's makemessages/msgattrib check that the English catalogue is complete
+  apt_install gettext
 fi

@@ -1,20 +1,21 @@
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from gaoxin.core.forms import IdCardField, UsccField
 
 
 class LoginForm(forms.Form):
-    username = forms.CharField(label="用户名", max_length=150)
-    password = forms.CharField(label="密码", widget=forms.PasswordInput, max_length=200)
-    otp = forms.CharField(label="动态验证码", max_length=10, required=False)
+    username = forms.CharField(label=_("用户名"), max_length=150)
+    password = forms.CharField(label=_("密码"), widget=forms.PasswordInput, max_length=200)
+    otp = forms.CharField(label=_("动态验证码"), max_length=10, required=False)
 
 
 class PasswordChangeForm(forms.Form):
-    old_password = forms.CharField(label="原密码", widget=forms.PasswordInput)
+    old_password = forms.CharField(label=_("原密码"), widget=forms.PasswordInput)
     new_password = forms.CharField(
-        label="新密码", widget=forms.PasswordInput, help_text="至少8位，不能全为数字或过于常见"
+        label=_("新密码"), widget=forms.PasswordInput, help_text=_("至少8位，不能全为数字或过于常见")
     )
-    new_password2 = forms.CharField(label="再次输入新密码", widget=forms.PasswordInput)
+    new_password2 = forms.CharField(label=_("再次输入新密码"), widget=forms.PasswordInput)
 
     def clean(self):
         data = super().clean()
@@ -24,26 +25,26 @@ class PasswordChangeForm(forms.Form):
 
 
 class TotpCodeForm(forms.Form):
-    code = forms.CharField(label="动态验证码", max_length=10)
+    code = forms.CharField(label=_("动态验证码"), max_length=10)
 
 
 class OperatorForm(forms.Form):
-    username = forms.CharField(label="用户名", max_length=150)
-    full_name = forms.CharField(label="经办人姓名", max_length=60)
-    password = forms.CharField(label="初始密码", widget=forms.PasswordInput)
+    username = forms.CharField(label=_("用户名"), max_length=150)
+    full_name = forms.CharField(label=_("经办人姓名"), max_length=60)
+    password = forms.CharField(label=_("初始密码"), widget=forms.PasswordInput)
 
 
 class CitizenRegisterForm(forms.Form):
-    username = forms.CharField(label="用户名", max_length=150)
-    full_name = forms.CharField(label="姓名", max_length=60)
-    id_card = IdCardField(label="居民身份证号")
-    phone = forms.CharField(label="手机号", max_length=20, required=False)
-    password = forms.CharField(label="密码", widget=forms.PasswordInput)
+    username = forms.CharField(label=_("用户名"), max_length=150)
+    full_name = forms.CharField(label=_("姓名"), max_length=60)
+    id_card = IdCardField(label=_("居民身份证号"))
+    phone = forms.CharField(label=_("手机号"), max_length=20, required=False)
+    password = forms.CharField(label=_("密码"), widget=forms.PasswordInput)
 
 
 class EnterpriseRegisterForm(forms.Form):
-    uscc = UsccField(label="统一社会信用代码")
-    enterprise_name = forms.CharField(label="企业名称", max_length=120)
-    full_name = forms.CharField(label="法定代表人姓名", max_length=60)
-    username = forms.CharField(label="用户名", max_length=150)
-    password = forms.CharField(label="密码", widget=forms.PasswordInput)
+    uscc = UsccField(label=_("统一社会信用代码"))
+    enterprise_name = forms.CharField(label=_("企业名称"), max_length=120)
+    full_name = forms.CharField(label=_("法定代表人姓名"), max_length=60)
+    username = forms.CharField(label=_("用户名"), max_length=150)
+    password = forms.CharField(label=_("密码"), widget=forms.PasswordInput)
