@@ -42,7 +42,9 @@ def test_the_legal_deadline_is_kept_beside_the_committed_one(gz, monkeypatch):
         case["legal_due_on"] == calendar.add_workdays(D(2026, 3, 2), 20).deadline.isoformat() == "2026-03-30"
     )
     page = client_for(gz["p"]["ent"]).get(f"/services/cases/{number}/").content.decode()
-    assert '<div id="legal-due">2026-03-30</div>' in page and "法定 20 个工作日" in page
+    assert (
+        '<div id="legal-due"><span class="deadline">2026-03-30</span>' in page and "法定 20 个工作日" in page
+    )
 
 
 def test_the_department_head_extends_once_by_ten_working_days_with_a_reason(gz, monkeypatch, head):
@@ -116,7 +118,7 @@ def test_the_one_time_notice_clock_and_deemed_acceptance(gz, monkeypatch):
     # within five working days the clerk may tell what is missing
     on_day(monkeypatch, D(2026, 3, 9))
     page = clerk.get(f"/services/cases/{number}/").content.decode()
-    assert '<div id="notice-due">2026-03-09</div>' in page and "视为受理" not in page
+    assert '<div id="notice-due"><span class="deadline">2026-03-09</span>' in page and "视为受理" not in page
     # the sixth working day: nobody told the applicant, the application counts as accepted
     on_day(monkeypatch, D(2026, 3, 10))
     page = clerk.get(f"/services/cases/{number}/").content.decode()

@@ -490,8 +490,18 @@ CASES = Machine(
 )
 
 
+SUPPLYABLE = (CaseMaterial.Status.DEFERRED, CaseMaterial.Status.REJECTED, CaseMaterial.Status.MISSING)
+
+
 def available_actions(*, user, case: Case) -> list[Transition]:
-    return CASES.available(user=user, obj=case)
+    """The actions that make sense now: 补交 only while some material is still to be handed in."""
+    actions = CASES.available(user=user, obj=case)
+    if (
+        any(t.action == "supply" for t in actions)
+        and not case.materials.filter(status__in=SUPPLYABLE).exists()
+    ):
+        actions = [t for t in actions if t.action != "supply"]
+    return actions
 
 
 def case_act(
