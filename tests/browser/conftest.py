@@ -160,7 +160,7 @@ def click_nav(page, label: str) -> None:
     """Follow a menu entry the way a person does: open its drop-down menu first when it is in one."""
     link = page.locator("nav.mainnav a", has_text=label).first
     if not link.is_visible():
-        menu = page.locator("nav.mainnav details.menu", has=link)
+        menu = page.locator("nav.mainnav details.menu", has=page.locator("a", has_text=label))
         if menu.count():
             menu.locator("summary").click()
     with page.expect_navigation():
