@@ -10,10 +10,10 @@ from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
-from . import audit, calendar, clock, selectors, services, workflow
+from . import audit, auditlist, calendar, clock, selectors, services, workflow
 from .errors import DomainError
 from .forms import CalendarDayForm, CalendarLoadForm
-from .models import CalendarDay, CalendarYear
+from .models import AuditEvent, CalendarDay, CalendarYear
 
 
 @require_GET
@@ -117,8 +117,16 @@ def audit_log(request):
     if request.method == "POST":
         run = audit.verify_chain.start(user=request.user)
         return redirect("task_run", run_id=run.pk)
-    events = selectors.audit_event_list(user=request.user, action=request.GET.get("action", "")[:80])[:200]
-    return render(request, "core/audit.html", {"events": events, "action": request.GET.get("action", "")})
+    qs = AuditEvent.objects.visible_to(request.user)
+    spec = auditlist.listing(qs)
+    if request.GET.get("export") == "xlsx":
+        response = spec.export(request.GET, qs, "审计日志")
+        if response is not None:
+            return response
+    page = spec.apply(request, qs)
+    sentences = [auditlist.sentence(e, request.user) for e in page.rows]
+    context = {"page": page, "sentences": sentences, "spec": spec}
+    return render(request, "core/audit.html", context, status=400 if page.errors else 200)
 
 
 @login_required
