@@ -63,6 +63,7 @@ PUBLIC_URLS = {
     "services/items/<str:code>/",
     "verify/<str:token>/",  # the licence's QR code
     "i18n/setlang/",
+    "accounts/display/",  # the large-font mode: a cookie of the visitor's own browser, no data of anyone
 }
 SKIP_PREFIXES = (
     "admin/",

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET
 from . import audit, auditlist, calendar, clock, selectors, services, workflow
 from .errors import DomainError
 from .forms import CalendarDayForm, CalendarLoadForm
-from .models import AuditEvent, CalendarDay, CalendarYear
+from .models import CalendarDay, CalendarYear
 
 
 @require_GET
@@ -117,7 +117,7 @@ def audit_log(request):
     if request.method == "POST":
         run = audit.verify_chain.start(user=request.user)
         return redirect("task_run", run_id=run.pk)
-    qs = AuditEvent.objects.visible_to(request.user)
+    qs = selectors.audit_event_list(user=request.user)
     spec = auditlist.listing(qs)
     if request.GET.get("export") == "xlsx":
         response = spec.export(request.GET, qs, "审计日志")
