@@ -99,7 +99,6 @@ def shot(page, name: str) -> Path:
 
 DESKTOP = {"width": 1366, "height": 860}
 PHONE = {"width": 390, "height": 844}
-_CJK = "[\\u3400-\\u9fff]"
 
 
 def accessibility_violations(page) -> list[str]:
@@ -131,25 +130,6 @@ def layout_problems(page) -> list[str]:
     if overflow > 1:
         problems.append(f"横向溢出 {overflow}px")
     return problems
-
-
-def untranslated_labels(page) -> list[str]:
-    """Chinese left in the labels of a page shown in English: the menu, headings of tables and forms,
-    buttons, field labels, tabs, states (records' own data — names, addresses — are not labels)."""
-    return page.evaluate(
-        """(cjk) => {
-          const re = new RegExp(cjk);
-          const sel = "nav.mainnav a, nav.mainnav summary, th, label, button, legend, summary, h2, h3, .tag, .btn, dt";
-          const out = [];
-          for (const el of document.querySelectorAll(sel)) {
-            if (el.closest("[data-record]")) continue;
-            const own = [...el.childNodes].filter(n => n.nodeType === 3).map(n => n.textContent).join("").trim();
-            if (own && re.test(own)) out.push(`${el.tagName.toLowerCase()}: ${own.slice(0, 40)}`);
-          }
-          return [...new Set(out)];
-        }""",
-        _CJK,
-    )
 
 
 def nav_links(page) -> list[str]:
