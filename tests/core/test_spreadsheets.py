@@ -214,3 +214,11 @@ def test_funds_workbook(payload):
     assert_neutralised(content, payload, expected_at_least=3)  # policy, clause, industry
     numbers = [c for c in _cells(content) if c.data_type == "n"]
     assert numbers and all(isinstance(c.value, int | float) for c in numbers)
+
+
+def test_a_time_of_day_is_written_to_the_whole_second():
+    """A spreadsheet's date serial cannot hold microseconds, and Excel, WPS and LibreOffice round the
+    fraction differently; an export that kept it would show a time that changes when re-saved."""
+    at = dt.datetime(2026, 12, 2, 18, 59, 11, 342_517)
+    assert safe_cell(at) == dt.datetime(2026, 12, 2, 18, 59, 11)
+    assert safe_cell(dt.date(2026, 12, 2)) == dt.date(2026, 12, 2)

@@ -5,10 +5,12 @@ finance office opens. Every export writes its rows through `write_row` (or its c
 `safe_cell`): a string that a spreadsheet would read as a formula or a DDE command — one starting with
 `=`, `+`, `-`, `@`, a tab or a carriage return (OWASP "CSV injection") — gets a leading `'`, and
 characters that an .xlsx file cannot hold are removed. Numbers, dates and booleans stay as they are,
-so amounts stay numbers."""
+so amounts stay numbers; a time of day is written to the whole second, because a spreadsheet's date
+serial cannot hold microseconds and office programs round the fraction differently."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
@@ -19,6 +21,8 @@ FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n")
 
 def safe_cell(value: Any) -> Any:
     """`value` as it may be written to a cell: strings neutralised, everything else unchanged."""
+    if isinstance(value, dt.datetime):
+        return value.replace(microsecond=0)
     if not isinstance(value, str):
         return value
     text = ILLEGAL_CHARACTERS_RE.sub("", value)
