@@ -8,6 +8,7 @@ from gaoxin.accounts.selectors import user_profile
 from gaoxin.core import calendar, clock, pillars
 from gaoxin.core.selectors import task_run_list
 from gaoxin.enterprises import selectors as enterprise_selectors
+from gaoxin.govservices import home as govservices_home
 
 
 def home_cards(user) -> list[dict]:
@@ -40,4 +41,5 @@ def home(request):
             overview = enterprise_selectors.zone_overview(user=user)
             context["overview"] = overview
             context["chart_data"] = {"industry": overview["by_industry"], "size": overview["by_size"]}
+            context["case_charts"] = govservices_home.charts(user, context["today"])
     return render(request, f"home/{kind}.html", context)

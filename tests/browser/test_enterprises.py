@@ -106,6 +106,8 @@ def test_statistician_pages_render(page, people):
     page.goto(page.base + "/enterprises/statistics/?year=2025&month=2")
     page.wait_for_selector("#totals")
     assert "汽车" in page.locator("#totals").inner_text()
+    page.wait_for_selector("#chart-by-group canvas")
+    page.wait_for_selector("#chart-by-month canvas")
     shot(page, "statistics-totals")
     page.click("text=未报送企业")
     page.wait_for_selector("#not-reported")

@@ -129,8 +129,15 @@ def test_rule_to_payment_and_clawback(page, zone):
     shot(page, "policies-payment")
 
     page.goto(page.base + "/policies/funds/")
-    assert page.locator("#total-paid").inner_text() == "250,000.00"
+    # shown in 万元 with the unit, the exact yuan on hover
+    assert page.locator("#total-paid").inner_text() == "25.00 万元"
+    assert page.locator("#total-paid .amount").get_attribute("title") == "250,000.00 元"
     assert page.locator("#reconciled").is_visible()
+    # the chart by policy names its unit; hovering a bar shows the exact yuan
+    page.wait_for_selector("#chart-funds-policy canvas")
+    box = page.locator("#chart-funds-policy").bounding_box()
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.wait_for_selector("#chart-funds-policy >> text=250,000.00 元")
     award = Award.objects.get(clause=clause)
     page.goto(page.base + f"/policies/awards/{award.pk}/")
     page.fill("#reason", "审计发现研发费用归集不实")
@@ -139,7 +146,7 @@ def test_rule_to_payment_and_clawback(page, zone):
     assert page.locator("#award-state").inner_text() == "已追回"
     page.goto(page.base + "/policies/funds/")
     # the recovery is recorded beside what was paid; it does not refill the available budget
-    assert page.locator("#total-paid").inner_text() == "250,000.00"
-    assert page.locator("#total-recovered").inner_text() == "250,000.00"
+    assert page.locator("#total-paid .amount").get_attribute("title") == "250,000.00 元"
+    assert page.locator("#total-recovered .amount").get_attribute("title") == "250,000.00 元"
     assert page.locator("#reconciled").is_visible()
     shot(page, "policies-funds")

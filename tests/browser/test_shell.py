@@ -40,6 +40,9 @@ def test_leader_sees_charts_drawn_from_local_echarts(page, zone):
     login(page, "leader", DEMO_PASSWORD)
     page.wait_for_selector("#chart-industry canvas")
     assert page.locator("#chart-size canvas").count() == 1
+    # this year's cases month by month, and the on-time rate
+    page.wait_for_selector("#chart-cases canvas")
+    page.wait_for_selector("#chart-on-time canvas")
     assert "在册企业" in page.locator("body").inner_text()
     shot(page, "home-leader")
 

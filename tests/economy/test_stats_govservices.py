@@ -105,6 +105,16 @@ def test_govservices_stats_hand_computed():
     assert [r["name"] for r in stats["rows"]] == ["行政审批局"]
     june = govservices_stats(user=people["admin"], period=(2020, 6))["total"]
     assert (june["received"], june["concluded"], june["on_time_rate"]) == (0, 0, None)
+    # by month: each month counts its own cases; the months add up to the year
+    months = govservices_stats(user=people["admin"], period=(2020, None), by="month")["rows"]
+    assert [r["name"] for r in months] == [f"2020-{m:02d}" for m in range(1, 13)]
+    july, december = months[6], months[11]
+    assert (july["received"], july["concluded"], july["on_time_rate"]) == (4, 3, Decimal("66.7"))
+    assert (december["received"], december["concluded"], december["on_time_rate"]) == (1, 0, None)
+    assert sum(r["received"] for r in months) == t["received"]
+    assert sum(r["concluded"] for r in months) == t["concluded"]
+    to_july = govservices_stats(user=people["admin"], period=(2020, 7), by="month")["rows"]
+    assert len(to_july) == 7 and to_july[6] == july
 
 
 def test_govservices_stats_refuse_a_citizen():

@@ -36,3 +36,27 @@ def cards(user) -> list[dict]:
             )
         return out
     return []
+
+
+def charts(user, today) -> dict:
+    """The leader's charts of this year's government services, month by month: cases received and
+    concluded, and the share concluded by their due date (govservices_stats by month)."""
+    from django.utils.translation import gettext as _
+
+    from gaoxin.core.amounts import chart
+
+    rows = selectors.govservices_stats(user=user, period=(today.year, today.month), by="month")["rows"]
+    months = [r["name"] for r in rows]
+    return {
+        "volume": chart(
+            categories=months,
+            series=[(_("收件"), [r["received"] for r in rows]), (_("办结"), [r["concluded"] for r in rows])],
+            unit="count",
+        ),
+        "on_time": chart(
+            categories=months,
+            series=[(_("按时办结率"), [r["on_time_rate"] for r in rows])],
+            unit="percent",
+            kind="line",
+        ),
+    }

@@ -464,6 +464,7 @@ def funds_view(request):
             "by": by,
             "dimensions": reports.DIMENSIONS,
             "rows": reports.funds_report(by, year),
+            "charts": reports.funds_charts(year),
             "problems": money.reconcile(),
         },
     )

@@ -419,3 +419,20 @@ def reporting_stats(*, user, period: tuple[int, int | None], by: str = "") -> di
             for name, rows in sorted(groups.items(), key=lambda kv: (kv[0] is None, str(kv[0] or "")))
         ],
     }
+
+
+def zone_months(*, user, year: int, month: int) -> list[dict]:
+    """The zone's own value of each month 1..M of `year` (each enterprise's cumulative minus its previous
+    month's, as `totals` derives 本月): rows {period, revenue, output_value, reports}."""
+    out = []
+    for m in range(1, month + 1):
+        zone = totals(user=user, year=year, month=m)["zone"]
+        out.append(
+            {
+                "period": f"{year}-{m:02d}",
+                "revenue": zone["month"].get("revenue"),
+                "output_value": zone["month"].get("output_value"),
+                "reports": zone["month_reports"],
+            }
+        )
+    return out

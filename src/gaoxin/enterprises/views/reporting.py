@@ -7,9 +7,11 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 
 from gaoxin.accounts.permissions import is_enterprise_user
 from gaoxin.core import clock
+from gaoxin.core.amounts import chart
 from gaoxin.core.errors import DomainError, NotFound
 
 from .. import permissions
@@ -208,12 +210,31 @@ def statistics_view(request):
             "month": month,
             "by": by,
             "data": data,
+            "charts": _charts(data, selectors.zone_months(user=request.user, year=year, month=month)),
             "completeness": selectors.completeness(user=request.user, year=year, month=month),
             "years": range(clock.today().year, 2015, -1),
             "months": range(1, 13),
             "dims": [("industry", "按产业"), ("park", "按园区"), ("size", "按规模")],
         },
     )
+
+
+def _charts(data: dict, months: list[dict]) -> dict:
+    return {
+        "group": chart(
+            categories=[r["name"] for r in data["rows"]],
+            series=[(_("营业收入累计"), [r["revenue"] for r in data["rows"]])],
+            horizontal=True,
+        ),
+        "month": chart(
+            categories=[m["period"] for m in months],
+            series=[
+                (_("营业收入"), [m["revenue"] for m in months]),
+                (_("工业总产值"), [m["output_value"] for m in months]),
+            ],
+            kind="line",
+        ),
+    }
 
 
 def _wan(value):

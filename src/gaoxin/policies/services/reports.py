@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from django.db.models import Case, DecimalField, F, Sum, Value, When
 from django.db.models.functions import Coalesce, TruncMonth
+from django.utils.translation import gettext as _
 
 from ..models import LedgerEntry
 
@@ -29,7 +30,7 @@ def _signed(kinds_plus, kinds_minus):
 
 def funds_report(by: str, year: int | None = None) -> list[dict]:
     """Rows {key, disbursed, committed}: disbursed = paid − clawed back; committed = reserved, not yet paid."""
-    column, _ = DIMENSIONS[by]
+    column = DIMENSIONS[by][0]
     qs = LedgerEntry.objects.all()
     if year:
         qs = qs.filter(budget__year=year)
@@ -52,6 +53,29 @@ def funds_report(by: str, year: int | None = None) -> list[dict]:
     return out
 
 
+def funds_charts(year: int | None = None) -> dict:
+    """The funds page's charts: disbursed and committed by policy, and disbursed by month."""
+    from gaoxin.core.amounts import chart
+
+    policy = funds_report("policy", year)
+    month = funds_report("month", year)
+    return {
+        "policy": chart(
+            categories=[r["key"] for r in policy],
+            series=[
+                (_("已拨付"), [r["disbursed"] for r in policy]),
+                (_("已承诺未拨付"), [r["committed"] for r in policy]),
+            ],
+            horizontal=True,
+        ),
+        "month": chart(
+            categories=[r["key"] for r in month],
+            series=[(_("已拨付"), [r["disbursed"] for r in month])],
+            kind="line",
+        ),
+    }
+
+
 def funds_workbook(year: int | None = None) -> bytes:
     from openpyxl import Workbook
 
@@ -59,7 +83,7 @@ def funds_workbook(year: int | None = None) -> bytes:
 
     wb = Workbook()
     wb.remove(wb.active)
-    for by, (_, label) in DIMENSIONS.items():
+    for by, (_column, label) in DIMENSIONS.items():
         ws = wb.create_sheet(f"按{label}")
         write_row(ws, [label, "已拨付（元）", "已承诺未拨付（元）"])
         for row in funds_report(by, year):
