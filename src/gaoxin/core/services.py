@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from . import audit, calendar
 from .errors import PermissionDenied, ValidationFailed
@@ -31,12 +32,13 @@ REASON_MAX = 100
 def _check_day(date) -> None:
     if not isinstance(date, dt.date) or not calendar.FIRST_YEAR <= date.year <= calendar.LAST_YEAR:
         raise ValidationFailed(
-            f"日期应在 {calendar.FIRST_YEAR}—{calendar.LAST_YEAR} 年之间", fields={"date": "日期超出范围"}
+            _("日期应在 %(a)s—%(b)s 年之间") % {"a": calendar.FIRST_YEAR, "b": calendar.LAST_YEAR},
+            fields={"date": _("日期超出范围")},
         )
 
 
 @transaction.atomic
-def calendar_day_set(*, actor, date: dt.date, kind: str, note: str) -> CalendarDay:
+def calendar_day_set(*, actor, date: dt.date, kind: str, note: str = "") -> CalendarDay:
     """A staff member decides one day: working or not, and why. An override of a loaded notice's day
     keeps the notice's arrangement beside it (calendar_day_delete gives it back)."""
     _require_calendar_admin(actor)
@@ -45,23 +47,22 @@ def calendar_day_set(*, actor, date: dt.date, kind: str, note: str) -> CalendarD
         raise ValidationFailed("类型应为“休息日”或“工作日”", fields={"kind": "取值不正确"})
     note = (note or "").strip()
     if not note:
-        raise ValidationFailed("请填写调整原因", fields={"note": "请填写调整原因"})
+        raise ValidationFailed(_("请填写调整原因"), fields={"note": _("请填写调整原因")})
     if len(note) > REASON_MAX:
-        raise ValidationFailed(
-            f"调整原因不能超过 {REASON_MAX} 个字", fields={"note": f"不能超过 {REASON_MAX} 个字"}
-        )
+        too_long = _("调整原因不能超过 %(n)s 个字") % {"n": REASON_MAX}
+        raise ValidationFailed(too_long, fields={"note": too_long})
     previous = CalendarDay.objects.select_for_update().filter(date=date).first()
     if previous is None or not previous.by_staff:
-        working, _ = calendar.is_workday(date)
+        working = calendar.is_workday(date)[0]
         if working == (kind == CalendarDay.Kind.WORKDAY):
-            state = "工作日" if working else "休息日"
-            raise ValidationFailed(
-                f"{date.isoformat()} 本来就是{state}，无需调整", fields={"kind": "与当前安排相同"}
+            same = (
+                _("%(date)s 本来就是工作日，无需调整") if working else _("%(date)s 本来就是休息日，无需调整")
             )
+            raise ValidationFailed(same % {"date": date.isoformat()}, fields={"kind": _("与当前安排相同")})
     notice_kind = previous.notice_kind if previous else ""
-    day, _ = CalendarDay.objects.update_or_create(
+    day = CalendarDay.objects.update_or_create(
         date=date, defaults={"kind": kind, "note": note, "by_staff": True, "notice_kind": notice_kind}
-    )
+    )[0]
     audit.record(
         actor=actor,
         action="calendar.override_set",
@@ -141,7 +142,9 @@ def calendar_year_load(*, actor, path: Path | None = None, text: str | None = No
         text = Path(path).read_text("utf-8")
     year, holidays, workdays, source = parse_notice(text)
     if not calendar.FIRST_YEAR <= year <= calendar.LAST_YEAR:
-        raise ValidationFailed(f"年份应在 {calendar.FIRST_YEAR}—{calendar.LAST_YEAR} 之间")
+        raise ValidationFailed(
+            _("年份应在 %(a)s—%(b)s 之间") % {"a": calendar.FIRST_YEAR, "b": calendar.LAST_YEAR}
+        )
     HOLIDAY, WORKDAY = CalendarDay.Kind.HOLIDAY, CalendarDay.Kind.WORKDAY
     CalendarDay.objects.filter(date__year=year).delete()
     CalendarDay.objects.bulk_create(
@@ -154,7 +157,7 @@ def calendar_year_load(*, actor, path: Path | None = None, text: str | None = No
             for d in workdays
         ]
     )
-    loaded, _ = CalendarYear.objects.update_or_create(year=year, defaults={"source": source})
+    loaded = CalendarYear.objects.update_or_create(year=year, defaults={"source": source})[0]
     audit.record(
         actor=actor,
         action="calendar.year_load",

@@ -9,6 +9,7 @@ from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from . import audit, auditlist, calendar, clock, selectors, services, workflow
@@ -72,7 +73,7 @@ def calendar_admin(request):
                 lambda d: services.calendar_day_set(
                     actor=request.user, date=d["date"], kind=d["kind"], note=d["note"]
                 ),
-                "已保存工作日调整",
+                _("已保存工作日调整"),
             ):
                 return redirect(
                     _calendar_url(day_form.cleaned_data["date"].year, day_form.cleaned_data["date"])
@@ -88,7 +89,7 @@ def calendar_admin(request):
                 lambda d: services.calendar_year_load(
                     actor=request.user, text=d["file"].read().decode("utf-8", "replace")
                 ),
-                "已载入年度节假日安排",
+                _("已载入年度节假日安排"),
             ):
                 return redirect(_calendar_url(year))
         elif action == "delete":
@@ -96,11 +97,11 @@ def calendar_admin(request):
             if target.is_valid() and target.cleaned_data["day"]:
                 date = target.cleaned_data["day"]
                 services.calendar_day_delete(actor=request.user, date=date)
-                messages.success(request, "已撤销该日的人工调整")
+                messages.success(request, _("已撤销该日的人工调整"))
                 return redirect(_calendar_url(date.year, date))
-            query.add_error("day", target.errors.get("day", ["日期应为 YYYY-MM-DD 格式的有效日期"])[0])
+            query.add_error("day", target.errors.get("day", [_("日期应为 YYYY-MM-DD 格式的有效日期")])[0])
         else:
-            query.add_error(None, "未知的操作")
+            query.add_error(None, _("未知的操作"))
     overview = calendar.year_overview(year)
     selected = overview.by_date.get(day) if day else None
     if selected and day_form is None:
