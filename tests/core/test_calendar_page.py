@@ -71,7 +71,7 @@ def test_the_2026_spring_festival_and_its_tiaoxiu_days(admin_client):
         assert mark == "shift" and "调休上班" in text and "班" in text
     assert cell(html, "2026-02-24")[0] == "workday"
     assert cell(html, "2026-03-07")[0] == "weekend"
-    assert "春节</strong> 02月15日—02月23日，9 天" in html
+    assert "春节</strong> 2月15日—2月23日，9 天" in html
     assert workday_count(html) == len(calendar.year_days(2026).workdays)
 
 

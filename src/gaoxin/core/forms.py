@@ -77,4 +77,4 @@ class CalendarYearQuery(forms.Form):
 
 
 class CalendarLoadForm(forms.Form):
-    file = forms.FileField(label="年度节假日文件（JSON）")
+    file = forms.FileField(label=_("年度节假日文件（JSON）"))
