@@ -70,9 +70,9 @@ def scan_file(path, extra_calls=frozenset()):
     skip = _docstrings(tree) | _excluded(tree, extra_calls)
     hits = []
     for node in ast.walk(tree):
-        if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in skip:
-            if CJK.search(node.value):
-                hits.append((node.lineno, node.value))
+        is_str = isinstance(node, ast.Constant) and isinstance(node.value, str)
+        if is_str and id(node) not in skip and CJK.search(node.value):
+            hits.append((node.lineno, node.value))
     return sorted(hits)
 
 
