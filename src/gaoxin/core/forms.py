@@ -1,6 +1,7 @@
 """Form fields shared by every page: identifiers validated by core.identifiers."""
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from .identifiers import check_id_card, check_uscc
 
@@ -31,10 +32,10 @@ class IdCardField(_IdentifierField):
 
 
 class CalendarDayForm(forms.Form):
-    date = forms.DateField(label="日期", widget=forms.DateInput(attrs={"type": "date"}))
-    kind = forms.ChoiceField(label="类型", choices=[("holiday", "休息日"), ("workday", "工作日")])
-    note = forms.CharField(label="说明", max_length=100, required=False)
+    date = forms.DateField(label=_("日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    kind = forms.ChoiceField(label=_("类型"), choices=[("holiday", _("休息日")), ("workday", _("工作日"))])
+    note = forms.CharField(label=_("说明"), max_length=100, required=False)
 
 
 class CalendarLoadForm(forms.Form):
-    file = forms.FileField(label="年度节假日文件（JSON）")
+    file = forms.FileField(label=_("年度节假日文件（JSON）"))
