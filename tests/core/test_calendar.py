@@ -5,7 +5,7 @@ import pytest
 
 from gaoxin.core import calendar, services
 from gaoxin.core.errors import PermissionDenied, ValidationFailed
-from gaoxin.core.models import AuditEvent
+from gaoxin.core.models import AuditEvent, CalendarDay
 
 D = dt.date
 
@@ -140,3 +140,60 @@ class TestYearWithoutNotice:
         assert calendar.is_workday(D(2027, 1, 1)) == (False, True)
         # the notice does not list 中秋: it is what the notice says, now certain
         assert calendar.is_workday(D(2027, 9, 15)) == (True, True)
+
+
+@pytest.mark.django_db
+class TestOverrides:
+    """A staff override says why, changes something, and can be undone back to the notice's day."""
+
+    NOTICE = {
+        "year": 2027,
+        "source": "测试通知",
+        "holidays": ["2027-02-05..2027-02-13"],
+        "workdays": ["2027-02-14"],
+    }
+
+    @pytest.mark.parametrize(
+        "note, message", [("", "请填写调整原因"), ("  ", "请填写调整原因"), ("长" * 101, "100")]
+    )
+    def test_a_reason_is_required_and_short(self, admin_user, note, message):
+        with pytest.raises(ValidationFailed, match=message):
+            services.calendar_day_set(actor=admin_user, date=D(2026, 3, 3), kind="holiday", note=note)
+        assert calendar.is_workday(D(2026, 3, 3)) == (True, True)
+
+    def test_an_override_that_changes_nothing_is_refused(self, admin_user):
+        with pytest.raises(ValidationFailed, match="本来就是休息日"):
+            services.calendar_day_set(actor=admin_user, date=D(2026, 2, 16), kind="holiday", note="春节")
+        with pytest.raises(ValidationFailed, match="日期应在"):
+            services.calendar_day_set(actor=admin_user, date=D(2003, 3, 3), kind="holiday", note="x")
+
+    def test_undoing_an_override_of_a_notice_day_restores_the_notice(self, admin_user):
+        services.calendar_year_load(actor=admin_user, text=json.dumps(self.NOTICE))
+        day = services.calendar_day_set(
+            actor=admin_user, date=D(2027, 2, 14), kind="holiday", note="取消补班"
+        )
+        assert (day.by_staff, day.notice_kind) == (True, "workday")
+        assert calendar.is_workday(D(2027, 2, 14)) == (False, True)
+        services.calendar_day_delete(actor=admin_user, date=D(2027, 2, 14))
+        assert calendar.is_workday(D(2027, 2, 14)) == (True, True)
+        restored = CalendarDay.objects.get(date=D(2027, 2, 14))
+        assert (restored.by_staff, restored.kind, restored.note) == (False, "workday", "调休")
+        # a notice's own day is not a staff override: "undoing" it does nothing
+        services.calendar_day_delete(actor=admin_user, date=D(2027, 2, 8))
+        assert calendar.is_workday(D(2027, 2, 8)) == (False, True)
+        assert AuditEvent.objects.filter(action="calendar.override_delete").count() == 1
+
+    def test_the_marks_of_a_loaded_year(self, admin_user):
+        services.calendar_year_load(actor=admin_user, text=json.dumps(self.NOTICE))
+        services.calendar_day_set(actor=admin_user, date=D(2027, 3, 3), kind="holiday", note="停电")
+        marks = {m.date: m for m in calendar.year_marks(2027)}
+        assert (marks[D(2027, 2, 6)].mark, marks[D(2027, 2, 6)].holiday) == ("holiday", "春节")  # a Saturday
+        assert (marks[D(2027, 2, 14)].mark, marks[D(2027, 2, 14)].holiday) == ("shift", "春节")
+        assert (marks[D(2027, 3, 3)].mark, marks[D(2027, 3, 3)].by_staff, marks[D(2027, 3, 3)].note) == (
+            "holiday",
+            True,
+            "停电",
+        )
+        assert marks[D(2027, 3, 3)].base_working and not marks[D(2027, 3, 3)].holiday
+        assert marks[D(2027, 3, 6)].mark == "weekend"
+        assert sum(m.working for m in marks.values()) == len(calendar.year_days(2027).workdays)

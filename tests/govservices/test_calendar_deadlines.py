@@ -110,5 +110,5 @@ def test_the_notice_clock_of_a_waiting_case_follows_the_calendar(
     ]
     assert Case.objects.get(number=number).notice_due_on == D(2026, 3, 9)
     with django_capture_on_commit_callbacks(execute=True):
-        services.calendar_day_set(actor=gz["p"]["admin"], date=D(2026, 3, 4), kind="holiday")
+        services.calendar_day_set(actor=gz["p"]["admin"], date=D(2026, 3, 4), kind="holiday", note="停电")
     assert Case.objects.get(number=number).notice_due_on == D(2026, 3, 10)

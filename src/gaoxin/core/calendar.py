@@ -11,6 +11,7 @@ working days is a bisect per year crossed, not a loop over dates."""
 from __future__ import annotations
 
 import bisect
+import calendar as weeks
 import datetime as dt
 import threading
 import time
@@ -19,11 +20,18 @@ from dataclasses import dataclass
 import chinese_calendar
 from django.db.models import Count, Max
 from django.dispatch import Signal
+from django.utils.translation import gettext_lazy as _
 from lunardate import LunarDate
 
 from .models import CalendarDay, CalendarYear
 
 MAX_WORKDAYS = 3650
+# The years the calendar answers for: chinesecalendar's first year, and the last year the lunar
+# tables (for the statutory holidays of a year without a notice) reach.
+FIRST_YEAR, LAST_YEAR = 2004, 2099
+# 国务院办公厅 publishes next year's arrangement from late October to mid-November; from this day
+# of the year a next year without one is reported (earlier nobody could load it yet).
+NOTICE_EXPECTED = (11, 1)
 
 # Sent after a calendar change committed (an override set or deleted, a year loaded), with
 # `years` (the years whose working days may have moved) and `actor`. The pillars that store
@@ -179,5 +187,221 @@ def workdays_between(start: dt.date, end: dt.date) -> tuple[int, bool]:
 
 
 def missing_years(today: dt.date) -> list[int]:
-    """This year and next year, whichever has no holiday data yet (the admin page warns about them)."""
-    return [y for y in (today.year, today.year + 1) if not year_is_known(y)]
+    """The years the administrators are warned about: this year whenever it has no holiday data, next
+    year from NOTICE_EXPECTED on (when its notice is due) while it has none."""
+    years = [today.year]
+    if (today.month, today.day) >= NOTICE_EXPECTED:
+        years.append(today.year + 1)
+    return [y for y in years if not year_is_known(y)]
+
+
+# Holiday names as chinesecalendar gives them, and as the law names them.
+_LIBRARY_NAMES = {
+    chinese_calendar.Holiday.new_years_day.value: "元旦",
+    chinese_calendar.Holiday.spring_festival.value: "春节",
+    chinese_calendar.Holiday.tomb_sweeping_day.value: "清明节",
+    chinese_calendar.Holiday.labour_day.value: "劳动节",
+    chinese_calendar.Holiday.dragon_boat_festival.value: "端午节",
+    chinese_calendar.Holiday.national_day.value: "国庆节",
+    chinese_calendar.Holiday.mid_autumn_festival.value: "中秋节",
+    chinese_calendar.Holiday.anti_fascist_70th_day.value: "抗战胜利70周年纪念日",
+}
+HOLIDAY_LABELS = {
+    "元旦": _("元旦"),
+    "春节": _("春节"),
+    "清明节": _("清明节"),
+    "劳动节": _("劳动节"),
+    "端午节": _("端午节"),
+    "中秋节": _("中秋节"),
+    "国庆节": _("国庆节"),
+    "抗战胜利70周年纪念日": _("抗战胜利70周年纪念日"),
+}
+
+
+class Mark:
+    """What a day of the grid is."""
+
+    WORKDAY = "workday"  # 工作日: a working weekday
+    WEEKEND = "weekend"  # 周末: a Saturday or Sunday off
+    HOLIDAY = "holiday"  # 节假日: a day off that is not an ordinary weekend (statutory or arranged)
+    SHIFT = "shift"  # 调休上班: a Saturday or Sunday worked
+
+
+MARK_LABELS = {
+    Mark.WORKDAY: _("工作日"),
+    Mark.WEEKEND: _("周末"),
+    Mark.HOLIDAY: _("法定节假日"),
+    Mark.SHIFT: _("调休上班"),
+}
+MARK_SIGNS = {Mark.HOLIDAY: _("休"), Mark.SHIFT: _("班")}
+
+
+@dataclass(frozen=True)
+class DayMark:
+    date: dt.date
+    mark: str
+    working: bool
+    holiday: str  # the holiday's name (a key of HOLIDAY_LABELS), or ""
+    by_staff: bool  # a staff member's override decides this day
+    note: str  # the override's reason (staff) or the notice's source
+    base_working: bool  # what the day would be without the staff override
+
+    @property
+    def holiday_label(self):
+        return HOLIDAY_LABELS.get(self.holiday, self.holiday)
+
+    @property
+    def label(self):
+        if self.mark == Mark.HOLIDAY:
+            return _("法定节假日") if self.holiday else _("休息日")
+        return MARK_LABELS[self.mark]
+
+    @property
+    def sign(self):
+        """The short text mark shown in the day's cell, so the grid does not rely on colour alone."""
+        return MARK_SIGNS.get(self.mark, "")
+
+
+def _name_runs(days: list[dt.date], working: dict[dt.date, bool], names: dict[dt.date, str]) -> None:
+    """Give every day of a run of days off the name of the statutory holiday inside it (a notice names
+    its dates, not the bridging days), and a 调休 working day the name of the nearest holiday."""
+    run: list[dt.date] = []
+    for day in [*days, None]:
+        if day is not None and not working[day]:
+            run.append(day)
+            continue
+        named = [names[d] for d in run if d in names]
+        if named and len(run) > 2:  # an ordinary weekend beside a single holiday stays a weekend
+            for d in run:
+                names.setdefault(d, named[0])
+        elif named:
+            for d in run:
+                if d.weekday() < 5 or d in names:
+                    names.setdefault(d, named[0])
+        run = []
+
+
+def year_marks(year: int) -> list[DayMark]:
+    """Every day of a year as the calendar page shows it: working or not, why, and who decided."""
+    yd = year_days(year)
+    working_days = set(yd.workdays)
+    rows = {r.date: r for r in CalendarDay.objects.filter(date__year=year)}
+    library = _library_covers(year)
+    days = [
+        dt.date(year, 1, 1) + dt.timedelta(n)
+        for n in range((dt.date(year + 1, 1, 1) - dt.date(year, 1, 1)).days)
+    ]
+    working = {d: d in working_days for d in days}
+    base: dict[dt.date, bool] = {}
+    names: dict[dt.date, str] = {}
+    guessed = {} if yd.certain else statutory_holidays(year)
+    for day in days:
+        row = rows.get(day)
+        if row is not None and row.notice_kind:
+            base[day] = row.notice_kind == CalendarDay.Kind.WORKDAY
+        elif row is not None and not row.by_staff:
+            base[day] = row.kind == CalendarDay.Kind.WORKDAY
+        elif library:
+            base[day] = chinese_calendar.is_workday(day)
+        else:
+            base[day] = day.weekday() < 5 and day not in guessed
+        if library:
+            name = chinese_calendar.get_holiday_detail(day)[1]
+            if name and (not base[day] or day.weekday() >= 5):
+                names[day] = _LIBRARY_NAMES.get(name, name)
+    if not library:
+        statutory = statutory_holidays(year)
+        names.update({d: n for d, n in statutory.items() if not base[d]})
+        _name_runs(days, base, names)
+        for day in days:
+            if base[day] and day.weekday() >= 5:
+                near = sorted((abs((d - day).days), d) for d in names if not base[d])
+                if near and near[0][0] <= 14:
+                    names[day] = names[near[0][1]]
+    marks = []
+    for day in days:
+        weekend = day.weekday() >= 5
+        is_work = working[day]
+        name = names.get(day, "")
+        if is_work:
+            mark = Mark.SHIFT if weekend else Mark.WORKDAY
+        elif weekend and not name:
+            mark = Mark.WEEKEND
+        else:
+            mark = Mark.HOLIDAY
+        if mark == Mark.WORKDAY:
+            name = ""
+        row = rows.get(day)
+        by_staff = row is not None and row.by_staff
+        marks.append(DayMark(day, mark, is_work, name, by_staff, row.note if row else "", base[day]))
+    return marks
+
+
+def month_weeks(year: int, marks: list[DayMark]) -> list[tuple[dt.date, list[list[DayMark | None]]]]:
+    """The year's months as (first day, weeks), Monday first; a week's days outside the month are None."""
+    by_date = {m.date: m for m in marks}
+    grid = weeks.Calendar(firstweekday=0)
+    return [
+        (
+            dt.date(year, month, 1),
+            [
+                [by_date[d] if d.month == month else None for d in week]
+                for week in grid.monthdatescalendar(year, month)
+            ],
+        )
+        for month in range(1, 13)
+    ]
+
+
+@dataclass(frozen=True)
+class HolidayRun:
+    label: object
+    first: dt.date
+    last: dt.date
+    days: int
+
+
+@dataclass(frozen=True)
+class YearOverview:
+    year: int
+    certain: bool
+    source: str  # "library" (chinesecalendar), "notice" (loaded), or "" (guessed from the law)
+    notice: str  # the loaded notice's source line
+    months: list
+    workdays: int
+    restdays: int
+    holidays: list[HolidayRun]
+    shifts: list[DayMark]
+    overrides: list[DayMark]
+    by_date: dict
+
+
+def year_overview(year: int) -> YearOverview:
+    """A year for the calendar page: its months, what kind of data decides it, its holidays, its 调休
+    working days and the staff's overrides."""
+    marks = year_marks(year)
+    loaded = CalendarYear.objects.filter(year=year).first()
+    source = "notice" if loaded else ("library" if _library_covers(year) else "")
+    runs: list[HolidayRun] = []
+    for m in marks:
+        if m.mark != Mark.HOLIDAY or not m.holiday:
+            continue
+        last = runs[-1] if runs else None
+        if last and last.label == m.holiday_label and (m.date - last.last).days == 1:
+            runs[-1] = HolidayRun(last.label, last.first, m.date, last.days + 1)
+        else:
+            runs.append(HolidayRun(m.holiday_label, m.date, m.date, 1))
+    workdays = sum(1 for m in marks if m.working)
+    return YearOverview(
+        year=year,
+        certain=year_days(year).certain,
+        source=source,
+        notice=loaded.source if loaded else "",
+        months=month_weeks(year, marks),
+        workdays=workdays,
+        restdays=len(marks) - workdays,
+        holidays=runs,
+        shifts=[m for m in marks if m.mark == Mark.SHIFT],
+        overrides=[m for m in marks if m.by_staff],
+        by_date={m.date: m for m in marks},
+    )

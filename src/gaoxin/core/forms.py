@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from .calendar import FIRST_YEAR, LAST_YEAR
 from .identifiers import check_id_card, check_uscc
 
 
@@ -32,10 +33,48 @@ class IdCardField(_IdentifierField):
 
 
 class CalendarDayForm(forms.Form):
-    date = forms.DateField(label=_("日期"), widget=forms.DateInput(attrs={"type": "date"}))
-    kind = forms.ChoiceField(label=_("类型"), choices=[("holiday", _("休息日")), ("workday", _("工作日"))])
-    note = forms.CharField(label=_("说明"), max_length=100, required=False)
+    """One day of the calendar grid: working or not, and why (the service checks the rest)."""
+
+    date = forms.DateField(
+        label=_("日期"),
+        widget=forms.HiddenInput,
+        error_messages={"invalid": _("日期应为 YYYY-MM-DD 格式的有效日期"), "required": _("缺少日期")},
+    )
+    kind = forms.ChoiceField(
+        label=_("这一天"),
+        choices=[("workday", _("上班（工作日）")), ("holiday", _("不上班（休息日）"))],
+        widget=forms.RadioSelect,
+        error_messages={"required": _("请选择上班或不上班"), "invalid_choice": _("请选择上班或不上班")},
+    )
+    note = forms.CharField(
+        label=_("调整原因"),
+        max_length=100,
+        help_text=_("例如：台风停工、区政府通知补班；记入审计日志"),
+        error_messages={"required": _("请填写调整原因"), "max_length": _("调整原因不能超过 100 个字")},
+    )
+
+
+class CalendarYearQuery(forms.Form):
+    """The calendar page's address: ?year=2026, or ?day=2026-02-14 for one day's form."""
+
+    year = forms.IntegerField(
+        required=False,
+        error_messages={"invalid": _("年份应为整数，例如 2026")},
+    )
+    day = forms.DateField(
+        required=False,
+        error_messages={"invalid": _("日期应为 YYYY-MM-DD 格式的有效日期")},
+    )
+
+    def clean(self):
+        data = super().clean()
+        for name in ("year", "day"):
+            value = data.get(name)
+            year = value.year if name == "day" and value else value
+            if year is not None and not FIRST_YEAR <= year <= LAST_YEAR:
+                self.add_error(name, _("年份应在 %(a)s—%(b)s 之间") % {"a": FIRST_YEAR, "b": LAST_YEAR})
+        return data
 
 
 class CalendarLoadForm(forms.Form):
-    file = forms.FileField(label=_("年度节假日文件（JSON）"))
+    file = forms.FileField(label="年度节假日文件（JSON）")

@@ -33,6 +33,10 @@ class CalendarDay(models.Model):
     date = models.DateField(_("日期"), unique=True)
     kind = models.CharField(_("类型"), max_length=10, choices=Kind.choices)
     note = models.CharField(_("说明"), max_length=100, blank=True)
+    # A row is either a day of a loaded notice or a staff member's override. An override of a notice
+    # day keeps what the notice said, so removing the override gives the notice's day back.
+    by_staff = models.BooleanField(_("人工调整"), default=True)
+    notice_kind = models.CharField(_("通知安排"), max_length=10, choices=Kind.choices, blank=True)
     updated_at = models.DateTimeField(_("修改时间"), auto_now=True)
 
     class Meta:

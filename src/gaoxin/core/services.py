@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from . import audit, calendar
 from .errors import PermissionDenied, ValidationFailed
@@ -25,13 +26,43 @@ def _require_calendar_admin(actor) -> None:
         raise PermissionDenied("只有系统管理员可以修改工作日历")
 
 
+REASON_MAX = 100
+
+
+def _check_day(date) -> None:
+    if not isinstance(date, dt.date) or not calendar.FIRST_YEAR <= date.year <= calendar.LAST_YEAR:
+        raise ValidationFailed(
+            _("日期应在 %(a)s—%(b)s 年之间") % {"a": calendar.FIRST_YEAR, "b": calendar.LAST_YEAR},
+            fields={"date": _("日期超出范围")},
+        )
+
+
 @transaction.atomic
 def calendar_day_set(*, actor, date: dt.date, kind: str, note: str = "") -> CalendarDay:
+    """A staff member decides one day: working or not, and why. An override of a loaded notice's day
+    keeps the notice's arrangement beside it (calendar_day_delete gives it back)."""
     _require_calendar_admin(actor)
+    _check_day(date)
     if kind not in CalendarDay.Kind.values:
         raise ValidationFailed("类型应为“休息日”或“工作日”", fields={"kind": "取值不正确"})
-    previous = CalendarDay.objects.filter(date=date).first()
-    day, _ = CalendarDay.objects.update_or_create(date=date, defaults={"kind": kind, "note": note[:100]})
+    note = (note or "").strip()
+    if not note:
+        raise ValidationFailed(_("请填写调整原因"), fields={"note": _("请填写调整原因")})
+    if len(note) > REASON_MAX:
+        too_long = _("调整原因不能超过 %(n)s 个字") % {"n": REASON_MAX}
+        raise ValidationFailed(too_long, fields={"note": too_long})
+    previous = CalendarDay.objects.select_for_update().filter(date=date).first()
+    if previous is None or not previous.by_staff:
+        working = calendar.is_workday(date)[0]
+        if working == (kind == CalendarDay.Kind.WORKDAY):
+            same = (
+                _("%(date)s 本来就是工作日，无需调整") if working else _("%(date)s 本来就是休息日，无需调整")
+            )
+            raise ValidationFailed(same % {"date": date.isoformat()}, fields={"kind": _("与当前安排相同")})
+    notice_kind = previous.notice_kind if previous else ""
+    day = CalendarDay.objects.update_or_create(
+        date=date, defaults={"kind": kind, "note": note, "by_staff": True, "notice_kind": notice_kind}
+    )[0]
     audit.record(
         actor=actor,
         action="calendar.override_set",
@@ -44,12 +75,19 @@ def calendar_day_set(*, actor, date: dt.date, kind: str, note: str = "") -> Cale
 
 @transaction.atomic
 def calendar_day_delete(*, actor, date: dt.date) -> None:
+    """Remove a staff override: the day is again what the loaded notice or the built-in data says."""
     _require_calendar_admin(actor)
-    day = CalendarDay.objects.filter(date=date).first()
+    day = CalendarDay.objects.select_for_update().filter(date=date, by_staff=True).first()
     if day is None:
         return
     audit.record(actor=actor, action="calendar.override_delete", obj=day, summary={"date": date.isoformat()})
-    day.delete()
+    if day.notice_kind:
+        loaded = CalendarYear.objects.filter(year=date.year).first()
+        day.kind, day.by_staff = day.notice_kind, False
+        day.note = "调休" if day.kind == CalendarDay.Kind.WORKDAY else (loaded.source[:100] if loaded else "")
+        day.save()
+    else:
+        day.delete()
     _announce_change(actor, date.year)
 
 
@@ -103,12 +141,23 @@ def calendar_year_load(*, actor, path: Path | None = None, text: str | None = No
             raise ValidationFailed("请提供放假通知文件", fields={"file": "必填"})
         text = Path(path).read_text("utf-8")
     year, holidays, workdays, source = parse_notice(text)
+    if not calendar.FIRST_YEAR <= year <= calendar.LAST_YEAR:
+        raise ValidationFailed(
+            _("年份应在 %(a)s—%(b)s 之间") % {"a": calendar.FIRST_YEAR, "b": calendar.LAST_YEAR}
+        )
+    HOLIDAY, WORKDAY = CalendarDay.Kind.HOLIDAY, CalendarDay.Kind.WORKDAY
     CalendarDay.objects.filter(date__year=year).delete()
     CalendarDay.objects.bulk_create(
-        [CalendarDay(date=d, kind=CalendarDay.Kind.HOLIDAY, note=source[:100]) for d in holidays]
-        + [CalendarDay(date=d, kind=CalendarDay.Kind.WORKDAY, note="调休") for d in workdays]
+        [
+            CalendarDay(date=d, kind=HOLIDAY, note=source[:100], by_staff=False, notice_kind=HOLIDAY)
+            for d in holidays
+        ]
+        + [
+            CalendarDay(date=d, kind=WORKDAY, note="调休", by_staff=False, notice_kind=WORKDAY)
+            for d in workdays
+        ]
     )
-    loaded, _ = CalendarYear.objects.update_or_create(year=year, defaults={"source": source})
+    loaded = CalendarYear.objects.update_or_create(year=year, defaults={"source": source})[0]
     audit.record(
         actor=actor,
         action="calendar.year_load",

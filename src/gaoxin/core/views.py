@@ -8,12 +8,14 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from . import audit, auditlist, calendar, clock, selectors, services, workflow
 from .errors import DomainError
-from .forms import CalendarDayForm, CalendarLoadForm
-from .models import CalendarDay, CalendarYear
+from .forms import CalendarDayForm, CalendarLoadForm, CalendarYearQuery
+from .models import CalendarDay
 
 
 @require_GET
@@ -45,13 +47,22 @@ def run_service(request, form, call, success: str) -> bool:
     return True
 
 
+def _calendar_url(year: int, day: dt.date | None = None) -> str:
+    url = f"{reverse('calendar')}?year={year}"
+    return f"{url}#d-{day.isoformat()}" if day else url
+
+
 @login_required
 def calendar_admin(request):
+    """The working-day calendar as a year of month grids; ?day= opens one day's override form."""
     if not request.user.has_perm("core.manage_calendar"):
         raise DjangoPermissionDenied("只有系统管理员可以维护工作日历")
     today = clock.today()
-    day_form = CalendarDayForm(prefix="day")
-    load_form = CalendarLoadForm(prefix="load")
+    query = CalendarYearQuery(request.GET)
+    query.is_valid()
+    day = query.cleaned_data.get("day")
+    year = day.year if day else (query.cleaned_data.get("year") or today.year)
+    day_form = load_form = None
     if request.method == "POST":
         action = request.POST.get("action")
         if action == "set":
@@ -62,9 +73,14 @@ def calendar_admin(request):
                 lambda d: services.calendar_day_set(
                     actor=request.user, date=d["date"], kind=d["kind"], note=d["note"]
                 ),
-                "已保存工作日调整",
+                _("已保存工作日调整"),
             ):
-                return redirect("calendar")
+                return redirect(
+                    _calendar_url(day_form.cleaned_data["date"].year, day_form.cleaned_data["date"])
+                )
+            posted = day_form.cleaned_data.get("date")
+            if posted and calendar.FIRST_YEAR <= posted.year <= calendar.LAST_YEAR:
+                day, year = posted, posted.year
         elif action == "load":
             load_form = CalendarLoadForm(request.POST, request.FILES, prefix="load")
             if run_service(
@@ -73,31 +89,37 @@ def calendar_admin(request):
                 lambda d: services.calendar_year_load(
                     actor=request.user, text=d["file"].read().decode("utf-8", "replace")
                 ),
-                "已载入年度节假日安排",
+                _("已载入年度节假日安排"),
             ):
-                return redirect("calendar")
+                return redirect(_calendar_url(year))
         elif action == "delete":
-            try:
-                services.calendar_day_delete(
-                    actor=request.user, date=dt.date.fromisoformat(request.POST.get("date", ""))
-                )
-                messages.success(request, "已删除该调整")
-            except ValueError:
-                messages.error(request, "日期格式不正确")
-            return redirect("calendar")
-    years = []
-    for year in range(today.year - 1, today.year + 2):
-        yd = calendar.year_days(year)
-        years.append({"year": year, "certain": yd.certain, "workdays": len(yd.workdays)})
+            target = CalendarYearQuery({"day": request.POST.get("date", "")})
+            if target.is_valid() and target.cleaned_data["day"]:
+                date = target.cleaned_data["day"]
+                services.calendar_day_delete(actor=request.user, date=date)
+                messages.success(request, _("已撤销该日的人工调整"))
+                return redirect(_calendar_url(date.year, date))
+            query.add_error("day", target.errors.get("day", [_("日期应为 YYYY-MM-DD 格式的有效日期")])[0])
+        else:
+            query.add_error(None, _("未知的操作"))
+    overview = calendar.year_overview(year)
+    selected = overview.by_date.get(day) if day else None
+    if selected and day_form is None:
+        other = CalendarDay.Kind.HOLIDAY if selected.working else CalendarDay.Kind.WORKDAY
+        initial = {"date": day, "kind": other, "note": selected.note if selected.by_staff else ""}
+        day_form = CalendarDayForm(prefix="day", initial=initial)
     context = {
+        "today": today,
+        "overview": overview,
+        "selected": selected,
+        "query_errors": [e for errors in query.errors.values() for e in errors],
+        "years": sorted({*range(today.year - 3, today.year + 2), year}),
         "missing": calendar.missing_years(today),
-        "years": years,
-        "overrides": CalendarDay.objects.filter(date__year__gte=today.year - 1),
-        "loaded": CalendarYear.objects.all(),
         "day_form": day_form,
-        "load_form": load_form,
+        "load_form": load_form or CalendarLoadForm(prefix="load"),
     }
-    return render(request, "core/calendar.html", context)
+    failed = bool(context["query_errors"]) or any(f is not None and f.errors for f in (day_form, load_form))
+    return render(request, "core/calendar.html", context, status=400 if failed else 200)
 
 
 @login_required
