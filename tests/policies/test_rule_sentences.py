@@ -188,3 +188,35 @@ def test_the_sentences_verdicts_add_up_to_the_matchers(db, rule, population):
 
 class _Undo(Exception):
     pass
+
+
+CODE_ON_PAGE = re.compile(r"enterprise\.|data\.|growth\.|ip\.|&amp;&amp;|&&")
+
+
+def test_enterprise_pages_show_sentences_and_no_rule_code(client, hte_user, rd_clause):
+    from tests.conftest import DEFAULT_PASSWORD
+
+    client.login(username="ent", password=DEFAULT_PASSWORD)
+    for url in (
+        "/policies/mine/",
+        f"/policies/clauses/{rd_clause.pk}/",
+        f"/policies/p/{rd_clause.policy_id}/",
+    ):
+        body = client.get(url).content.decode()
+        assert "持有有效的高新技术企业资质" in body, url
+        assert "2025 年研发经费支出不少于 100 万元" in body, url
+        assert not CODE_ON_PAGE.search(body), (url, CODE_ON_PAGE.search(body))
+    body = client.get("/policies/mine/").content.decode()
+    assert "2025 年研发经费支出：<strong>200 万元</strong>" in body
+    assert "2025 年营业收入同比增长率：<strong>33.33%</strong>" in body
+
+
+def test_officers_see_the_sentences_and_the_rule_code_under_advanced(client, officer, rd_clause):
+    from tests.conftest import DEFAULT_PASSWORD
+
+    client.login(username=officer.username, password=DEFAULT_PASSWORD)
+    body = client.get(f"/policies/clauses/{rd_clause.pk}/").content.decode()
+    assert '<ul class="rule-sentences" id="clause-rule"><li>持有有效的高新技术企业资质</li>' in body
+    advanced = body.split('<details class="advanced">')[1].split("</details>")[0]
+    assert "enterprise.hte &amp;&amp; data.rd_expense(2025)" in advanced
+    assert "enterprise." not in body.split('<details class="advanced">')[0]
