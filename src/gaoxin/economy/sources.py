@@ -6,6 +6,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from decimal import Decimal
 
+from django.utils.translation import gettext_lazy
+
 from gaoxin.enterprises.selectors.registry import registry_stats
 from gaoxin.enterprises.selectors.reporting import reporting_stats
 from gaoxin.govservices.selectors import govservices_stats
@@ -22,29 +24,29 @@ PILLARS: dict[str, Callable[..., dict]] = {
 
 # name → (label, the unit the contract answers in, the count of inputs behind it)
 SOURCES: dict[str, tuple[str, str, str]] = {
-    "reporting.output_value": ("工业总产值", "元", "reports"),
-    "reporting.revenue": ("营业收入", "元", "reports"),
-    "reporting.profit": ("利润总额", "元", "reports"),
-    "reporting.tax": ("税金总额", "元", "reports"),
-    "reporting.rd_expense": ("研发费用", "元", "reports"),
-    "reporting.employees": ("从业人员", "人", "reports"),
-    "registry.enterprises": ("存续企业", "家", "enterprises"),
-    "registry.above_scale": ("规上企业", "家", "enterprises"),
-    "registry.hte": ("高新技术企业", "家", "enterprises"),
-    "registry.tech_sme": ("科技型中小企业", "家", "enterprises"),
-    "registry.srdi": ("专精特新中小企业", "家", "enterprises"),
-    "registry.little_giant": ("专精特新“小巨人”", "家", "enterprises"),
-    "registry.gazelle": ("瞪羚企业", "家", "enterprises"),
-    "registry.above_in": ("新增规上企业", "家", "enterprises"),
-    "govservices.received": ("受理办件", "件", "received"),
-    "govservices.concluded": ("办结办件", "件", "concluded"),
-    "govservices.on_time_rate": ("按时办结率", "%", "concluded"),
-    "govservices.instant_share": ("即办件占比", "%", "concluded"),
-    "govservices.average_workdays": ("平均办理工作日", "个工作日", "concluded"),
-    "policies.net": ("政策资金拨付（扣除追回）", "元", "enterprises"),
-    "policies.paid": ("政策资金拨付", "元", "enterprises"),
-    "investment.signed": ("签约项目", "个", "signed"),
-    "investment.amount": ("签约金额", "万元", "signed"),
+    "reporting.output_value": (gettext_lazy("工业总产值"), gettext_lazy("元"), "reports"),
+    "reporting.revenue": (gettext_lazy("营业收入"), gettext_lazy("元"), "reports"),
+    "reporting.profit": (gettext_lazy("利润总额"), gettext_lazy("元"), "reports"),
+    "reporting.tax": (gettext_lazy("税金总额"), gettext_lazy("元"), "reports"),
+    "reporting.rd_expense": (gettext_lazy("研发费用"), gettext_lazy("元"), "reports"),
+    "reporting.employees": (gettext_lazy("从业人员"), gettext_lazy("人"), "reports"),
+    "registry.enterprises": (gettext_lazy("存续企业"), gettext_lazy("家"), "enterprises"),
+    "registry.above_scale": (gettext_lazy("规上企业"), gettext_lazy("家"), "enterprises"),
+    "registry.hte": (gettext_lazy("高新技术企业"), gettext_lazy("家"), "enterprises"),
+    "registry.tech_sme": (gettext_lazy("科技型中小企业"), gettext_lazy("家"), "enterprises"),
+    "registry.srdi": (gettext_lazy("专精特新中小企业"), gettext_lazy("家"), "enterprises"),
+    "registry.little_giant": (gettext_lazy("专精特新“小巨人”"), gettext_lazy("家"), "enterprises"),
+    "registry.gazelle": (gettext_lazy("瞪羚企业"), gettext_lazy("家"), "enterprises"),
+    "registry.above_in": (gettext_lazy("新增规上企业"), gettext_lazy("家"), "enterprises"),
+    "govservices.received": (gettext_lazy("受理办件"), gettext_lazy("件"), "received"),
+    "govservices.concluded": (gettext_lazy("办结办件"), gettext_lazy("件"), "concluded"),
+    "govservices.on_time_rate": (gettext_lazy("按时办结率"), "%", "concluded"),
+    "govservices.instant_share": (gettext_lazy("即办件占比"), "%", "concluded"),
+    "govservices.average_workdays": (gettext_lazy("平均办理工作日"), gettext_lazy("个工作日"), "concluded"),
+    "policies.net": (gettext_lazy("政策资金拨付（扣除追回）"), gettext_lazy("元"), "enterprises"),
+    "policies.paid": (gettext_lazy("政策资金拨付"), gettext_lazy("元"), "enterprises"),
+    "investment.signed": (gettext_lazy("签约项目"), gettext_lazy("个"), "signed"),
+    "investment.amount": (gettext_lazy("签约金额"), gettext_lazy("万元"), "signed"),
 }
 
 

@@ -7,6 +7,7 @@ of its enterprises that run out soon."""
 import datetime as dt
 
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from gaoxin.accounts.permissions import is_enterprise_user
 from gaoxin.core import clock
@@ -37,7 +38,12 @@ def cards(user) -> list[dict]:
         if open_reports.exists() or missing:
             out.append(
                 {
-                    "label": f"待填报/待修改的报表（{last.month}月报{'未报' if missing else '已报'}）",
+                    "label": (
+                        _("待填报/待修改的报表（%(month)s月报未报）")
+                        if missing
+                        else _("待填报/待修改的报表（%(month)s月报已报）")
+                    )
+                    % {"month": last.month},
                     "value": open_reports.count()
                     + (
                         1
@@ -52,7 +58,7 @@ def cards(user) -> list[dict]:
         if expiring:
             out.append(
                 {
-                    "label": "即将到期的资质",
+                    "label": _("即将到期的资质"),
                     "value": expiring,
                     "url": reverse("enterprises:expiring"),
                     "tone": "warn",
@@ -63,7 +69,7 @@ def cards(user) -> list[dict]:
         pending = report_selectors.pending_review(user=user).count()
         out.append(
             {
-                "label": "待审核的企业报表",
+                "label": _("待审核的企业报表"),
                 "value": pending,
                 "url": reverse("enterprises:reports") + "?state=submitted",
                 "tone": "warn" if pending else "",
@@ -72,7 +78,7 @@ def cards(user) -> list[dict]:
         missing = len(report_selectors.not_reported(user=user, year=last.year, month=last.month, today=today))
         out.append(
             {
-                "label": f"{last.year}年{last.month}月未报送企业",
+                "label": _("%(year)s年%(month)s月未报送企业") % {"year": last.year, "month": last.month},
                 "value": missing,
                 "url": reverse("enterprises:not_reported") + f"?year={last.year}&month={last.month}",
                 "tone": "bad" if missing else "",
@@ -84,7 +90,7 @@ def cards(user) -> list[dict]:
             total = mine or expiring_qualifications(user=user).count()
             out.append(
                 {
-                    "label": "联络企业资质即将到期" if mine else "资质即将到期（全区）",
+                    "label": _("联络企业资质即将到期") if mine else _("资质即将到期（全区）"),
                     "value": total,
                     "url": reverse("enterprises:expiring"),
                     "tone": "warn" if total else "",

@@ -1,6 +1,7 @@
 """Cards this app puts on a user's home page: figures that need the user's attention, with a link."""
 
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from gaoxin.accounts.permissions import is_applicant, is_staff_member
 
@@ -14,16 +15,16 @@ def cards(user) -> list[dict]:
         inbox = selectors.inbox(user=user)
         red = inbox.filter(light="red").count()
         url = reverse("govservices:inbox")
-        out = [{"label": "待办件", "value": inbox.count(), "url": url, "tone": ""}]
+        out = [{"label": _("待办件"), "value": inbox.count(), "url": url, "tone": ""}]
         if red:
-            out.append({"label": "红灯（已超期）", "value": red, "url": url + "?light=red", "tone": "bad"})
+            out.append({"label": _("红灯（已超期）"), "value": red, "url": url + "?light=red", "tone": "bad"})
         return out
     if is_applicant(user):
         mine = selectors.case_list(user=user)
         url = reverse("govservices:cases")
         out = [
             {
-                "label": "在办办件",
+                "label": _("在办办件"),
                 "value": mine.filter(state__in=Case.OPEN_STATES).count(),
                 "url": url,
                 "tone": "",
@@ -32,7 +33,7 @@ def cards(user) -> list[dict]:
         corrections = mine.filter(state=Case.State.CORRECTION).count()
         if corrections:
             out.append(
-                {"label": "待补正", "value": corrections, "url": url + "?state=correction", "tone": "warn"}
+                {"label": _("待补正"), "value": corrections, "url": url + "?state=correction", "tone": "warn"}
             )
         return out
     return []

@@ -21,18 +21,25 @@ from .models import (
 )
 from .permissions import can_manage_agents
 from .services.common import text
+from .themes import search_terms, theme_get
 
 
-def item_list(*, q: str = "", department: str = "") -> QuerySet[ServiceItem]:
-    """The published catalogue is public; search by Chinese name, pinyin, initials or code."""
+def item_list(*, q: str = "", department: str = "", theme: str = "") -> QuerySet[ServiceItem]:
+    """The published catalogue is public; search by Chinese name, pinyin, initials, code, result name
+    (营业执照 finds 企业设立登记) and the synonym list; narrow by department and theme. An unknown theme
+    lists nothing (the page says so)."""
     qs = ServiceItem.objects.filter(current__isnull=False).select_related("current", "department")
-    q, department = text(q, 60).strip(), text(department, 40)
+    q, department, theme = text(q, 60).strip(), text(department, 40), text(theme, 40)
     if q:
-        qs = qs.filter(
-            Q(name__icontains=q) | Q(code__iexact=q) | Q(name_pinyin__icontains=q.lower().replace(" ", ""))
-        )
+        match = Q(code__iexact=q) | Q(name_pinyin__icontains=q.lower().replace(" ", ""))
+        for term in search_terms(q):
+            match |= Q(name__icontains=term) | Q(current__result_name__icontains=term)
+        qs = qs.filter(match)
     if department:
         qs = qs.filter(department__code=department[:40])
+    if theme:
+        found = theme_get(theme)
+        qs = qs.filter(found.condition()) if found else qs.none()
     return qs
 
 

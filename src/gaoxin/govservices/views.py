@@ -16,7 +16,7 @@ from gaoxin.core import clock, officefiles, ratelimit
 from gaoxin.core.errors import DomainError, NotFound
 
 from . import permissions as perms
-from . import selectors
+from . import selectors, themes
 from .models import Case
 from .services import cases as case_services
 from .services import catalogue, common, licences, submission
@@ -34,12 +34,16 @@ def _or_404(call):
 def catalogue_view(request):
     q = request.GET.get("q", "")[:60]
     department = request.GET.get("department", "")[:40]
-    page = Paginator(selectors.item_list(q=q, department=department), 20).get_page(request.GET.get("page"))
+    theme = request.GET.get("theme", "")[:40]
+    items = selectors.item_list(q=q, department=department, theme=theme)
     context = {
-        "page": page,
+        "page": Paginator(items, 20).get_page(request.GET.get("page")),
         "q": q,
         "department": department,
         "departments": Department.objects.filter(active=True),
+        "theme": themes.theme_get(theme) if theme else None,
+        "theme_slug": theme,
+        "theme_groups": themes.themes_by_audience(),
         "can_edit": perms.can_edit_catalogue(request.user),
     }
     template = "govservices/_items.html" if request.htmx else "govservices/catalogue.html"

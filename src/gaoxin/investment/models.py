@@ -221,7 +221,7 @@ class Trip(models.Model):
             models.CheckConstraint(
                 name="trip_dates_ordered",
                 condition=Q(end_on__gte=models.F("start_on")),
-                violation_error_message="返回日期不能早于出发日期",
+                violation_error_message=_("返回日期不能早于出发日期"),
             )
         ]
 
@@ -455,7 +455,7 @@ class FundArrival(models.Model):
             models.CheckConstraint(
                 name="fund_arrival_positive",
                 condition=Q(amount__gt=0),
-                violation_error_message="到位金额必须大于 0",
+                violation_error_message=_("到位金额必须大于 0"),
             )
         ]
 

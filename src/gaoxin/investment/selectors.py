@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db.models import Count, Q, QuerySet
+from django.utils.translation import gettext as _
 
 from gaoxin.core.errors import NotFound
 
@@ -94,7 +95,7 @@ def carrier_rows(*, user, carriers) -> list[Carrier]:
         .values_list("pk", flat=True)
     )
     for c in rows:
-        c.holder = (c.project.code if c.project_id in seen else "已占用") if c.project_id else None
+        c.holder = (c.project.code if c.project_id in seen else _("已占用")) if c.project_id else None
     return rows
 
 

@@ -92,7 +92,7 @@ def projects_view(request):
                     contact_name=request.POST.get("contact_name", "")[:40],
                     contact_phone=request.POST.get("contact_phone", "")[:30],
                 ),
-                "已登记招商线索",
+                _("已登记招商线索"),
             )
         return redirect("investment:projects")
     stage = request.GET.get("stage", "")
@@ -145,7 +145,7 @@ def project_view(request, project_id: int):
                     revision=_int(request.POST.get("revision")),
                     **fields,
                 ),
-                f"已{label}",
+                _("已%(action)s") % {"action": label},
             )
         elif kind == "evidence":
             _act(
@@ -157,7 +157,7 @@ def project_view(request, project_id: int):
                     title=request.POST.get("title", "")[:120],
                     doc_no=request.POST.get("doc_no", "")[:60],
                 ),
-                "已添加佐证材料",
+                _("已添加佐证材料"),
             )
         elif kind == "commitment":
             due = _date(request.POST.get("due_on", ""))
@@ -173,7 +173,7 @@ def project_view(request, project_id: int):
                         due_on=due,
                         value=_decimal(request.POST.get("value")),
                     ),
-                    "已登记承诺",
+                    _("已登记承诺"),
                 )
         elif kind == "funds":
             amount = _decimal(request.POST.get("amount"))
@@ -185,7 +185,7 @@ def project_view(request, project_id: int):
                     amount=amount or Decimal(0),
                     on=_date(request.POST.get("on", "")),
                 ),
-                "已登记到位资金",
+                _("已登记到位资金"),
             )
         return redirect("investment:project", project_id=pid)
     available = pipeline.PROJECTS.available(user=user, obj=project)
@@ -281,7 +281,7 @@ def chain_view(request, chain_id: int):
                     company=request.POST.get("company", "")[:120],
                     city=request.POST.get("city", "")[:60],
                 ),
-                "已加入目标企业清单",
+                _("已加入目标企业清单"),
             )
         else:
             _act(
@@ -289,7 +289,7 @@ def chain_view(request, chain_id: int):
                 lambda: chains.placement_add(
                     actor=user, link=link, uscc=request.POST.get("uscc", "").strip()[:18]
                 ),
-                "已将企业放到该环节",
+                _("已将企业放到该环节"),
             )
         return redirect("investment:chain", chain_id=chain.pk)
     year = _int(request.GET.get("year")) or clock.today().year - 1
@@ -340,7 +340,7 @@ def trips_view(request):
                     start_on=start,
                     end_on=end,
                 ),
-                "已登记出行",
+                _("已登记出行"),
             )
         return redirect("investment:trips")
     year = _int(request.GET.get("year")) or clock.today().year
@@ -375,7 +375,7 @@ def trip_view(request, trip_id: int):
                     on=on,
                     city=request.POST.get("city", "")[:60],
                 ),
-                "已登记拜访",
+                _("已登记拜访"),
             )
         return redirect("investment:trip", trip_id=trip.pk)
     return render(

@@ -225,7 +225,9 @@ def rule_preview(request, payload: RuleIn):
     return {
         "count": p.count,
         "near_miss_count": p.near_miss_count,
-        "near_misses": [{"uscc": e.uscc, "name": e.name, "failed": failed} for e, failed in p.near_misses],
+        "near_misses": [
+            {"uscc": e.uscc, "name": e.name, "failed": failed} for e, failed in p.near_miss_rules
+        ],
     }
 
 

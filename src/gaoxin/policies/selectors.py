@@ -41,8 +41,9 @@ def policy_get(*, user, pk: int) -> Policy:
 
 def clause_list(*, user, policy: Policy | None = None) -> QuerySet[Clause]:
     qs = Clause.objects.select_related("policy", "department")
-    if not permissions.can_manage_policies(user):
-        # enterprises and other staff see published clauses of published policies only
+    if not (permissions.can_manage_policies(user) or permissions.can_view_funds(user)):
+        # enterprises and other staff see published clauses of published policies only; whoever sees
+        # the funds sees every clause money was budgeted or paid for, also one withdrawn since
         qs = qs.filter(policy__status=Policy.Status.PUBLISHED, state=Clause.State.PUBLISHED)
     return qs.filter(policy=policy) if policy else qs
 

@@ -47,7 +47,7 @@ def review_docx(*, user, year: int) -> bytes:
     }
     for f in data["figures"]:
         ind = defs[f["indicator"]]
-        formula = SOURCES[ind.source][0]
+        formula = str(SOURCES[ind.source][0])
         if ind.denominator:
             formula += f" ÷ {SOURCES[ind.denominator][0]} × 100"
         document.add_paragraph(

@@ -7,6 +7,8 @@ import datetime as dt
 from decimal import Decimal
 
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from gaoxin.core import clock
 from gaoxin.core.errors import NotFound
@@ -28,9 +30,9 @@ TOTAL_FIELDS = [
     "employees",
 ]
 DIMENSIONS = {
-    "industry": ("enterprise__industry__name", "产业"),
-    "park": ("enterprise__park__name", "园区"),
-    "size": ("enterprise__size", "规模"),
+    "industry": ("enterprise__industry__name", gettext_lazy("产业")),
+    "park": ("enterprise__park__name", gettext_lazy("园区")),
+    "size": ("enterprise__size", gettext_lazy("规模")),
 }
 
 
@@ -293,7 +295,7 @@ def totals(*, user, year: int, month: int, by: str = "industry") -> dict:
     out = [g.row() for _, g in sorted(groups.items(), key=lambda kv: (kv[0] is None, str(kv[0] or "")))]
     labels = dict(Enterprise.Size.choices) if by == "size" else {}
     for r in out:
-        r["name"] = str(labels.get(r["name"], r["name"])) if r["name"] else "未分类"
+        r["name"] = str(labels.get(r["name"], r["name"])) if r["name"] else _("未分类")
     return {"by": by, "label": label, "rows": out, "zone": zone.row()}
 
 
@@ -306,7 +308,7 @@ def enterprise_trend(*, user, uscc: str, years: int = 10) -> dict:
     """One enterprise's figures for the profile page: yearly totals and the last 24 months' own values."""
     enterprise = visible_enterprises(user).filter(uscc=uscc).first()
     if enterprise is None:
-        raise NotFound("未找到该企业，或您无权查看")
+        raise NotFound(_("未找到该企业，或您无权查看"))
     fields = ["output_value", "revenue", "profit", "tax", "rd_expense", "employees"]
     reports = list(
         Report.objects.visible_to(user)
@@ -415,7 +417,7 @@ def reporting_stats(*, user, period: tuple[int, int | None], by: str = "") -> di
         "by": by if key else "",
         "total": _sum(list(chosen.values())),
         "rows": [
-            {"name": str(labels.get(name, name)) if name else "未分类", **_sum(rows)}
+            {"name": str(labels.get(name, name)) if name else _("未分类"), **_sum(rows)}
             for name, rows in sorted(groups.items(), key=lambda kv: (kv[0] is None, str(kv[0] or "")))
         ],
     }

@@ -2,6 +2,7 @@
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 
 from gaoxin.core.errors import DomainError, NotFound
 
@@ -23,7 +24,7 @@ def classification_check_view(request):
         values, errors = parse_values(FIELDS, typed)
         for name in ("revenue", "assets"):
             if values.get(name) is not None and values[name] < 0:
-                errors[name] = "不能为负数"
+                errors[name] = _("不能为负数")
         if not errors:
             try:
                 result = classification.check_figures(typed["industry"], **values)

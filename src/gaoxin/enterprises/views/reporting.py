@@ -62,7 +62,7 @@ def report_list_view(request):
 
 
 def _rows(report: Report, posted: dict | None, errors: dict, anomalies: dict) -> list[dict]:
-    previous, last_year, _ = services.neighbours(report)
+    previous, last_year, _later = services.neighbours(report)
     rows = []
     for name in report.form.fields:
         ind = INDICATORS[name]
@@ -164,21 +164,21 @@ def statistics_view(request):
     if request.GET.get("export") == "xlsx":
         headers = [
             data["label"],
-            "报表数",
-            "应报企业",
-            "报送率%",
-            "营业收入累计（万元）",
-            "同比%（可比口径）",
-            "同比可比企业",
-            "本月营业收入（万元）",
-            "本月可计算企业",
-            "环比%（可比口径）",
-            "工业总产值累计（万元）",
-            "同比%",
-            "利润总额累计（万元）",
-            "应交税金累计（万元）",
-            "研发经费累计（万元）",
-            "从业人员",
+            _("报表数"),
+            _("应报企业"),
+            _("报送率%"),
+            _("营业收入累计（万元）"),
+            _("同比%（可比口径）"),
+            _("同比可比企业"),
+            _("本月营业收入（万元）"),
+            _("本月可计算企业"),
+            _("环比%（可比口径）"),
+            _("工业总产值累计（万元）"),
+            _("同比%"),
+            _("利润总额累计（万元）"),
+            _("应交税金累计（万元）"),
+            _("研发经费累计（万元）"),
+            _("从业人员"),
         ]
         rows = (
             [
@@ -201,7 +201,7 @@ def statistics_view(request):
             ]
             for r in data["rows"]
         )
-        return xlsx(f"totals-{year}-{month:02d}-{by}", "汇总", headers, rows)
+        return xlsx(f"totals-{year}-{month:02d}-{by}", _("汇总"), headers, rows)
     return render(
         request,
         "enterprises/statistics.html",
@@ -214,7 +214,7 @@ def statistics_view(request):
             "completeness": selectors.completeness(user=request.user, year=year, month=month),
             "years": range(clock.today().year, 2015, -1),
             "months": range(1, 13),
-            "dims": [("industry", "按产业"), ("park", "按园区"), ("size", "按规模")],
+            "dims": [("industry", _("按产业")), ("park", _("按园区")), ("size", _("按规模"))],
         },
     )
 

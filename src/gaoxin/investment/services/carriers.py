@@ -6,6 +6,7 @@ import datetime as dt
 from decimal import Decimal
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from gaoxin.core import audit, clock
 from gaoxin.core.errors import Conflict, PermissionDenied, ValidationFailed
@@ -35,7 +36,7 @@ def carrier_create(
     plot_ratio: Decimal | None = None,
     min_tax_per_mu: Decimal | None = None,
 ) -> Carrier:
-    _require_manager(actor, "登记载体")
+    _require_manager(actor, _("登记载体"))
     if kind not in Carrier.Kind.values:
         raise ValidationFailed("载体类型不正确", fields={"kind": "取值不正确"})
     if kind != Carrier.Kind.PARK and park is not None and park.kind != Carrier.Kind.PARK:
@@ -60,7 +61,7 @@ def carrier_create(
 @transaction.atomic
 def carrier_assign(*, actor, carrier_id: int, state: str, project: Project | None = None) -> Carrier:
     """Reserve, let or sell a plot or building to a project, or make it available again."""
-    _require_manager(actor, "分配载体")
+    _require_manager(actor, _("分配载体"))
     carrier = Carrier.objects.select_for_update().filter(pk=carrier_id).first()
     if carrier is None:
         raise Conflict("载体不存在")
@@ -89,7 +90,7 @@ def carrier_assign(*, actor, carrier_id: int, state: str, project: Project | Non
 def trip_create(
     *, actor, leader: str, destination: str, start_on: dt.date, end_on: dt.date, purpose: str = ""
 ) -> Trip:
-    _require_manager(actor, "登记出行招商")
+    _require_manager(actor, _("登记出行招商"))
     if end_on < start_on:
         raise ValidationFailed("返回日期不能早于出发日期", fields={"end_on": "早于出发日期"})
     if start_on > clock.today() + dt.timedelta(days=366):
@@ -112,7 +113,7 @@ def trip_create(
 def visit_add(
     *, actor, company: str, on: dt.date, trip: Trip | None = None, city: str = "", note: str = ""
 ) -> Visit:
-    _require_manager(actor, "登记对接拜访")
+    _require_manager(actor, _("登记对接拜访"))
     if not company.strip():
         raise ValidationFailed("请填写拜访企业", fields={"company": "必填"})
     if trip is not None and not (trip.start_on <= on <= trip.end_on):

@@ -8,6 +8,8 @@ from collections import defaultdict
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from gaoxin.core import audit, clock
 from gaoxin.core.errors import Conflict, PermissionDenied, ValidationFailed
@@ -20,7 +22,11 @@ from ..models import Chain, ChainLink, ChainTarget, LinkPlacement, Project
 # A link is weak with fewer enterprises than this, or under this share of the chain's reported output.
 WEAK_COUNT = 3
 WEAK_OUTPUT_SHARE = Decimal("0.05")
-GAP_LABELS = {"missing": "缺失", "weak": "薄弱", "imported": "链主外购"}
+GAP_LABELS = {
+    "missing": gettext_lazy("缺失"),
+    "weak": gettext_lazy("薄弱"),
+    "imported": gettext_lazy("链主外购"),
+}
 
 
 def _require_manager(actor) -> None:
@@ -169,12 +175,12 @@ def chain_map(chain: Chain, *, year: int | None = None, weak_count: int = WEAK_C
         proposal = ""
         if gaps:
             proposal = (
-                "补链"
+                _("补链")
                 if (link.pk in has_children or link.imported_demand or link.parent_id is None)
-                else "延链"
+                else _("延链")
             )
             if gaps == ["imported"]:
-                proposal = "补链"
+                proposal = _("补链")
         nodes.append(
             {
                 "id": link.pk,
@@ -190,7 +196,8 @@ def chain_map(chain: Chain, *, year: int | None = None, weak_count: int = WEAK_C
                 "output_share": round(float(share) * 100, 1),
                 "projects": len(projects[link.pk]),
                 "gaps": gaps,
-                "gap_labels": [GAP_LABELS[g] for g in gaps],
+                "gap_labels": [str(GAP_LABELS[g]) for g in gaps],
+                "gap_tags": [(g, str(GAP_LABELS[g])) for g in gaps],
                 "proposal": proposal,
                 "targets": targets[link.pk],
             }

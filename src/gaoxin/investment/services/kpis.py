@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Q, Sum
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from gaoxin.core import clock
 from gaoxin.enterprises.selectors import annual_figures
@@ -26,17 +28,21 @@ YI = Decimal("10000")  # 1 亿元 = 10000 万元
 # Size bands of signed projects (万元, lower bounds, largest first); a page may pass its own.
 DEFAULT_BANDS = (Decimal("100000"), YI)
 DIMENSIONS = {
-    "chain": "产业链",
-    "officer": "招商专员",
-    "department": "责任部门",
-    "month": "月份",
-    "sector": "领域",
+    "chain": gettext_lazy("产业链"),
+    "officer": gettext_lazy("招商专员"),
+    "department": gettext_lazy("责任部门"),
+    "month": gettext_lazy("月份"),
+    "sector": gettext_lazy("领域"),
 }
-TARGET_METRICS = {"signed": "签约项目数", "amount": "签约金额（万元）", "arrived": "到位资金（万元）"}
+TARGET_METRICS = {
+    "signed": gettext_lazy("签约项目数"),
+    "amount": gettext_lazy("签约金额（万元）"),
+    "arrived": gettext_lazy("到位资金（万元）"),
+}
 
 
 def band_label(lower: Decimal) -> str:
-    return f"≥{lower / YI:g}亿" if lower >= YI else f"≥{lower:g}万"
+    return _("≥%(n)s亿") % {"n": f"{lower / YI:g}"} if lower >= YI else _("≥%(n)s万") % {"n": f"{lower:g}"}
 
 
 def parse_bands(text: str) -> tuple[Decimal, ...]:
@@ -126,45 +132,56 @@ def check_commitments(
 def _check(c, p, as_of, started, producing, arrived, areas, figures) -> Check:
     K = Commitment.Kind
     if p.stage == S.TERMINATED:
-        return Check(None, actual="项目已终止")
+        return Check(None, actual=_("项目已终止"))
     if c.kind == K.START_BY:
         on = started.get(p.pk)
         if on is not None:
-            return Check(on <= c.due_on, "" if on <= c.due_on else "逾期开工", f"{on} 开工")
-        return Check(False, "超期未开工") if as_of > c.due_on else Check(None)
+            return Check(
+                on <= c.due_on, "" if on <= c.due_on else _("逾期开工"), _("%(date)s 开工") % {"date": on}
+            )
+        return Check(False, _("超期未开工")) if as_of > c.due_on else Check(None)
     if c.kind == K.PRODUCE_BY:
         on = producing.get(p.pk)
         if on is not None:
-            return Check(on <= c.due_on, "" if on <= c.due_on else "逾期投产", f"{on} 投产")
-        return Check(False, "未按期投产") if as_of > c.due_on else Check(None)
+            return Check(
+                on <= c.due_on, "" if on <= c.due_on else _("逾期投产"), _("%(date)s 投产") % {"date": on}
+            )
+        return Check(False, _("未按期投产")) if as_of > c.due_on else Check(None)
     if as_of < c.due_on:
         return Check(None)
     money = arrived.get(p.pk, Decimal(0))
     if c.kind == K.INVESTMENT:
-        return Check(money >= c.value, "" if money >= c.value else "投资未按期到位", f"到位 {money} 万元")
+        return Check(
+            money >= c.value,
+            "" if money >= c.value else _("投资未按期到位"),
+            _("到位 %(amount)s 万元") % {"amount": money},
+        )
     area = areas.get(p.pk)
     if c.kind == K.INTENSITY:
         if not area:
-            return Check(None, actual="未落实用地面积")
+            return Check(None, actual=_("未落实用地面积"))
         intensity = (money / area).quantize(Decimal("0.01"))
         ok = intensity >= c.value
-        return Check(ok, "" if ok else "投资强度不达标", f"{intensity} 万元/亩")
+        return Check(ok, "" if ok else _("投资强度不达标"), _("%(value)s 万元/亩") % {"value": intensity})
     fig = figures.get(c.due_on.year, {}).get(p.uscc) if p.uscc else None
     if fig is None:
-        return Check(None, actual="暂无报送数据")
+        return Check(None, actual=_("暂无报送数据"))
     if c.kind == K.TAX_PER_MU:
         if not area or fig["tax"] is None:
-            return Check(None, actual="暂无用地面积或税收数据")
+            return Check(None, actual=_("暂无用地面积或税收数据"))
         per_mu = (fig["tax"] / Decimal(10000) / area).quantize(Decimal("0.01"))
         ok = per_mu >= c.value
         return Check(
-            ok, "" if ok else "亩均税收不达标", f"{per_mu} 万元/亩（{c.due_on.year}年1–{fig['months']}月）"
+            ok,
+            "" if ok else _("亩均税收不达标"),
+            _("%(value)s 万元/亩（%(year)s年1–%(months)s月）")
+            % {"value": per_mu, "year": c.due_on.year, "months": fig["months"]},
         )
     jobs = fig["employees"]
     if jobs is None:
-        return Check(None, actual="暂无从业人数")
+        return Check(None, actual=_("暂无从业人数"))
     ok = jobs >= c.value
-    return Check(ok, "" if ok else "就业人数不达标", f"{jobs} 人")
+    return Check(ok, "" if ok else _("就业人数不达标"), _("%(n)s 人") % {"n": jobs})
 
 
 def warnings(projects, as_of: dt.date | None = None) -> list[dict]:
@@ -197,16 +214,16 @@ def _rate(part, whole) -> float | None:
 
 def _group_key(by: str, p: dict, on: dt.date) -> str:
     if by == "chain":
-        return p["link__chain__name"] or "未归链"
+        return p["link__chain__name"] or _("未归链")
     if by == "officer":
         return p["officer__full_name"] or p["officer__username"]
     if by == "department":
-        return p["department__name"] or "未指定"
+        return p["department__name"] or _("未指定")
     if by == "month":
         return f"{on:%Y-%m}"
     if by == "sector":
-        return p["sector"] or "未分类"
-    return "全区"
+        return p["sector"] or _("未分类")
+    return _("全区")
 
 
 FAST_KINDS = (Commitment.Kind.START_BY, Commitment.Kind.PRODUCE_BY, Commitment.Kind.INVESTMENT)
@@ -378,19 +395,21 @@ def kpi_workbook(result: dict, *, masked: bool) -> bytes:
 
     wb = Workbook()
     ws = wb.active
-    ws.title = f"{result['year']}招商指标"
-    write_row(ws, [f"{result['year']}年招商引资指标（截至 {result['as_of']}）"])
+    ws.title = _("%(year)s招商指标") % {"year": result["year"]}
+    write_row(
+        ws, [_("%(year)s年招商引资指标（截至 %(date)s）") % {"year": result["year"], "date": result["as_of"]}]
+    )
     head = [
-        "分组",
-        "签约项目",
-        "签约金额（万元）",
-        "亿元以上",
+        _("分组"),
+        _("签约项目"),
+        _("签约金额（万元）"),
+        _("亿元以上"),
         *result["bands"],
-        "开工率%",
-        "投产率%",
-        "到位资金（万元）",
-        "到位率%",
-        "履约率%",
+        _("开工率%"),
+        _("投产率%"),
+        _("到位资金（万元）"),
+        _("到位率%"),
+        _("履约率%"),
     ]
     write_row(ws, head)
     hidden = "＊＊＊"
@@ -426,20 +445,20 @@ def projects_workbook(projects, *, user) -> bytes:
 
     wb = Workbook()
     ws = wb.active
-    ws.title = "招商项目"
+    ws.title = _("招商项目")
     write_row(
         ws,
         [
-            "项目编号",
-            "项目名称",
-            "投资方",
-            "联系人",
-            "联系电话",
-            "阶段",
-            "意向投资（万元）",
-            "签约金额（万元）",
-            "签约日期",
-            "责任专员",
+            _("项目编号"),
+            _("项目名称"),
+            _("投资方"),
+            _("联系人"),
+            _("联系电话"),
+            _("阶段"),
+            _("意向投资（万元）"),
+            _("签约金额（万元）"),
+            _("签约日期"),
+            _("责任专员"),
         ],
     )
     hidden = "＊＊＊"

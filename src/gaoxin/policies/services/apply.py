@@ -16,7 +16,7 @@ from gaoxin.govservices.services.catalogue import item_publish_on_behalf
 
 from .. import permissions
 from ..models import Clause
-from .matching import offer_for
+from .matching import offer_for, rule_sentences
 
 LEGAL_DAYS, COMMITTED_DAYS, REVIEW_DAYS = 20, 10, 5
 
@@ -75,7 +75,7 @@ def clause_publish_service_item(*, actor, clause: Clause) -> ServiceItem:
         "legal_days": LEGAL_DAYS,
         "committed_days": COMMITTED_DAYS,
         "handling": ItemVersion.Handling.PROMISED,
-        "conditions": f"申报企业须符合{basis}规定的条件：{clause.rule}",
+        "conditions": f"申报企业须符合{basis}规定的条件：" + "；".join(rule_sentences(clause.rule)),
         "fee": False,
         "fee_basis": "",
         "visits": 0,

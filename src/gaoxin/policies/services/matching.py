@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import DataError, transaction
+from django.utils.translation import gettext as _
 
 from gaoxin.core import clock
 from gaoxin.enterprises.models import Enterprise
@@ -18,6 +19,7 @@ from ..rules.ast import conjuncts
 from ..rules.compiler import compile_rule
 from ..rules.evaluator import Explanation, award_amount, explain
 from ..rules.facts import Facts, enterprises_with_facts, facts_for, load_facts
+from ..rules.sentences import Reading, readings, sentences
 
 
 def operating():
@@ -28,16 +30,26 @@ def operating():
 class Preview:
     count: int
     sample: list
-    near_misses: list  # (enterprise, failed condition text)
+    misses: list  # (enterprise, index of the one condition it fails)
     near_miss_count: int
-    conditions: list[str]
+    conditions: list[str]  # the top-level conditions as rule text
+    sentences: list[str]  # the same conditions read as sentences
+
+    @property
+    def near_misses(self) -> list:
+        """(enterprise, the failed condition as a sentence), for people."""
+        return [(e, self.sentences[i]) for e, i in self.misses]
+
+    @property
+    def near_miss_rules(self) -> list:
+        """(enterprise, the failed condition as rule text), for the API."""
+        return [(e, self.conditions[i]) for e, i in self.misses]
 
 
 def preview(rule: str, *, as_of: dt.date | None = None, limit: int = 10) -> Preview:
     """The match count and near misses of a rule text (raises RuleError on a bad rule)."""
     node = parse_rule(rule)
     compiled = compile_rule(node, as_of or clock.today())
-    texts = [str(c) for c in conjuncts(node)]
     matches = compiled.queryset(operating()).order_by("pk")
     misses = compiled.near_misses(operating()).order_by("pk")
     try:
@@ -45,9 +57,10 @@ def preview(rule: str, *, as_of: dt.date | None = None, limit: int = 10) -> Prev
             return Preview(
                 count=matches.count(),
                 sample=list(matches[:limit]),
-                near_misses=[(e, texts[e.missed]) for e in misses[:limit]],
+                misses=[(e, e.missed) for e in misses[:limit]],
                 near_miss_count=misses.count(),
-                conditions=texts,
+                conditions=[str(c) for c in conjuncts(node)],
+                sentences=sentences(node),
             )
     except DataError:  # e.g. a product beyond double precision
         raise RuleError("计算结果超出数值范围，请检查表达式") from None
@@ -62,6 +75,7 @@ class Offer:
     clause: Clause
     explanation: Explanation
     amount: Decimal | None
+    readings: list[Reading]
 
     @property
     def eligible(self) -> bool:
@@ -97,7 +111,15 @@ def offer(clause: Clause, facts: Facts) -> Offer:
     amount = (
         award_amount(parse_formula(clause.formula), facts, clause.award_cap) if explanation.eligible else None
     )
-    return Offer(clause, explanation, amount)
+    return Offer(clause, explanation, amount, readings(node, facts))
+
+
+def rule_sentences(rule: str) -> list[str]:
+    """A stored rule as sentences for reading (a rule that no longer parses says so in words)."""
+    try:
+        return sentences(parse_rule(rule))
+    except RuleError:
+        return [_("（规则有误，请政策管理员修改）")]
 
 
 def estimate(clause: Clause, enterprises, as_of: dt.date) -> dict[int, Decimal | None]:

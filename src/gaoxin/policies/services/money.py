@@ -33,6 +33,7 @@ from ..rules import parse_formula, parse_rule
 from ..rules.compiler import compile_rule
 from ..rules.evaluator import award_amount, explain
 from ..rules.facts import enterprises_with_facts, load_facts
+from ..rules.sentences import sentences
 from .catalogue import require_published
 from .matching import operating
 
@@ -127,6 +128,7 @@ def award_batch(run: Progress, clause_id: int, actor_id: int | None = None, as_o
     actor = User.objects.filter(pk=actor_id).first()
     day = dt.date.fromisoformat(as_of) if as_of else clock.today()
     node, formula = parse_rule(clause.rule), parse_formula(clause.formula)
+    said_conditions = sentences(node)
     ids = list(compile_rule(node, day).queryset(operating()).order_by("pk").values_list("pk", flat=True))
     existing = set(
         Award.objects.filter(clause=clause, period=clause.period).values_list("enterprise_id", flat=True)
@@ -148,7 +150,8 @@ def award_batch(run: Progress, clause_id: int, actor_id: int | None = None, as_o
                 "rule": clause.rule,
                 "formula": clause.formula,
                 "conditions": [
-                    {"text": c.text, "values": c.values} for c, _ in explain(node, facts[pk]).conditions
+                    {"text": c.text, "sentence": said, "values": c.values}
+                    for (c, _), said in zip(explain(node, facts[pk]).conditions, said_conditions, strict=True)
                 ],
             }
             rows.append(
