@@ -8,6 +8,7 @@ import re
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from django.utils import translation
 
 from gaoxin.core import calendar, clock
 from gaoxin.core.models import AuditEvent, CalendarDay
@@ -236,5 +237,6 @@ def test_a_user_without_the_permission_can_neither_see_nor_override(clerk):
 
 def test_the_page_in_english(admin_client):
     admin_client.cookies["django_language"] = "en"
-    html = admin_client.get("/calendar/?year=2026", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    with translation.override("zh-hans"):  # the request switches the thread to English; put it back
+        html = admin_client.get("/calendar/?year=2026", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Spring Festival" in html and "Adjusted working day" in html and "Mon" in html
