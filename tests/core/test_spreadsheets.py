@@ -222,3 +222,11 @@ def test_a_time_of_day_is_written_to_the_whole_second():
     at = dt.datetime(2026, 12, 2, 18, 59, 11, 342_517)
     assert safe_cell(at) == dt.datetime(2026, 12, 2, 18, 59, 11)
     assert safe_cell(dt.date(2026, 12, 2)) == dt.date(2026, 12, 2)
+
+
+def test_a_label_marked_for_translation_is_written_as_its_text():
+    from django.utils.translation import gettext_lazy, override
+
+    with override("zh-hans"):
+        assert safe_cell(gettext_lazy("园区")) == "园区"
+        assert type(safe_cell(gettext_lazy("园区"))) is str

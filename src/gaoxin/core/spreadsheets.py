@@ -14,6 +14,7 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
+from django.utils.functional import Promise
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n")
@@ -21,6 +22,8 @@ FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n")
 
 def safe_cell(value: Any) -> Any:
     """`value` as it may be written to a cell: strings neutralised, everything else unchanged."""
+    if isinstance(value, Promise):  # a label marked for translation: its text in the current language
+        value = str(value)
     if isinstance(value, dt.datetime):
         return value.replace(microsecond=0)
     if not isinstance(value, str):
