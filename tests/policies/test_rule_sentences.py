@@ -220,3 +220,23 @@ def test_officers_see_the_sentences_and_the_rule_code_under_advanced(client, off
     advanced = body.split('<details class="advanced">')[1].split("</details>")[0]
     assert "enterprise.hte &amp;&amp; data.rd_expense(2025)" in advanced
     assert "enterprise." not in body.split('<details class="advanced">')[0]
+
+
+def test_the_rule_preview_reads_the_rule_back_and_names_near_misses_in_sentences(client, officer, hte_firm):
+    from tests.conftest import DEFAULT_PASSWORD
+
+    f.enterprise("差一点科技有限公司", size="small")
+    client.login(username=officer.username, password=DEFAULT_PASSWORD)
+    r = client.post(
+        "/policies/rules/preview/",
+        {"rule": 'enterprise.hte && enterprise.size == "small"'},
+        HTTP_HX_REQUEST="true",
+    )
+    body = r.content.decode()
+    assert r.status_code == 200
+    assert (
+        '<ol class="rule-sentences" id="rule-sentences"><li>持有有效的高新技术企业资质</li><li>企业规模为小型</li></ol>'
+        in body
+    )
+    near = body.split('id="near-misses"')[1]
+    assert "差一点科技有限公司</td><td>持有有效的高新技术企业资质</td>" in near
