@@ -61,6 +61,7 @@ def test_rule_to_payment_and_clawback(page, zone):
     assert page.locator("#near-misses").inner_text().count("柳州差一点电子有限公司") == 1
     near = page.locator("#near-misses").inner_text()
     assert "持有有效的高新技术企业资质" in near and "enterprise." not in near
+    assert page.locator("#rule-sentences li").all_inner_texts()[0] == "持有有效的高新技术企业资质"
     shot(page, "policies-rule-editor")
     page.fill("#rule", "enterprise.hte && enterprise.turnover > 1")
     page.wait_for_selector("#preview .msg-error")
@@ -103,7 +104,7 @@ def test_rule_to_payment_and_clawback(page, zone):
     assert (
         "研发投入奖励" in card.inner_text()
         and "250,000.00" in card.inner_text()
-        and "20.00%" in card.inner_text()
+        and "增长率：20%" in card.inner_text()
     )
     shot(page, "policies-enterprise")
     page.click("a:has-text('确认收款账户')")

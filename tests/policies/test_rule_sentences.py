@@ -220,3 +220,39 @@ def test_officers_see_the_sentences_and_the_rule_code_under_advanced(client, off
     advanced = body.split('<details class="advanced">')[1].split("</details>")[0]
     assert "enterprise.hte &amp;&amp; data.rd_expense(2025)" in advanced
     assert "enterprise." not in body.split('<details class="advanced">')[0]
+
+
+def test_the_rule_preview_reads_the_rule_back_and_names_near_misses_in_sentences(client, officer, hte_firm):
+    from tests.conftest import DEFAULT_PASSWORD
+
+    f.enterprise("差一点科技有限公司", size="small")
+    client.login(username=officer.username, password=DEFAULT_PASSWORD)
+    r = client.post(
+        "/policies/rules/preview/",
+        {"rule": 'enterprise.hte && enterprise.size == "small"'},
+        HTTP_HX_REQUEST="true",
+    )
+    body = r.content.decode()
+    assert r.status_code == 200
+    assert (
+        '<ol class="rule-sentences" id="rule-sentences"><li>持有有效的高新技术企业资质</li><li>企业规模为小型</li></ol>'
+        in body
+    )
+    near = body.split('id="near-misses"')[1]
+    assert "差一点科技有限公司</td><td>持有有效的高新技术企业资质</td>" in near
+
+
+def test_the_builder_offers_every_variable_by_its_chinese_label_grouped(client, officer, rd_clause):
+    from tests.conftest import DEFAULT_PASSWORD
+
+    client.login(username=officer.username, password=DEFAULT_PASSWORD)
+    body = client.get(f"/policies/clauses/{rd_clause.pk}/rule/").content.decode()
+    picker = body.split('name="var0"')[1].split("</select>")[0]
+    options = re.findall(r'<option value="([^"]*)">([^<]*)</option>', picker)
+    assert {name for name, _ in options if name} == set(VARIABLES)
+    for name, label in options:
+        assert not ASCII_WORD.search(label), (name, label)
+    assert '<optgroup label="资质"><option value="enterprise.hte">高新技术企业</option>' in picker
+    assert '<option value="ip.invention_granted">发明专利授权（件），按年度</option>' in picker
+    years = body.split('name="year0"')[1].split("</select>")[0]
+    assert '<option value="2025">2025 年</option>' in years

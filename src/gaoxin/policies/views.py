@@ -12,6 +12,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from gaoxin.core import clock
 from gaoxin.core.errors import DomainError, NotFound, PermissionDenied
 from gaoxin.core.views import run_service
 
@@ -20,6 +21,7 @@ from .forms import ClauseForm, PolicyForm
 from .models import Award
 from .rules import RuleError, parse_rule
 from .rules.builder import OPERATORS, Row, build
+from .rules.sentences import variable_groups
 from .rules.variables import TYPE_LABELS, VARIABLES
 from .services import apply, catalogue, matching, money, premises, reports
 
@@ -176,6 +178,8 @@ def rule_editor_view(request, pk):
             "rule": rule,
             "formula": formula,
             "variables": VARIABLES.values(),
+            "variable_groups": variable_groups(VARIABLES.values()),
+            "years": range(clock.today().year, clock.today().year - 8, -1),
             "type_labels": TYPE_LABELS,
             "operators": OPERATORS,
             "rows": range(4),

@@ -92,6 +92,31 @@ def unit(var: Variable) -> str:
     return ""
 
 
+_GROUPS = (
+    ("field", N_("企业登记信息")),
+    ("qualification", N_("资质")),
+    ("data", N_("年度报表数据")),
+    ("growth", N_("同比增长")),
+    ("ip", N_("知识产权")),
+)
+
+
+def variable_groups(variables) -> list[tuple[str, list[tuple[str, str]]]]:
+    """The variables for a picker, grouped, each as (name, its Chinese label with unit and 年度 hint)."""
+    out = []
+    for source, title in _GROUPS:
+        items = []
+        for var in variables:
+            if var.source != source:
+                continue
+            u = unit(var)
+            label = noun(var) + (f"（{u}）" if u and u != "年" else "")
+            items.append((var.name, label + (_("，按年度") if var.takes_year else "")))
+        if items:
+            out.append((_(title), items))
+    return out
+
+
 def subject(ref: Ref) -> str:
     """“2025 年营业收入”, “企业规模”."""
     return f"{ref.year} 年{noun(ref.var)}" if ref.var.takes_year else noun(ref.var)
