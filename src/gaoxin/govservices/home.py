@@ -4,6 +4,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from gaoxin.accounts.permissions import is_applicant, is_staff_member
+from gaoxin.core.amounts import chart
 
 from . import selectors
 from .models import Case
@@ -42,10 +43,6 @@ def cards(user) -> list[dict]:
 def charts(user, today) -> dict:
     """The leader's charts of this year's government services, month by month: cases received and
     concluded, and the share concluded by their due date (govservices_stats by month)."""
-    from django.utils.translation import gettext as _
-
-    from gaoxin.core.amounts import chart
-
     rows = selectors.govservices_stats(user=user, period=(today.year, today.month), by="month")["rows"]
     months = [r["name"] for r in rows]
     return {

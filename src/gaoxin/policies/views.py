@@ -458,6 +458,7 @@ def funds_view(request):
     }
     if request.GET.get("format") == "xlsx":
         return _xlsx(reports.funds_workbook(year), "funds.xlsx")
+    rows = {d: reports.funds_report(d, year) for d in {by, "policy", "month"}}  # each read once
     return render(
         request,
         "policies/funds.html",
@@ -467,8 +468,8 @@ def funds_view(request):
             "year": year,
             "by": by,
             "dimensions": reports.DIMENSIONS,
-            "rows": reports.funds_report(by, year),
-            "charts": reports.funds_charts(year),
+            "rows": rows[by],
+            "charts": reports.funds_charts(rows["policy"], rows["month"]),
             "problems": money.reconcile(),
         },
     )

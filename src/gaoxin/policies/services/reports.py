@@ -53,12 +53,11 @@ def funds_report(by: str, year: int | None = None) -> list[dict]:
     return out
 
 
-def funds_charts(year: int | None = None) -> dict:
-    """The funds page's charts: disbursed and committed by policy, and disbursed by month."""
+def funds_charts(policy: list[dict], month: list[dict]) -> dict:
+    """The funds page's charts from `funds_report` rows: disbursed and committed by policy, and
+    disbursed by month."""
     from gaoxin.core.amounts import chart
 
-    policy = funds_report("policy", year)
-    month = funds_report("month", year)
     return {
         "policy": chart(
             categories=[r["key"] for r in policy],
