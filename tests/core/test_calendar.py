@@ -164,7 +164,7 @@ class TestOverrides:
     def test_an_override_that_changes_nothing_is_refused(self, admin_user):
         with pytest.raises(ValidationFailed, match="本来就是休息日"):
             services.calendar_day_set(actor=admin_user, date=D(2026, 2, 16), kind="holiday", note="春节")
-        with pytest.raises(ValidationFailed, match="日期应在"):
+        with pytest.raises(ValidationFailed, match="工作日历只覆盖"):
             services.calendar_day_set(actor=admin_user, date=D(2003, 3, 3), kind="holiday", note="x")
 
     def test_undoing_an_override_of_a_notice_day_restores_the_notice(self, admin_user):

@@ -154,8 +154,8 @@ def test_undoing_an_override_of_a_notice_day_gives_the_notice_back(admin_client)
         ("?day=2026-02-30", "日期应为 YYYY-MM-DD 格式的有效日期"),
         ("?day=yesterday", "日期应为 YYYY-MM-DD 格式的有效日期"),
         ("?year=abc", "年份应为整数"),
-        ("?year=1900", "年份应在 2004—2099 之间"),
-        ("?day=1999-01-01", "年份应在 2004—2099 之间"),
+        ("?year=1900", "工作日历只覆盖 2004—2099 年"),
+        ("?day=1999-01-01", "工作日历只覆盖 2004—2099 年"),
     ],
 )
 def test_a_bad_address_is_a_chinese_400_with_the_page(admin_client, query, message):
@@ -174,7 +174,7 @@ def test_a_bad_address_is_a_chinese_400_with_the_page(admin_client, query, messa
         ({"day-date": "2026-03-03", "day-kind": "maybe", "day-note": "x"}, "请选择上班或不上班"),
         ({"day-date": "2026-03-03", "day-kind": "workday", "day-note": "x"}, "本来就是工作日，无需调整"),
         ({"day-date": "2026-02-30", "day-kind": "holiday", "day-note": "x"}, "日期应为 YYYY-MM-DD"),
-        ({"day-date": "1899-01-02", "day-kind": "holiday", "day-note": "x"}, "日期应在 2004—2099 年之间"),
+        ({"day-date": "1899-01-02", "day-kind": "holiday", "day-note": "x"}, "工作日历只覆盖 2004—2099 年"),
     ],
 )
 def test_a_bad_override_is_a_chinese_400_and_changes_nothing(admin_client, data, message):

@@ -6,7 +6,6 @@ from typing import Literal
 from ninja import Field, Query, Router, Schema
 
 from . import calendar, identifiers, selectors
-from .errors import ValidationFailed
 from .schemas import Date, ObjectId
 
 router = Router(tags=["基础"])
@@ -24,8 +23,7 @@ class DeadlineOut(Schema):
 
 @router.get("/calendar/deadline", response=DeadlineOut, auth=None, summary="按工作日计算期限")
 def calendar_deadline(request, q: Query[DeadlineQuery]):
-    if q.start.year < 1990 or q.start.year > 2200:
-        raise ValidationFailed("起算日期超出支持范围（1990—2200年）", fields={"start": "超出范围"})
+    calendar.check_year(q.start.year, "start")
     result = calendar.add_workdays(q.start, q.workdays)
     return {"deadline": result.deadline, "certain": result.certain}
 
@@ -38,8 +36,7 @@ class WorkdayOut(Schema):
 
 @router.get("/calendar/day", response=WorkdayOut, auth=None, summary="某日是否工作日")
 def calendar_day(request, date: Date):
-    if date.year < 1990 or date.year > 2200:
-        raise ValidationFailed("日期超出支持范围（1990—2200年）", fields={"date": "超出范围"})
+    calendar.check_year(date.year)
     workday, certain = calendar.is_workday(date)
     return {"date": date, "workday": workday, "certain": certain}
 

@@ -23,6 +23,7 @@ from django.dispatch import Signal
 from django.utils.translation import gettext_lazy as _
 from lunardate import LunarDate
 
+from .errors import ValidationFailed
 from .models import CalendarDay, CalendarYear
 
 MAX_WORKDAYS = 3650
@@ -116,8 +117,23 @@ def _build_year(year: int) -> YearDays:
     return YearDays(year, certain, tuple(workdays))
 
 
+class OutOfRange(ValidationFailed):
+    """A date, or a deadline counted from one, falls outside FIRST_YEAR..LAST_YEAR."""
+
+
+def check_year(year: int, field: str = "date") -> None:
+    """The one range check of every date the calendar answers for (the lunar tables end in 2099)."""
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise OutOfRange(
+            _("工作日历只覆盖 %(a)s—%(b)s 年，%(y)s 年的工作日无法计算")
+            % {"a": FIRST_YEAR, "b": LAST_YEAR, "y": year},
+            fields={field: _("日期超出范围")},
+        )
+
+
 def year_days(year: int) -> YearDays:
     global _cache_stamp, _stamp_checked
+    check_year(year)
     with _lock:
         now = time.monotonic()
         if now - _stamp_checked > STAMP_TTL:

@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .calendar import FIRST_YEAR, LAST_YEAR
+from .calendar import OutOfRange, check_year
 from .identifiers import check_id_card, check_uscc
 
 
@@ -71,8 +71,12 @@ class CalendarYearQuery(forms.Form):
         for name in ("year", "day"):
             value = data.get(name)
             year = value.year if name == "day" and value else value
-            if year is not None and not FIRST_YEAR <= year <= LAST_YEAR:
-                self.add_error(name, _("年份应在 %(a)s—%(b)s 之间") % {"a": FIRST_YEAR, "b": LAST_YEAR})
+            if year is None:
+                continue
+            try:
+                check_year(year)
+            except OutOfRange as exc:
+                self.add_error(name, exc.message)
         return data
 
 

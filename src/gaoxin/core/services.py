@@ -30,11 +30,9 @@ REASON_MAX = 100
 
 
 def _check_day(date) -> None:
-    if not isinstance(date, dt.date) or not calendar.FIRST_YEAR <= date.year <= calendar.LAST_YEAR:
-        raise ValidationFailed(
-            _("日期应在 %(a)s—%(b)s 年之间") % {"a": calendar.FIRST_YEAR, "b": calendar.LAST_YEAR},
-            fields={"date": _("日期超出范围")},
-        )
+    if not isinstance(date, dt.date):
+        raise ValidationFailed(_("请填写日期"), fields={"date": _("日期无效")})
+    calendar.check_year(date.year)
 
 
 @transaction.atomic
@@ -141,10 +139,7 @@ def calendar_year_load(*, actor, path: Path | None = None, text: str | None = No
             raise ValidationFailed("请提供放假通知文件", fields={"file": "必填"})
         text = Path(path).read_text("utf-8")
     year, holidays, workdays, source = parse_notice(text)
-    if not calendar.FIRST_YEAR <= year <= calendar.LAST_YEAR:
-        raise ValidationFailed(
-            _("年份应在 %(a)s—%(b)s 之间") % {"a": calendar.FIRST_YEAR, "b": calendar.LAST_YEAR}
-        )
+    calendar.check_year(year, "year")
     HOLIDAY, WORKDAY = CalendarDay.Kind.HOLIDAY, CalendarDay.Kind.WORKDAY
     CalendarDay.objects.filter(date__year=year).delete()
     CalendarDay.objects.bulk_create(
