@@ -84,7 +84,13 @@ def test_an_enterprise_walks_the_steps_saves_a_draft_comes_back_and_submits(page
 
     assert "预览确认" in current_step(page)
     preview = page.locator("form.apply-step").inner_text()
-    for shown in ("年产五万台工业机器人项目", "高新区科技大道 8 号", "施工许可申请表.pdf", "规划许可证.pdf", "承诺替代"):
+    for shown in (
+        "年产五万台工业机器人项目",
+        "高新区科技大道 8 号",
+        "施工许可申请表.pdf",
+        "规划许可证.pdf",
+        "承诺替代",
+    ):
         assert shown in preview
     looks_right(page, "preview")
     click(page, "确认提交")
