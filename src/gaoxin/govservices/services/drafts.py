@@ -86,10 +86,15 @@ def draft_save(
     if step not in steps_for(version):
         raise ValidationFailed("没有这一步", fields={"step": "无效"})
     now = clock.now()
+    try:
+        with transaction.atomic():
+            draft, created = ApplicationDraft.objects.select_for_update().get_or_create(
+                owner=actor, item=item, defaults={"created_at": now, "updated_at": now}
+            )
+    except IntegrityError as exc:  # the same draft started at the same moment in another tab
+        raise Conflict("草稿正在另一个窗口中保存，请刷新后再试") from exc
     with transaction.atomic():
-        draft, created = ApplicationDraft.objects.select_for_update().get_or_create(
-            owner=actor, item=item, defaults={"created_at": now, "updated_at": now}
-        )
+        draft = ApplicationDraft.objects.select_for_update().get(pk=draft.pk)
         if data is not None:
             clean, _ = form_checked(version, data)
             draft.data = clean
