@@ -41,6 +41,7 @@ def test_an_enterprise_walks_the_steps_saves_a_draft_comes_back_and_submits(page
     login(page, "ent", DEMO_PASSWORD)
     page.goto(f"{page.base}/services/items/{ITEM}/")
     page.click("text=在线申请")
+    looks_right(page, "one-page")
     page.click("#apply-in-steps a")
     assert "填写申请表" in current_step(page)
     looks_right(page, "form")
