@@ -13,13 +13,13 @@ from django.views.decorators.http import require_POST
 from gaoxin.accounts.models import Department
 from gaoxin.accounts.permissions import is_applicant, is_staff_member
 from gaoxin.core import clock, officefiles, ratelimit
-from gaoxin.core.errors import DomainError, NotFound
+from gaoxin.core.errors import Conflict, DomainError, NotFound
 
 from . import permissions as perms
 from . import selectors, themes
 from .models import Case
 from .services import cases as case_services
-from .services import catalogue, common, licences, submission
+from .services import catalogue, common, drafts, licences, submission
 
 VERIFY_STYLE = {"valid": "ok", "revoked": "bad", "expired": "bad", "not_genuine": "bad"}
 
@@ -64,6 +64,9 @@ def apply_view(request, code: str):
     staff_submit = perms.is_clerk(request.user) or perms.is_agent(request.user)
     if not (is_applicant(request.user) or staff_submit):
         raise Http404("只有申请人、窗口受理员和代办员可以提交申请")
+    step = request.POST.get("step") or request.GET.get("step")
+    if step or request.POST.get("action") == "delete":
+        return _apply_steps(request, item, v, step or "", staff_submit)
     error, fields = "", {}
     if request.method == "POST":
         data = common.scrub({f["name"]: request.POST.get(f["name"], "") for f in v.form_fields})
@@ -89,15 +92,7 @@ def apply_view(request, code: str):
         else:
             messages.success(request, f"已提交，办件编号 {case.number}")
             return redirect("govservices:case", number=case.number)
-    my_licences = (
-        selectors.licence_list(user=request.user).filter(state="valid") if is_applicant(request.user) else []
-    )
-    applicants = []
-    if perms.is_agent(request.user):
-        applicants = [
-            a.applicant
-            for a in selectors.agent_authorisation_list(user=request.user).filter(revoked_at__isnull=True)
-        ]
+    my_licences, applicants = _applicant_choices(request)
     # After a refusal the form shows again what the applicant typed and chose (files must be chosen
     # again: a browser never pre-fills a file input).
     post = request.POST if request.method == "POST" else {}
@@ -121,8 +116,144 @@ def apply_view(request, code: str):
             "staff_submit": staff_submit,
             "applicants": applicants,
             "key": uuid.uuid4().hex,
+            "draft": drafts.draft_get(user=request.user, code=item.code),
         },
     )
+
+
+def _applicant_choices(request) -> tuple[list, list]:
+    my_licences = (
+        list(selectors.licence_list(user=request.user).filter(state="valid"))
+        if is_applicant(request.user)
+        else []
+    )
+    applicants = []
+    if perms.is_agent(request.user):
+        applicants = [
+            a.applicant
+            for a in selectors.agent_authorisation_list(user=request.user).filter(revoked_at__isnull=True)
+        ]
+    return my_licences, applicants
+
+
+STEP_MOVES = {"save": 0, "next": 1, "prev": -1}
+
+
+def _apply_steps(request, item, v, step: str, staff_submit: bool):
+    """The application in steps, kept as a draft: each button saves what the step shows first."""
+    steps = drafts.steps_for(v)
+    if step not in steps:
+        step = steps[0]
+    action = request.POST.get("action", "") if request.method == "POST" else ""
+    token = request.POST.get("token", "")
+    status, error, refused = 200, "", {}
+    if action == "delete":
+        _or_404(lambda: drafts.draft_delete(actor=request.user, token=token))
+        messages.success(request, "草稿已删除")
+        return redirect("govservices:cases")
+    if action == "submit":
+        try:
+            case = drafts.draft_submit(actor=request.user, code=item.code, token=token)
+        except NotFound as exc:
+            raise Http404(exc.message) from exc
+        except Conflict as exc:
+            return render(
+                request, "govservices/apply_done.html", {"item": item, "error": exc.message}, status=409
+            )
+        except DomainError as exc:
+            status, error, refused = exc.status, exc.message, exc.fields
+        else:
+            messages.success(request, f"已提交，办件编号 {case.number}")
+            return redirect("govservices:case", number=case.number)
+    elif action in STEP_MOVES:
+        inputs = _step_inputs(request, v, step, staff_submit)
+        try:
+            saved = drafts.draft_save(
+                actor=request.user, code=item.code, step=step, move=STEP_MOVES[action], **inputs
+            )
+        except NotFound as exc:
+            raise Http404(exc.message) from exc
+        except DomainError as exc:
+            status, error = exc.status, exc.message
+        else:
+            if not (saved.refused or saved.blocked):
+                if action == "save":
+                    messages.success(request, "草稿已保存，可在「我的办件」中继续填写")
+                return redirect(f"{request.path}?step={saved.draft.step}")
+            status, refused = 422, saved.refused
+            error = "本步还有未填或不合格的内容，请按提示修改" if saved.blocked else "部分文件未能保存"
+    draft = drafts.draft_get(user=request.user, code=item.code)
+    missing = drafts.draft_missing(draft, v) if draft else {}
+    problems = {**(missing.get(step, {}) if action or error else {}), **refused}
+    post = request.POST if action in STEP_MOVES else {}
+    data = draft.data if draft else {}
+    kept = {f.order: f for f in draft.files.all()} if draft else {}
+    choices = draft.choices if draft else {}
+    my_licences, applicants = _applicant_choices(request)
+    at = steps.index(step)
+    labels = dict(drafts.Step.choices)
+    return render(
+        request,
+        "govservices/apply_steps.html",
+        {
+            "item": item,
+            "v": v,
+            "step": step,
+            "steps": [(s, labels[s], i < at, s == step) for i, s in enumerate(steps)],
+            "prev_step": steps[at - 1] if at else "",
+            "draft": draft,
+            "error": error,
+            "form_rows": [
+                (
+                    f,
+                    post.get(f["name"], data.get(f["name"], "")) if post else data.get(f["name"], ""),
+                    problems.get(f["name"], ""),
+                )
+                for f in v.form_fields
+            ],
+            "applicant_value": post.get("applicant", draft.applicant if draft else "")
+            if post
+            else (draft.applicant if draft else ""),
+            "applicant_problem": problems.get("applicant", ""),
+            "material_rows": [
+                (m, kept.get(m.order), choices.get(str(m.order), ""), problems.get(m.name, ""))
+                for m in v.materials.all()
+            ],
+            "commitment_checked": (post.get("commitment") == "on")
+            if post
+            else bool(draft and draft.commitment),
+            "commitment_problem": problems.get(drafts.COMMITMENT_FIELD, ""),
+            "missing": [(s, labels[s], missing.get(s, {})) for s in steps if missing.get(s)],
+            "licences": my_licences,
+            "staff_submit": staff_submit,
+            "applicants": applicants,
+        },
+        status=status,
+    )
+
+
+def _step_inputs(request, v, step: str, staff_submit: bool) -> dict:
+    """What one step's form carries, as the draft service takes it."""
+    post = request.POST
+    if step == drafts.Step.FORM:
+        inputs: dict = {"data": common.scrub({f["name"]: post.get(f["name"], "") for f in v.form_fields})}
+        if staff_submit:
+            inputs["applicant"] = common.text(post.get("applicant", ""), 150)
+        return inputs
+    if step == drafts.Step.MATERIALS:
+        specs = list(v.materials.all())
+        return {
+            "choices": common.scrub({str(m.order): post.get(f"choice_{m.order}", "") for m in specs}),
+            "files": {
+                str(m.order): request.FILES[f"file_{m.order}"]
+                for m in specs
+                if f"file_{m.order}" in request.FILES
+            },
+            "remove": post.getlist("remove"),
+        }
+    if step == drafts.Step.COMMITMENT:
+        return {"commitment": post.get("commitment") == "on"}
+    return {}
 
 
 @login_required

@@ -11,10 +11,13 @@ from .cases import (
     Verification,
 )
 from .catalogue import ItemVersion, MaterialSpec, ServiceItem, StageDepartment, StageSpec
+from .drafts import ApplicationDraft, ApplicationDraftFile
 from .licences import Licence
 
 __all__ = [
     "AgentAuthorisation",
+    "ApplicationDraft",
+    "ApplicationDraftFile",
     "Case",
     "CaseEvent",
     "CaseMaterial",

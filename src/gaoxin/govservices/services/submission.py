@@ -88,12 +88,7 @@ def _submit(actor, item_code, data, materials, files, commitment, applicant_user
     kind = "enterprise" if is_enterprise_user(applicant) else "citizen"
     if version.applicant_kind not in (kind, ItemVersion.ApplicantKind.BOTH):
         raise ValidationFailed(f"本事项的服务对象为{version.get_applicant_kind_display()}")
-    clean_data, errors = {}, {}
-    for f in version.form_fields:
-        value = str(data.get(f["name"], "") or "").strip()[:500]
-        if f.get("required") and not value:
-            errors[f["name"]] = f"请填写{f['label']}"
-        clean_data[f["name"]] = value
+    clean_data, errors = form_checked(version, data)
     if errors:
         raise ValidationFailed("申请表填写不完整：" + "；".join(errors.values()), fields=errors)
     if commitment and not version.allow_commitment:
@@ -147,12 +142,30 @@ def _submit(actor, item_code, data, materials, files, commitment, applicant_user
     return case
 
 
+def form_checked(version: ItemVersion, data: dict) -> tuple[dict[str, str], dict[str, str]]:
+    """The application form's values as stored, and what is wrong with them (field name → message)."""
+    clean_data, errors = {}, {}
+    for f in version.form_fields:
+        value = str(data.get(f["name"], "") or "").strip()[:500]
+        if f.get("required") and not value:
+            errors[f["name"]] = f"请填写{f['label']}"
+        clean_data[f["name"]] = value
+    return clean_data, errors
+
+
 def _missing_materials(case, version, choices, files, commitment) -> None:
-    """A required material must come with the submission (a file, a reused licence, or a commitment
-    where the item allows one), unless the item accepts it later (容缺, a non-key material). At a
-    window the clerk checks the paper materials and tells what is missing (一次性告知) instead."""
+    """At a window the clerk checks the paper materials and tells what is missing (一次性告知) instead."""
     if case.channel == Case.Channel.WINDOW:
         return
+    missing = materials_missing(version, choices, files, commitment)
+    if missing:
+        raise ValidationFailed("缺少必要的申请材料：" + "、".join(missing), fields=missing)
+
+
+def materials_missing(version: ItemVersion, choices: dict, files, commitment: bool) -> dict[str, str]:
+    """A required material must come with the submission (a file, a reused licence, or a commitment
+    where the item allows one), unless the item accepts it later (容缺, a non-key material).
+    `files` holds the orders (as strings) of the materials that come with a file."""
     missing = {}
     for spec in version.materials.all():
         if not spec.required or str(spec.order) in files:
@@ -165,8 +178,7 @@ def _missing_materials(case, version, choices, files, commitment) -> None:
         if version.allow_deferral and not spec.key:
             continue
         missing[spec.name] = "必须提交" + ("（或签署告知承诺书替代）" if spec.commitment_allowed else "")
-    if missing:
-        raise ValidationFailed("缺少必要的申请材料：" + "、".join(missing), fields=missing)
+    return missing
 
 
 def _attach_materials(case, version, choices, files, commitment, applicant) -> None:
