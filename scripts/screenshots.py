@@ -179,10 +179,18 @@ class Walk:
         self.page.wait_for_load_state("networkidle")
         self.check()
 
+    def scroll_to(self, heading: str) -> None:
+        """Bring a section (found by its heading's text) to the top of the window."""
+        found = self.page.get_by_role("heading", name=heading).first
+        if not found.count():
+            raise PageProblem(f"{self.page.url} 上没有“{heading}”一节")
+        found.evaluate("el => window.scrollTo(0, el.getBoundingClientRect().top + window.scrollY - 16)")
+
     def shot(self, step: str, *, phone: bool = False, full: bool = False) -> None:
         if phone:
             self.page.set_viewport_size(PHONE)
             self.page.wait_for_timeout(200)
+        self.page.wait_for_timeout(600)  # let the charts finish drawing
         IMG.mkdir(parents=True, exist_ok=True)
         path = IMG / f"{self.role}-{step}.png"
         self.page.screenshot(path=str(path), full_page=full, animations="disabled")
@@ -204,18 +212,21 @@ def ent(w: Walk) -> None:
     w.shot("01-home")
     w.goto("/services/?theme=kaiban")
     w.shot("02-services")
-    w.goto("/policies/mine/")
-    w.shot("03-policies-mine")
-    w.follow("在线申报")
-    w.shot("04-apply")
-    w.goto("/services/cases/")
-    w.shot("05-cases")
     w.follow_first_in_table()
-    w.shot("06-case")
+    w.shot("03-item")
+    w.goto("/policies/mine/")
+    w.shot("04-policies-mine")
+    w.follow("在线申报")
+    w.shot("05-apply")
+    w.goto("/services/cases/")
+    w.shot("06-cases")
+    w.follow_first_in_table()
+    w.scroll_to("办理时间线")
+    w.shot("07-case")
     w.goto("/accounts/operators/")
-    w.shot("07-operators")
+    w.shot("08-operators")
     w.goto("/")
-    w.shot("08-home-phone", phone=True)
+    w.shot("09-home-phone", phone=True)
 
 
 def ent_op(w: Walk) -> None:
@@ -239,6 +250,8 @@ def clerk(w: Walk) -> None:
     w.shot("02-inbox")
     w.follow_first_in_table()
     w.shot("03-case")
+    w.scroll_to("办理")
+    w.shot("03-case-actions")
     w.goto("/accounts/claims/")
     w.shot("04-claims")
 
@@ -249,6 +262,8 @@ def reviewer(w: Walk) -> None:
     w.shot("01-inbox")
     w.follow_first_in_table()
     w.shot("02-case")
+    w.scroll_to("办理")
+    w.shot("02-case-actions")
 
 
 def approver(w: Walk) -> None:
@@ -256,6 +271,8 @@ def approver(w: Walk) -> None:
     w.goto("/services/inbox/")
     w.follow_first_in_table()
     w.shot("01-case")
+    w.scroll_to("办理")
+    w.shot("01-case-actions")
 
 
 def policy(w: Walk) -> None:
@@ -356,6 +373,8 @@ def main() -> int:
             browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
             for role in args.only or ROLES:
                 print(role, flush=True)
+                for stale in IMG.glob(f"{role}-*.png"):  # a step renamed or dropped leaves no old image
+                    stale.unlink()
                 walk = Walk(browser, base, role, written)
                 try:
                     ROLES[role](walk)
