@@ -220,9 +220,11 @@ def ent(w: Walk) -> None:
     w.shot("05-apply")
     w.goto("/services/cases/")
     w.shot("06-cases")
+    w.goto("/services/cases/?state=correction")  # the home page's 待补正 card
     w.follow_first_in_table()
-    w.scroll_to("办理时间线")
-    w.shot("07-case")
+    w.shot("07-correction")
+    w.scroll_to("办理")
+    w.shot("07-correction-actions")
     w.goto("/accounts/operators/")
     w.shot("08-operators")
     w.goto("/")
@@ -282,8 +284,11 @@ def policy(w: Walk) -> None:
     w.shot("02-policies")
     w.follow_first_in_table()
     w.shot("03-policy")
+    w.follow_first_in_table()
+    w.scroll_to("政策找企业")
+    w.shot("04-clause")
     w.goto("/policies/awards/?state=draft")
-    w.shot("04-awards")
+    w.shot("05-awards")
 
 
 def finance(w: Walk) -> None:
