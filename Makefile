@@ -7,7 +7,7 @@ GX := $(VENV)/bin/gaoxin
 # The demo runs on plain HTTP on this machine only.
 DEMO_ENV := GAOXIN_HTTPS=0 GAOXIN_DEBUG=0
 
-.PHONY: demo setup setup-test test test-sqlite test-postgres lint serve clean
+.PHONY: demo setup setup-test test test-sqlite test-postgres lint serve clean guide-shots
 
 setup:
 	@scripts/setup.sh
@@ -35,6 +35,10 @@ lint: setup-test
 	@$(VENV)/bin/ruff check src tests bench
 	@$(VENV)/bin/ruff format --check src tests bench
 	@GAOXIN_TESTING=1 $(VENV)/bin/mypy
+
+# Screenshots for docs/guide/ from a throwaway demo zone (needs the test setup's Chromium).
+guide-shots: setup-test
+	@PYTHONPATH=src $(VENV)/bin/python scripts/screenshots.py
 
 clean:
 	rm -rf $(VENV) node_modules
