@@ -58,7 +58,7 @@
       canvas.height = Math.floor(viewport.height);
       canvas.className = "preview-page";
       canvas.setAttribute("role", "img");
-      canvas.setAttribute("aria-label", (box.getAttribute("data-page") || "") + " " + n);
+      canvas.setAttribute("aria-label", (box.getAttribute("data-page") || "N").replace("N", String(n)));
       box.appendChild(canvas);
       return page.render({ canvasContext: canvas.getContext("2d"), viewport: viewport, canvas: canvas }).promise.then(
         function () { canvas.setAttribute("data-rendered", "1"); }
