@@ -123,3 +123,28 @@ def test_the_clerk_previews_checks_and_sees_the_correction_prefilled(page, case_
     page.wait_for_selector(f"#preview-{first} canvas[data-rendered]", timeout=15000)
     assert layout_problems(page) == []
     shot(page, "case-check-390")
+
+
+def test_the_applicant_reads_the_verdicts_without_the_staff_controls(page, case_with_files):
+    from gaoxin.accounts.models import User
+    from gaoxin.govservices.services.materials import material_check
+
+    case = case_with_files
+    plan = case.materials.get(spec__order=2).pk
+    clerk = User.objects.get(username="clerk")
+    material_check(
+        actor=clerk, number=case.number, material_id=plan, verdict="failed", note="平面图缺少比例尺"
+    )
+    page.set_viewport_size(PHONE)
+    login(page, "ent", DEFAULT_PASSWORD)
+    page.goto(f"{page.base}/services/cases/{case.number}/")
+    row = page.locator(f"#material-{plan}")
+    assert "不合格" in row.locator(".check-verdict").inner_text()
+    assert "平面图缺少比例尺" in row.inner_text()
+    assert page.locator("form.material-check").count() == 0
+    assert "撤回申请" in page.locator("#actions").inner_text()
+    row.locator("button.preview-toggle").click()
+    page.locator(f"#preview-{plan} img").wait_for()
+    assert layout_problems(page) == []
+    assert accessibility_violations(page) == []
+    shot(page, "case-applicant-390")

@@ -55,6 +55,7 @@ def test_the_applicant_is_offered_to_supply_only_what_is_asked(gz):
     number = submit(ent, "000000000002", files={1: pdf(), 3: pdf()}).json()["number"]
     page = page_of(ent, number)
     assert 'data-action="supply"' not in page  # nothing asked yet
+    assert "受理后开始计算" in page  # no deadline yet: said so, not a blank
     assert 'data-action="withdraw"' in page and "撤回后办件终止" in page
     assert act(clerk, number, "accept").status_code == 200
     page = page_of(ent, number)
