@@ -8,18 +8,20 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from gaoxin.accounts.models import Department
 from gaoxin.accounts.permissions import is_applicant, is_staff_member
 from gaoxin.core import clock, officefiles, ratelimit
-from gaoxin.core.errors import Conflict, DomainError, NotFound
+from gaoxin.core.errors import Conflict, DomainError, NotFound, PermissionDenied
 
 from . import permissions as perms
 from . import selectors, themes
 from .models import Case
+from .services import case_page, catalogue, common, drafts, licences, submission
 from .services import cases as case_services
-from .services import catalogue, common, drafts, licences, submission
+from .services import materials as material_checks
 
 VERIFY_STYLE = {"valid": "ok", "revoked": "bad", "expired": "bad", "not_genuine": "bad"}
 
@@ -286,28 +288,58 @@ def inbox_view(request):
     return render(request, template, context)
 
 
-@login_required
-def case_view(request, number: str):
-    case = _or_404(lambda: selectors.case_get(user=request.user, number=number))
-    actions = case_services.available_actions(user=request.user, case=case)
+def _case_page(request, case: Case, *, status: int = 200, check_error: DomainError | None = None):
+    materials = list(case.materials.select_related("spec", "licence"))
     return render(
         request,
         "govservices/case.html",
         {
             "case": case,
-            "actions": actions,
-            "materials": case.materials.select_related("spec", "licence"),
+            "action_groups": case_page.action_groups(user=request.user, case=case),
+            "materials": materials,
+            "supplyable": case_services.supplyable_materials(case),
+            "can_check": material_checks.may_check(request.user, case),
+            "correction_prefill": material_checks.correction_prefill(materials),
+            "check_error": check_error,
             "stages": case.stages.prefetch_related("opinions__department", "opinions__actor"),
             "events": case.events.all(),
             "licence": getattr(case, "licence", None) if hasattr(case, "licence") else None,
             "verification": getattr(case, "verification", None) if hasattr(case, "verification") else None,
-            "can_defer": case.version.allow_deferral,
             "today": clock.today(),
             "deemed": case.deemed_accepted(clock.today()),
             "procedures": case_services.declared_procedures(case.version),
             "form_data": [(f["label"], case.data.get(f["name"], "")) for f in case.version.form_fields],
         },
+        status=status,
     )
+
+
+@login_required
+def case_view(request, number: str):
+    return _case_page(request, _or_404(lambda: selectors.case_get(user=request.user, number=number)))
+
+
+@login_required
+@require_POST
+def material_check_view(request, number: str):
+    material = request.POST.get("material", "")
+    try:
+        m = material_checks.material_check(
+            actor=request.user,
+            number=number,
+            material_id=int(material) if material.isdigit() else 0,
+            verdict=request.POST.get("verdict", ""),
+            note=common.scrub(request.POST.get("verdict_note", "")),
+        )
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+    except PermissionDenied:
+        raise
+    except DomainError as exc:
+        case = _or_404(lambda: selectors.case_get(user=request.user, number=number))
+        return _case_page(request, case, status=exc.status, check_error=exc)
+    messages.success(request, f"{m.spec.name}：{m.get_verdict_display()}")
+    return redirect(reverse("govservices:case", args=[number]) + f"#material-{m.pk}")
 
 
 @login_required

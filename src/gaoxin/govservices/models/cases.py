@@ -246,6 +246,13 @@ class CaseMaterial(models.Model):
         LICENCE = "licence", _("证照复用")
         REJECTED = "rejected", _("需补正")
 
+    class Verdict(models.TextChoices):
+        """The clerk's or reviewer's check of the file itself, one material at a time."""
+
+        PENDING = "pending", _("待查")
+        PASSED = "passed", _("合格")
+        FAILED = "failed", _("不合格")
+
     case = models.ForeignKey(Case, verbose_name=_("办件"), on_delete=models.CASCADE, related_name="materials")
     spec = models.ForeignKey(MaterialSpec, verbose_name=_("材料"), on_delete=models.PROTECT, related_name="+")
     status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.MISSING)
@@ -265,6 +272,8 @@ class CaseMaterial(models.Model):
     due_on = models.DateField(_("补齐期限"), null=True, blank=True)
     supplied_at = models.DateTimeField(_("补齐时间"), null=True, blank=True)
     problem = models.CharField(_("补正意见"), max_length=200, blank=True)
+    verdict = models.CharField(_("核查结论"), max_length=8, choices=Verdict.choices, default=Verdict.PENDING)
+    verdict_note = models.CharField(_("核查意见"), max_length=200, blank=True)
 
     objects = CasePartQuerySet.as_manager()
 

@@ -320,7 +320,9 @@ def _supply(case, user, payload, on):
     material = payload["material"]
     late = material.due_on is not None and on > material.due_on
     material.status, material.supplied_at, material.problem = CaseMaterial.Status.PROVIDED, clock.now(), ""
-    material.save(update_fields=["status", "supplied_at", "problem"])
+    # A new file is checked afresh.
+    material.verdict, material.verdict_note = CaseMaterial.Verdict.PENDING, ""
+    material.save(update_fields=["status", "supplied_at", "problem", "verdict", "verdict_note"])
     return {"material": material.spec.name, "late": late}
 
 
@@ -490,16 +492,20 @@ CASES = Machine(
 )
 
 
-SUPPLYABLE = (CaseMaterial.Status.DEFERRED, CaseMaterial.Status.REJECTED, CaseMaterial.Status.MISSING)
+def supplyable_materials(case: Case):
+    """The materials the applicant is asked to hand in now: those accepted for later (容缺) or sent
+    back for correction (补正); while the case waits for its correction, a missing one too. A missing
+    optional material on an accepted or issued case is asked of nobody."""
+    statuses = [CaseMaterial.Status.DEFERRED, CaseMaterial.Status.REJECTED]
+    if case.state == S.CORRECTION:
+        statuses.append(CaseMaterial.Status.MISSING)
+    return case.materials.select_related("spec").filter(status__in=statuses)
 
 
 def available_actions(*, user, case: Case) -> list[Transition]:
     """The actions that make sense now: 补交 only while some material is still to be handed in."""
     actions = CASES.available(user=user, obj=case)
-    if (
-        any(t.action == "supply" for t in actions)
-        and not case.materials.filter(status__in=SUPPLYABLE).exists()
-    ):
+    if any(t.action == "supply" for t in actions) and not supplyable_materials(case).exists():
         actions = [t for t in actions if t.action != "supply"]
     return actions
 
@@ -545,11 +551,7 @@ def _supplied_material(case: Case, payload: dict, upload) -> CaseMaterial:
     )
     if m is None:
         raise ValidationFailed("请指明补交的材料序号", fields={"material": "不存在"})
-    if m.status not in (
-        CaseMaterial.Status.DEFERRED,
-        CaseMaterial.Status.REJECTED,
-        CaseMaterial.Status.MISSING,
-    ):
+    if not supplyable_materials(case).filter(pk=m.pk).exists():
         raise Conflict(f"「{m.spec.name}」无需补交")
     if upload is None:
         raise ValidationFailed(f"请上传「{m.spec.name}」", fields={"file": "必填"})
