@@ -180,3 +180,19 @@ def test_rows_are_added_and_removed(client, officer):
     )
     body = r.content.decode()
     assert '<option value="enterprise.listed" selected>' in body and 'name="var1"' not in body
+
+
+def test_the_batch_result_says_what_happens_next_and_links_there(
+    client, officer, rd_clause, hte_firm, django_capture_on_commit_callbacks
+):
+    _login(client, officer)
+    with django_capture_on_commit_callbacks(execute=True):
+        r = client.post(f"/policies/clauses/{rd_clause.pk}/batch/")
+    assert r.status_code == 302 and f"/policies/clauses/{rd_clause.pk}/batch/?run=" in r["Location"]
+    body = client.get(r["Location"]).content.decode()
+    step = body.split('id="next-step"')[1]
+    assert "已生成 1 条待审核奖励，下一步：到 奖励审核 逐条核定" in step
+    assert f'href="/policies/awards/?clause={rd_clause.pk}&amp;state=draft"' in step
+    awards = client.get(f"/policies/awards/?clause={rd_clause.pk}&state=draft")
+    assert awards.status_code == 200 and hte_firm.name in awards.content.decode()
+    assert client.get(f"/policies/clauses/{rd_clause.pk}/batch/?run=x").status_code == 404

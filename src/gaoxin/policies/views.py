@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from gaoxin.core import clock
@@ -244,15 +245,28 @@ def rule_builder_view(request):
 
 
 @page
-@require_POST
 def clause_batch_view(request, pk):
+    """POST runs the 免申即享 batch; GET ?run= shows its progress and what to do next."""
     clause = selectors.clause_get(user=request.user, pk=pk)
+    if request.method == "GET":
+        from gaoxin.core.selectors import task_run_get
+
+        run_id = request.GET.get("run", "")
+        if not run_id.isdigit():
+            raise NotFound("未找到该批次")
+        run = task_run_get(user=request.user, run_id=int(run_id))
+        created = (run.result or {}).get("新生成待审核") if run.finished else None
+        return render(
+            request, "policies/clause_batch.html", {"clause": clause, "run": run, "created": created}
+        )
+    if request.method != "POST":
+        return HttpResponse(status=405)
     try:
         run = money.award_batch_start(actor=request.user, clause=clause)
     except DomainError as exc:
         messages.error(request, exc.message)
         return redirect("policies:clause", pk=pk)
-    return redirect("task_run", run_id=run.pk)
+    return redirect(reverse("policies:clause_batch", args=[pk]) + f"?run={run.pk}")
 
 
 @page
