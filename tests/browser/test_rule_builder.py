@@ -75,6 +75,9 @@ def test_the_officer_builds_a_rule_by_clicking_and_sees_count_and_near_misses(pa
     page.fill("#val1", "500")
     page.press("#val1", "Tab")
     _count(page, "1")
+    with page.expect_navigation():  # Enter builds and tries the match; it does not remove a row
+        page.press("#val1", "Enter")
+    assert page.locator("#var1").count() == 1 and page.locator("#match-count").inner_text() == "1"
     # axe runs last before saving: it marks elements the next swap would carry over
     for size, name in ((DESKTOP, "desktop"), (PHONE, "phone")):
         page.set_viewport_size(size)
