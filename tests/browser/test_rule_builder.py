@@ -88,3 +88,34 @@ def test_the_officer_builds_a_rule_by_clicking_and_sees_count_and_near_misses(pa
         page.click("button[value=save]")
     assert page.locator("#clause-rule li").all_inner_texts()[0] == "企业规模为小型或微型"
     shot(page, "policies-rule-builder-saved")
+
+
+def test_the_batch_result_page_points_to_award_review(page, clause):
+    from decimal import Decimal
+
+    from django.contrib.auth import get_user_model
+
+    from gaoxin.core import clock
+    from gaoxin.policies.models import Clause
+    from gaoxin.policies.services import catalogue, money
+
+    last = clock.today().year - 1
+    Clause.objects.filter(pk=clause.pk).update(rule=f"data.revenue({last}) >= 5000000", mode="auto")
+    clause.refresh_from_db()
+    officer = get_user_model().objects.get(username="policy")
+    catalogue.budget_set(actor=officer, clause=clause, year=2026, amount=Decimal("1000000"))
+    clause = catalogue.clause_check_and_publish(actor=officer, clause=clause)
+    run = money.award_batch_start(actor=officer, clause=clause)
+    login(page, "policy", DEFAULT_PASSWORD)
+    for size, name in ((DESKTOP, "desktop"), (PHONE, "phone")):
+        page.set_viewport_size(size)
+        page.goto(page.base + f"/policies/clauses/{clause.pk}/batch/?run={run.pk}")
+        assert (
+            "已生成 2 条待审核奖励，下一步：到 奖励审核 逐条核定" in page.locator("#next-step").inner_text()
+        )
+        assert layout_problems(page) == [], name
+        assert accessibility_violations(page) == [], name
+        shot(page, f"policies-batch-result-{name}")
+    with page.expect_navigation():
+        page.click("#next-step >> text=去奖励审核")
+    assert "大型制造有限公司" in page.locator("main").inner_text()
