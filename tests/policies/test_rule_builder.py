@@ -82,6 +82,8 @@ def test_growth_is_typed_in_percent_and_not_in_is_a_negation(firms):
     )
     assert rule == f'growth.revenue_yoy({LAST}) >= 0.1 && !(enterprise.size in ["large"])'
     assert rows_of(rule)[0][0].value == "10"
+    typed = build([Row("growth.revenue_yoy", ">=", "10", year=str(LAST))])  # the row shows “数值（%）”
+    assert typed == f"growth.revenue_yoy({LAST}) >= 0.1"
 
 
 def test_bad_rows_have_chinese_messages():

@@ -81,7 +81,9 @@ def _number(text: str, var: Variable, scale: str = "") -> str:
     if not value.is_finite():
         raise bad
     factors = SCALES.get(unit(var), {})
-    value = value * Decimal(factors.get(scale, 1))  # no unit given: the variable's own
+    if not scale and len(scales(var)) == 1:
+        scale = scales(var)[0]  # a percentage is always typed as one (10 = 10%)
+    value = value * Decimal(factors.get(scale, 1))  # 元 with no unit given: 元
     return format(value.normalize(), "f") if value == value.to_integral_value() else str(value.normalize())
 
 
