@@ -65,23 +65,3 @@ def test_the_officer_sees_sentences_and_the_code_under_advanced(page, clause):
     page.click("details.advanced summary")
     assert "ip.invention_granted(2025) >= 1" in page.locator("#clause-cel").inner_text()
     shot(page, "policies-sentences-officer")
-
-
-def test_the_officer_builds_a_rule_by_picking_chinese_labels(page, clause):
-    login(page, "policy", DEFAULT_PASSWORD)
-    page.goto(page.base + f"/policies/clauses/{clause.pk}/rule/")
-    page.select_option("select[name=var0]", label="企业规模")
-    page.select_option("select[name=op0]", label="属于（逗号分隔）")
-    page.fill("input[name=val0]", "小型，微型")
-    page.select_option("select[name=var1]", label="发明专利授权（件），按年度")
-    page.select_option("select[name=op1]", label="大于等于")
-    page.fill("input[name=val1]", "1")
-    page.select_option("select[name=year1]", label="2025 年")
-    page.click("text=生成表达式")
-    page.wait_for_function("() => document.querySelectorAll('#rule-sentences li').length == 2")
-    assert page.locator("#rule-sentences li").all_inner_texts() == [
-        "企业规模为小型或微型",
-        "2025 年发明专利授权不少于 1 件",
-    ]
-    assert page.locator("#match-count").inner_text() == "1"
-    shot(page, "policies-rule-builder")

@@ -248,11 +248,12 @@ def test_the_builder_offers_every_variable_by_its_chinese_label_grouped(client, 
     client.login(username=officer.username, password=DEFAULT_PASSWORD)
     body = client.get(f"/policies/clauses/{rd_clause.pk}/rule/").content.decode()
     picker = body.split('name="var0"')[1].split("</select>")[0]
-    options = re.findall(r'<option value="([^"]*)">([^<]*)</option>', picker)
+    options = re.findall(r'<option value="([^"]*)"(?: selected)?>([^<]*)</option>', picker)
     assert {name for name, _ in options if name} == set(VARIABLES)
     for name, label in options:
         assert not ASCII_WORD.search(label), (name, label)
-    assert '<optgroup label="资质"><option value="enterprise.hte">高新技术企业</option>' in picker
+    assert '<optgroup label="资质"><option value="enterprise.hte"' in picker
     assert '<option value="ip.invention_granted">发明专利授权（件），按年度</option>' in picker
+    body = client.post("/policies/rules/builder/", {"var0": "ip.invention_granted"}).content.decode()
     years = body.split('name="year0"')[1].split("</select>")[0]
-    assert '<option value="2025">2025 年</option>' in years
+    assert re.search(r'<option value="\d{4}" selected>上一年度（\d{4} 年）</option>', years)

@@ -176,9 +176,9 @@ def test_builder_produces_checked_cel():
         rule == 'enterprise.size in ["small", "micro"] && data.rd_expense(2025) >= 5000000 && enterprise.hte'
     )
     assert str(parse_rule(rule)) == rule
-    with pytest.raises(RuleError, match="需要填写年度"):
+    with pytest.raises(RuleError, match="请选择“营业收入”的年度"):
         build([Row("data.revenue", ">=", "1")])
-    with pytest.raises(RuleError, match="只能选"):
+    with pytest.raises(RuleError, match="“企业规模”不能选“多于”，可选：是其中之一、不是其中之一"):
         build([Row("enterprise.size", ">", "small")])
 
 

@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from gaoxin.core import clock
@@ -19,9 +20,8 @@ from gaoxin.core.views import run_service
 from . import permissions, selectors
 from .forms import ClauseForm, PolicyForm
 from .models import Award
-from .rules import RuleError, parse_rule
-from .rules.builder import OPERATORS, Row, build
-from .rules.sentences import variable_groups
+from .rules import RuleError, builder, parse_rule
+from .rules.sentences import near_miss_readings, variable_groups
 from .rules.variables import TYPE_LABELS, VARIABLES
 from .services import apply, catalogue, matching, money, premises, reports
 
@@ -147,14 +147,60 @@ def _counts(awards):
     ]
 
 
+def _builder(request, stored_rule: str) -> dict:
+    """The builder's rows, the rule they make (or the rule text when no row is set), the errors at
+    each row and the live preview — for the page and for its htmx refresh."""
+    last_year = clock.today().year - 1
+    errors: dict[int, str] = {}
+    if request.method == "POST":
+        rows, join = builder.rows_from_post(request.POST, last_year)
+        expressible = any(r.variable for r in rows) or "var0" in request.POST
+        rule = request.POST.get("rule", stored_rule)[:4000]
+        if any(r.variable for r in rows):
+            rule, errors = builder.build_rows(rows, join)
+    else:
+        rule = stored_rule
+        found = builder.rows_of(stored_rule)
+        expressible = found is not None
+        rows, join = found if found is not None else ([], "all")
+    if expressible and not rows:
+        rows = [builder.Row("")]
+    preview, error = None, ""
+    if rule and not errors:
+        try:
+            preview = matching.preview(rule, limit=20)
+        except RuleError as exc:
+            error = exc.message
+    return {
+        "rows": builder.row_forms(rows, errors, last_year),
+        "join": join,
+        "joins": builder.JOINS,
+        "expressible": expressible,
+        "rule": rule,
+        "errors": errors,
+        "error": error,
+        "preview": preview,
+        "near_values": matching_misses(rule, preview),
+        "variable_groups": variable_groups(VARIABLES.values()),
+        "max_rows": builder.MAX_ROWS,
+        "invalid": bool(errors or error),
+    }
+
+
+def matching_misses(rule: str, preview) -> list:
+    if preview is None:
+        return []
+    return near_miss_readings(parse_rule(rule), preview.misses, clock.today())
+
+
 @page
 def rule_editor_view(request, pk):
     clause = selectors.clause_get(user=request.user, pk=pk)
     if not permissions.can_manage_policies(request.user):
         raise PermissionDenied("只有政策专员可以编辑规则")
-    rule, formula = clause.rule, clause.formula
-    if request.method == "POST":
-        rule, formula = request.POST.get("rule", "")[:4000], request.POST.get("formula", "")[:4000]
+    ctx = _builder(request, clause.rule)
+    formula = request.POST.get("formula", clause.formula)[:4000]
+    if request.method == "POST" and request.POST.get("action", "save") == "save" and not ctx["errors"]:
         cap = request.POST.get("award_cap", "").strip()
         fields = {}
         if cap:
@@ -165,26 +211,15 @@ def rule_editor_view(request, pk):
         if fields is not None and _act(
             request,
             lambda: catalogue.clause_update(
-                actor=request.user, clause=clause, rule=rule, formula=formula, **fields
+                actor=request.user, clause=clause, rule=ctx["rule"], formula=formula, **fields
             ),
             "规则已保存",
         ):
             return redirect("policies:clause", pk=clause.pk)
-    return render(
-        request,
-        "policies/rule_editor.html",
-        {
-            "clause": clause,
-            "rule": rule,
-            "formula": formula,
-            "variables": VARIABLES.values(),
-            "variable_groups": variable_groups(VARIABLES.values()),
-            "years": range(clock.today().year, clock.today().year - 8, -1),
-            "type_labels": TYPE_LABELS,
-            "operators": OPERATORS,
-            "rows": range(4),
-        },
-    )
+        ctx["invalid"] = True
+    ctx.update(clause=clause, formula=formula, variables=VARIABLES.values(), type_labels=TYPE_LABELS)
+    status = 400 if request.method == "POST" and ctx["invalid"] else 200
+    return render(request, "policies/rule_editor.html", ctx, status=status)
 
 
 @page
@@ -205,33 +240,33 @@ def rule_preview_view(request):
 def rule_builder_view(request):
     if not permissions.can_manage_policies(request.user):
         raise PermissionDenied("无权编辑规则")
-    rows = [
-        Row(
-            request.POST.get(f"var{i}", "")[:60],
-            request.POST.get(f"op{i}", "")[:10],
-            request.POST.get(f"val{i}", "")[:200],
-            request.POST.get(f"year{i}", "")[:4],
-        )
-        for i in range(8)
-    ]
-    try:
-        rule, error = build(rows, request.POST.get("join", "all")), ""
-        parse_rule(rule)
-    except RuleError as exc:
-        rule, error = request.POST.get("rule", "")[:4000], exc.message
-    return render(request, "policies/_rule_field.html", {"rule": rule, "builder_error": error})
+    ctx = _builder(request, "")
+    return render(request, "policies/_builder.html", ctx, status=400 if ctx["invalid"] else 200)
 
 
 @page
-@require_POST
 def clause_batch_view(request, pk):
+    """POST runs the 免申即享 batch; GET ?run= shows its progress and what to do next."""
     clause = selectors.clause_get(user=request.user, pk=pk)
+    if request.method == "GET":
+        from gaoxin.core.selectors import task_run_get
+
+        run_id = request.GET.get("run", "")
+        if not run_id.isdigit():
+            raise NotFound("未找到该批次")
+        run = task_run_get(user=request.user, run_id=int(run_id))
+        created = (run.result or {}).get("新生成待审核") if run.finished else None
+        return render(
+            request, "policies/clause_batch.html", {"clause": clause, "run": run, "created": created}
+        )
+    if request.method != "POST":
+        return HttpResponse(status=405)
     try:
         run = money.award_batch_start(actor=request.user, clause=clause)
     except DomainError as exc:
         messages.error(request, exc.message)
         return redirect("policies:clause", pk=pk)
-    return redirect("task_run", run_id=run.pk)
+    return redirect(reverse("policies:clause_batch", args=[pk]) + f"?run={run.pk}")
 
 
 @page

@@ -21,7 +21,7 @@ from gaoxin.enterprises.models import Industry, Park, Qualification
 from .ast import And, Cmp, In, Lit, Not, Or, Ref, conjuncts
 from .evaluator import value
 from .exact import fraction, to_decimal
-from .facts import Facts
+from .facts import Facts, load_facts
 from .variables import BOOL, DATA_COLUMNS, GROWTH_COLUMNS, IP_COLUMNS, NUMBER, Variable
 
 _PAREN = re.compile(r"（[^）]*）")
@@ -337,4 +337,13 @@ def readings(node, facts: Facts) -> list[Reading]:
     return out
 
 
-__all__ = ["Reading", "readings", "sentence", "sentences"]
+def near_miss_readings(node, misses, as_of) -> list[tuple[object, Reading]]:
+    """For enterprises failing exactly one condition: that condition read for each, with its value
+    and how far it is (“还差 20 万元”)."""
+
+    facts = load_facts([e for e, _i in misses], as_of)
+    items = conjuncts(node)
+    return [(e, readings(items[i], facts[e.pk])[0]) for e, i in misses]
+
+
+__all__ = ["Reading", "near_miss_readings", "readings", "sentence", "sentences"]
