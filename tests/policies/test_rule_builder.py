@@ -11,7 +11,7 @@ from gaoxin.policies.rules.builder import Row, build, rows_of
 from gaoxin.policies.rules.evaluator import is_eligible
 from gaoxin.policies.rules.facts import enterprises_with_facts, load_facts
 from gaoxin.policies.rules.variables import BOOL, NUMBER, VARIABLES
-from gaoxin.policies.services import matching
+from gaoxin.policies.services import catalogue, matching
 from tests.conftest import DEFAULT_PASSWORD
 
 from . import factories as f
@@ -198,3 +198,17 @@ def test_the_batch_result_says_what_happens_next_and_links_there(
     awards = client.get(f"/policies/awards/?clause={rd_clause.pk}&state=draft")
     assert awards.status_code == 200 and hte_firm.name in awards.content.decode()
     assert client.get(f"/policies/clauses/{rd_clause.pk}/batch/?run=x").status_code == 404
+
+
+def test_a_batch_run_is_shown_only_under_its_own_clause(
+    client, officer, policy, rd_clause, django_capture_on_commit_callbacks
+):
+    other = catalogue.clause_create(
+        actor=officer, policy=policy, code="other", title="另一条款", period=2026, rule="enterprise.hte"
+    )
+    _login(client, officer)
+    with django_capture_on_commit_callbacks(execute=True):
+        r = client.post(f"/policies/clauses/{rd_clause.pk}/batch/")
+    run = r["Location"].split("?run=")[1]
+    assert client.get(f"/policies/clauses/{rd_clause.pk}/batch/?run={run}").status_code == 200
+    assert client.get(f"/policies/clauses/{other.pk}/batch/?run={run}").status_code == 404

@@ -122,6 +122,7 @@ class TaskRun(models.Model):
         FAILED = "failed", _("失败")
 
     name = models.CharField(_("任务"), max_length=120)
+    subject = models.CharField(_("对象"), max_length=60, blank=True, db_index=True)
     status = models.CharField(_("状态"), max_length=12, choices=Status.choices, default=Status.QUEUED)
     done = models.PositiveIntegerField(_("已处理"), default=0)
     total = models.PositiveIntegerField(_("总数"), default=0)

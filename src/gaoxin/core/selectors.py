@@ -10,8 +10,13 @@ def task_run_list(*, user) -> QuerySet[TaskRun]:
     return TaskRun.objects.visible_to(user).select_related("created_by")
 
 
-def task_run_get(*, user, run_id: int) -> TaskRun:
-    run = task_run_list(user=user).filter(pk=run_id).first()
+def task_run_get(*, user, run_id: int, subject: str | None = None) -> TaskRun:
+    """One run the user may see; with `subject`, only a run about that object (a page never shows
+    another object's run under its own heading)."""
+    runs = task_run_list(user=user).filter(pk=run_id)
+    if subject is not None:
+        runs = runs.filter(subject=subject)
+    run = runs.first()
     if run is None:
         raise NotFound("未找到该任务，或您无权查看")
     return run

@@ -70,9 +70,12 @@ class TrackedTask:
         self.name = name
         self.path = f"{func.__module__}.{func.__qualname__}"
 
-    def start(self, *, user=None, **kwargs) -> TaskRun:
-        """Queue the work and return its TaskRun. Enqueued after commit, so the worker sees the row."""
-        run = TaskRun.objects.create(name=self.name, created_by=user if getattr(user, "pk", None) else None)
+    def start(self, *, user=None, subject: str = "", **kwargs) -> TaskRun:
+        """Queue the work and return its TaskRun. Enqueued after commit, so the worker sees the row.
+        `subject` names what the work is about (`clause:12`), so a page shows a run only under it."""
+        run = TaskRun.objects.create(
+            name=self.name, subject=subject, created_by=user if getattr(user, "pk", None) else None
+        )
         transaction.on_commit(lambda: run_tracked.enqueue(self.path, run.pk, kwargs))
         return run
 

@@ -254,7 +254,7 @@ def clause_batch_view(request, pk):
         run_id = request.GET.get("run", "")
         if not run_id.isdigit():
             raise NotFound("未找到该批次")
-        run = task_run_get(user=request.user, run_id=int(run_id))
+        run = task_run_get(user=request.user, run_id=int(run_id), subject=money.batch_subject(clause))
         created = (run.result or {}).get("新生成待审核") if run.finished else None
         return render(
             request, "policies/clause_batch.html", {"clause": clause, "run": run, "created": created}

@@ -185,6 +185,10 @@ def award_batch(run: Progress, clause_id: int, actor_id: int | None = None, as_o
     }
 
 
+def batch_subject(clause: Clause) -> str:
+    return f"clause:{clause.pk}"
+
+
 def award_batch_start(*, actor, clause: Clause):
     if not permissions.can_manage_policies(actor):
         raise PermissionDenied("只有政策专员可以运行免申即享批次")
@@ -192,7 +196,9 @@ def award_batch_start(*, actor, clause: Clause):
         raise Conflict("只有“免申即享”事项可以批量测算")
     require_published(clause)
     with transaction.atomic():
-        run = award_batch.start(user=actor, clause_id=clause.pk, actor_id=actor.pk)
+        run = award_batch.start(
+            user=actor, subject=batch_subject(clause), clause_id=clause.pk, actor_id=actor.pk
+        )
     return run
 
 
