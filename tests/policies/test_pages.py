@@ -120,3 +120,13 @@ def test_officer_creates_a_policy_and_a_clause_from_the_pages(client, officer):
     from gaoxin.policies.models import Clause
 
     assert Clause.objects.get(code="phd").rule == "true"
+
+
+def test_the_funds_page_offers_the_budget_years_and_refuses_others(client, officer, rd_clause):
+    client.login(username=officer.username, password=DEFAULT_PASSWORD)
+    body = client.get("/policies/funds/").content.decode()
+    assert '<option value="">全部年度</option><option value="2026">2026</option>' in body
+    assert '<option value="2026" selected>' in client.get("/policies/funds/?year=2026").content.decode()
+    for query in ("?year=2025", "?year=abc", "?year=99999999999", "?by=nonsense"):
+        r = client.get("/policies/funds/" + query)
+        assert r.status_code == 400 and "请从列表中选择" in r.content.decode(), query

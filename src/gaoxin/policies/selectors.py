@@ -103,6 +103,11 @@ def budget_list(*, user, year: int | None = None) -> QuerySet[Budget]:
     return qs.filter(year=year) if year else qs
 
 
+def budget_years(*, user) -> list[int]:
+    """The years that have a budget, newest first (the funds page's year choices)."""
+    return list(budget_list(user=user).order_by("-year").values_list("year", flat=True).distinct())
+
+
 def ledger_list(*, user, budget_id: int | None = None) -> QuerySet[LedgerEntry]:
     _require_funds(user)
     qs = (

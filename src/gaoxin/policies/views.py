@@ -11,10 +11,11 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from gaoxin.core import clock
-from gaoxin.core.errors import DomainError, NotFound, PermissionDenied
+from gaoxin.core.errors import BadRequest, DomainError, NotFound, PermissionDenied
 from gaoxin.core.views import run_service
 
 from . import permissions, selectors
@@ -482,10 +483,11 @@ def _xlsx(content: bytes, name: str) -> HttpResponse:
 
 @page
 def funds_view(request):
-    year = request.GET.get("year", "")
-    year = int(year) if year.isdigit() and 2000 <= int(year) <= 2100 else None
-    by = request.GET.get("by", "policy")
-    by = by if by in reports.DIMENSIONS else "policy"
+    years = selectors.budget_years(user=request.user)
+    raw_year, by = request.GET.get("year", ""), request.GET.get("by", "") or "policy"
+    if (raw_year and not (raw_year.isdigit() and int(raw_year) in years)) or by not in reports.DIMENSIONS:
+        raise BadRequest(gettext("没有该年度的预算或该统计口径，请从列表中选择"))
+    year = int(raw_year) if raw_year else None
     budgets = [(b, money.budget_balance(b)) for b in selectors.budget_list(user=request.user, year=year)]
     totals = {
         k: sum((bal[k] for _, bal in budgets), Decimal("0.00"))
@@ -501,6 +503,7 @@ def funds_view(request):
             "budgets": budgets,
             "totals": totals,
             "year": year,
+            "years": years,
             "by": by,
             "dimensions": reports.DIMENSIONS,
             "rows": rows[by],
