@@ -15,6 +15,7 @@ from tests.browser.conftest import (
     login,
     nav_links,
     shot,
+    tables_outside_wrap,
 )
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -50,6 +51,8 @@ def test_every_nav_page_is_tidy_and_accessible(page, zone, username):
     for href in links:
         _visit(page, href)
         found += [f"{href} 手机: {p}" for p in layout_problems(page)]
+        if tables_outside_wrap(page):
+            found.append(f"{href} 手机: {tables_outside_wrap(page)} 张表格不在 .table-wrap 里，会撑宽页面")
     shot(page, f"phone-{username}")
     assert not found, "\n".join(found)
 

@@ -59,9 +59,13 @@ SUBJECTS = {
 }
 
 
+def _verb(action: str) -> str:
+    return str(VERBS.get(action.partition(".")[2].split(".")[-1], _("处理了")))
+
+
 def action_label(action: str) -> str:
-    subject, _, verb = action.partition(".")
-    head = VERBS.get(verb.split(".")[-1], _("处理了"))
+    subject = action.partition(".")[0]
+    head = _verb(action)
     return f"{head} {SUBJECTS.get(subject.split('_')[0] if subject not in SUBJECTS else subject, subject)}"
 
 
@@ -146,7 +150,7 @@ def sentence(event: AuditEvent, user) -> Sentence:
         event=event,
         actor=event.actor or str(_("系统")),
         at=timezone.localtime(event.at).strftime("%Y-%m-%d %H:%M"),
-        verb=action_label(event.action).split(" ")[0],
+        verb=_verb(event.action),
         target=target,
         url=url,
         changes=changes(event),
