@@ -101,3 +101,27 @@ def test_error_pages_and_care_mode_in_the_browser(page, zone):
     assert page.locator("html").get_attribute("class") == "care"
     assert accessibility_violations(page) == []
     shot(page, "care-clerk")
+
+
+@pytest.mark.parametrize("username", ["leader", "clerk", "ent", "policy"])
+def test_phone_and_large_text_pages_are_accessible(page, zone, username):
+    """axe-core at a phone's width, then in the large-text, high-contrast mode chosen from the header."""
+    page.set_viewport_size(PHONE)
+    login(page, username, DEMO_PASSWORD)
+    links = [href for href in nav_links(page) if not href.startswith("/admin/")]
+    found: list[str] = []
+    for href in links:
+        _visit(page, href)
+        found += [f"{href} 手机无障碍: {v}" for v in accessibility_violations(page)]
+    page.set_viewport_size(DESKTOP)
+    with page.expect_navigation():
+        page.click("header.topbar button:has-text('大字模式')")
+    assert page.locator("html").get_attribute("class") == "care"
+    for href in links:
+        _visit(page, href)
+        found += [f"{href} 大字模式: {p}" for p in layout_problems(page)]
+        found += [f"{href} 大字模式无障碍: {v}" for v in accessibility_violations(page)]
+    shot(page, f"care-{username}")
+    page.set_viewport_size(PHONE)
+    shot(page, f"care-phone-{username}")
+    assert not found, "\n".join(found)
