@@ -145,3 +145,55 @@ def click_nav(page, label: str) -> None:
             menu.locator("summary").click()
     with page.expect_navigation():
         link.click()
+
+
+# Labels that stay Chinese in English mode are found by script; what people typed (names, titles,
+# tags) is marked in the templates with data-record or lang="zh" and skipped, with everything inside it.
+CHINESE_LABELS_JS = """() => {
+  const han = /[\\u3400-\\u9fff\\uf900-\\ufaff]/;
+  const skip = el => el.closest('[data-record], [lang^="zh"]');
+  const own = el => {
+    const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+    let text = "";
+    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+      if (!skip(n.parentElement)) text += n.textContent;
+    }
+    return text.replace(/\\s+/g, " ").trim();
+  };
+  const found = [];
+  const note = (what, text) => { if (han.test(text)) found.push(`${what}: ${text.slice(0, 80)}`); };
+  if (!document.querySelector('title[data-record]')) note("title", document.title);
+  const labels = "th, label, legend, button, summary, caption, nav a, h1, h2, h3, .tag, .badge";
+  for (const el of document.querySelectorAll(labels)) {
+    if (!skip(el)) note(el.tagName.toLowerCase() + (el.className ? "." + el.className.split(" ")[0] : ""), own(el));
+  }
+  for (const el of document.querySelectorAll("[placeholder], [aria-label], [title]")) {
+    if (skip(el)) continue;
+    for (const a of ["placeholder", "aria-label", "title"]) {
+      if (el.hasAttribute(a)) note(`${el.tagName.toLowerCase()}[${a}]`, el.getAttribute(a));
+    }
+  }
+  // A select whose values are codes shows choice labels; one whose values are ids shows records.
+  for (const opt of document.querySelectorAll("select option")) {
+    if (skip(opt) || /^\\d*$/.test(opt.value)) continue;
+    note("option", opt.textContent.trim());
+  }
+  return [...new Set(found)];
+}"""
+
+
+def chinese_labels(page) -> list[str]:
+    """The labels of the current page still in Chinese (for the English-mode sweep)."""
+    return list(page.evaluate(CHINESE_LABELS_JS))
+
+
+def tables_outside_wrap(page) -> int:
+    """Tables that would widen a phone's page: every table scrolls inside a .table-wrap."""
+    return int(page.evaluate("document.querySelectorAll('table:not(.table-wrap table)').length"))
+
+
+def switch_language(page, code: str) -> None:
+    """Choose a language in the header's switch, as a reader does."""
+    with page.expect_navigation():
+        page.select_option("header.topbar form.lang select", code)
+    page.wait_for_load_state("networkidle")

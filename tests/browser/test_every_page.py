@@ -15,6 +15,7 @@ from tests.browser.conftest import (
     login,
     nav_links,
     shot,
+    tables_outside_wrap,
 )
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -50,6 +51,8 @@ def test_every_nav_page_is_tidy_and_accessible(page, zone, username):
     for href in links:
         _visit(page, href)
         found += [f"{href} 手机: {p}" for p in layout_problems(page)]
+        if tables_outside_wrap(page):
+            found.append(f"{href} 手机: {tables_outside_wrap(page)} 张表格不在 .table-wrap 里，会撑宽页面")
     shot(page, f"phone-{username}")
     assert not found, "\n".join(found)
 
@@ -98,3 +101,27 @@ def test_error_pages_and_care_mode_in_the_browser(page, zone):
     assert page.locator("html").get_attribute("class") == "care"
     assert accessibility_violations(page) == []
     shot(page, "care-clerk")
+
+
+@pytest.mark.parametrize("username", ["leader", "clerk", "ent", "policy"])
+def test_phone_and_large_text_pages_are_accessible(page, zone, username):
+    """axe-core at a phone's width, then in the large-text, high-contrast mode chosen from the header."""
+    page.set_viewport_size(PHONE)
+    login(page, username, DEMO_PASSWORD)
+    links = [href for href in nav_links(page) if not href.startswith("/admin/")]
+    found: list[str] = []
+    for href in links:
+        _visit(page, href)
+        found += [f"{href} 手机无障碍: {v}" for v in accessibility_violations(page)]
+    page.set_viewport_size(DESKTOP)
+    with page.expect_navigation():
+        page.click("header.topbar button:has-text('大字模式')")
+    assert page.locator("html").get_attribute("class") == "care"
+    for href in links:
+        _visit(page, href)
+        found += [f"{href} 大字模式: {p}" for p in layout_problems(page)]
+        found += [f"{href} 大字模式无障碍: {v}" for v in accessibility_violations(page)]
+    shot(page, f"care-{username}")
+    page.set_viewport_size(PHONE)
+    shot(page, f"care-phone-{username}")
+    assert not found, "\n".join(found)

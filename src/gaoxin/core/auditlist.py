@@ -9,58 +9,63 @@ from typing import Any
 from django.apps import apps
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from .listing import Choice, Column, DateRange, Listing, Text
 from .models import AuditEvent
 
 VERBS = {
-    "create": "新建了",
-    "update": "修改了",
-    "save": "保存了",
-    "delete": "删除了",
-    "approve": "批准了",
-    "reject": "驳回了",
-    "submit": "提交了",
-    "issue": "签发了",
-    "revoke": "撤销了",
-    "publish": "发布了",
-    "import": "导入了",
-    "export": "导出了",
-    "open": "打开了",
-    "paid": "确认支付了",
-    "compute": "测算了",
-    "classify": "分类了",
-    "locked": "锁定了",
-    "login": "登录了",
-    "assign": "分配了",
-    "recommend": "推荐了",
-    "year_load": "载入了年度安排",
-    "override_set": "调整了",
-    "key_rotate": "轮换了密钥",
+    "create": _("新建了"),
+    "update": _("修改了"),
+    "save": _("保存了"),
+    "delete": _("删除了"),
+    "approve": _("批准了"),
+    "reject": _("驳回了"),
+    "submit": _("提交了"),
+    "issue": _("签发了"),
+    "revoke": _("撤销了"),
+    "publish": _("发布了"),
+    "import": _("导入了"),
+    "export": _("导出了"),
+    "open": _("打开了"),
+    "paid": _("确认支付了"),
+    "compute": _("测算了"),
+    "classify": _("分类了"),
+    "locked": _("锁定了"),
+    "login": _("登录了"),
+    "assign": _("分配了"),
+    "recommend": _("推荐了"),
+    "year_load": _("载入了年度安排"),
+    "override_set": _("调整了"),
+    "key_rotate": _("轮换了密钥"),
 }
 SUBJECTS = {
-    "account": "账号",
-    "token": "接口令牌",
-    "report": "报表",
-    "relief": "纾困资金",
-    "policy": "政策",
-    "payment_batch": "拨付批次",
-    "loan": "贷款",
-    "licence": "证照",
-    "enterprise": "企业",
-    "department": "部门",
-    "clause": "政策条款",
-    "catalogue": "事项目录",
-    "case": "办件",
-    "calendar": "工作日历",
-    "award": "奖励",
-    "test": "测试对象",
+    "account": _("账号"),
+    "token": _("接口令牌"),
+    "report": _("报表"),
+    "relief": _("纾困资金"),
+    "policy": _("政策"),
+    "payment_batch": _("拨付批次"),
+    "loan": _("贷款"),
+    "licence": _("证照"),
+    "enterprise": _("企业"),
+    "department": _("部门"),
+    "clause": _("政策条款"),
+    "catalogue": _("事项目录"),
+    "case": _("办件"),
+    "calendar": _("工作日历"),
+    "award": _("奖励"),
+    "test": _("测试对象"),
 }
+
+
+def _verb(action: str) -> str:
+    return str(VERBS.get(action.partition(".")[2].split(".")[-1], _("处理了")))
 
 
 def action_label(action: str) -> str:
-    subject, _, verb = action.partition(".")
-    head = VERBS.get(verb.split(".")[-1], "处理了")
+    subject = action.partition(".")[0]
+    head = _verb(action)
     return f"{head} {SUBJECTS.get(subject.split('_')[0] if subject not in SUBJECTS else subject, subject)}"
 
 
@@ -82,9 +87,9 @@ def _field_label(model, name: str) -> str:
 
 def _text(value: Any) -> str:
     if value is None or value == "":
-        return "（空）"
+        return _("（空）")
     if isinstance(value, bool):
-        return "是" if value else "否"
+        return _("是") if value else _("否")
     if isinstance(value, (list, tuple)):
         return "、".join(_text(v) for v in value)
     if isinstance(value, dict):
@@ -138,14 +143,14 @@ def sentence(event: AuditEvent, user) -> Sentence:
             url = obj.get_absolute_url()
     target = f"{name or SUBJECTS.get(event.action.partition('.')[0], '对象')} #{event.object_id}".strip()
     if event.object_id == "":
-        target = name or SUBJECTS.get(event.action.partition(".")[0], "")
+        target = name or str(SUBJECTS.get(event.action.partition(".")[0], ""))
     if obj is not None:
         target = f"{target}（{obj}）"
     return Sentence(
         event=event,
-        actor=event.actor or "系统",
+        actor=event.actor or str(_("系统")),
         at=timezone.localtime(event.at).strftime("%Y-%m-%d %H:%M"),
-        verb=action_label(event.action).split(" ")[0],
+        verb=_verb(event.action),
         target=target,
         url=url,
         changes=changes(event),
@@ -160,17 +165,17 @@ def action_choices(qs: QuerySet[AuditEvent]) -> list[tuple[str, str]]:
 def listing(qs: QuerySet[AuditEvent]) -> Listing:
     return Listing(
         columns=[
-            Column("seq", "序号", sort="seq"),
-            Column("at", "时间", sort="at"),
-            Column("actor", "操作人", sort="actor", value=lambda e: e.actor or "系统"),
-            Column("action", "动作", sort="action", value=lambda e: action_label(e.action)),
-            Column("object", "对象", value=lambda e: f"{e.object_type} #{e.object_id}"),
-            Column("changes", "变更", value=lambda e: "；".join(changes(e))),
+            Column("seq", _("序号"), sort="seq"),
+            Column("at", _("时间"), sort="at"),
+            Column("actor", _("操作人"), sort="actor", value=lambda e: e.actor or _("系统")),
+            Column("action", _("动作"), sort="action", value=lambda e: action_label(e.action)),
+            Column("object", _("对象"), value=lambda e: f"{e.object_type} #{e.object_id}"),
+            Column("changes", _("变更"), value=lambda e: "；".join(changes(e))),
         ],
         filters=[
-            Text("actor", "操作人"),
-            DateRange("at", "时间"),
-            Choice("action", "动作", choices=action_choices(qs)),
+            Text("actor", _("操作人")),
+            DateRange("at", _("时间")),
+            Choice("action", _("动作"), choices=action_choices(qs)),
         ],
         default_sort="-at",
     )

@@ -8,15 +8,16 @@ from decimal import Decimal
 from django.db.models import Case, DecimalField, F, Sum, Value, When
 from django.db.models.functions import Coalesce, TruncMonth
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from ..models import LedgerEntry
 
 ZERO = Value(Decimal("0"), output_field=DecimalField(max_digits=18, decimal_places=2))
 DIMENSIONS = {
-    "policy": ("budget__clause__policy__title", "政策"),
-    "clause": ("budget__clause__title", "兑现事项"),
-    "industry": ("award__enterprise__industry__name", "产业"),
-    "month": ("month", "月份"),
+    "policy": ("budget__clause__policy__title", gettext_lazy("政策")),
+    "clause": ("budget__clause__title", gettext_lazy("兑现事项")),
+    "industry": ("award__enterprise__industry__name", gettext_lazy("产业")),
+    "month": ("month", gettext_lazy("月份")),
 }
 
 

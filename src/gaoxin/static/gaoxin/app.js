@@ -36,3 +36,20 @@ document.addEventListener("keydown", (event) => {
     open.querySelector("summary").focus();
   }
 });
+// A table wider than its card scrolls inside it; keyboard users reach that scrolling by Tab.
+function focusableScrollers() {
+  document.querySelectorAll(".table-wrap, table").forEach((el) => {
+    if (el.scrollWidth > el.clientWidth + 1) {
+      if (!el.hasAttribute("tabindex")) {
+        el.tabIndex = 0;
+        el.dataset.scrollFocus = "1";
+      }
+    } else if (el.dataset.scrollFocus) {
+      el.removeAttribute("tabindex");
+      delete el.dataset.scrollFocus;
+    }
+  });
+}
+focusableScrollers();
+window.addEventListener("resize", focusableScrollers);
+document.addEventListener("htmx:afterSettle", focusableScrollers);
