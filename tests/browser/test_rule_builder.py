@@ -39,8 +39,16 @@ def clause():
     )
 
 
+def _settled(page):
+    """htmx has swapped in the answer and wired its elements (a change made earlier would be lost)."""
+    page.wait_for_function(
+        "() => !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling, .htmx-added')"
+    )
+
+
 def _count(page, n: str):
     page.wait_for_function(f"() => (document.querySelector('#match-count') || {{}}).textContent == '{n}'")
+    _settled(page)
 
 
 def test_the_officer_builds_a_rule_by_clicking_and_sees_count_and_near_misses(page, clause):
@@ -48,6 +56,7 @@ def test_the_officer_builds_a_rule_by_clicking_and_sees_count_and_near_misses(pa
     page.goto(page.base + f"/policies/clauses/{clause.pk}/rule/")
     page.select_option("#var0", label="企业规模")
     page.wait_for_selector("#vals0-small")
+    _settled(page)
     assert page.locator("#op0 option").all_inner_texts() == ["是其中之一", "不是其中之一"]
     assert "micro" not in page.locator("#row0").inner_text()
     page.check("#vals0-small")
@@ -56,8 +65,10 @@ def test_the_officer_builds_a_rule_by_clicking_and_sees_count_and_near_misses(pa
     _count(page, "2")
     page.click("text=添加条件")
     page.wait_for_selector("#var1")
+    _settled(page)
     page.select_option("#var1", label="营业收入（元），按年度")
     page.wait_for_selector("#val1")
+    _settled(page)
     assert page.locator("#year1 option:checked").inner_text().startswith("上一年度")
     assert page.locator("#op1 option:checked").inner_text() == "不少于"
     assert page.locator("#scale1 option:checked").inner_text() == "万元"
