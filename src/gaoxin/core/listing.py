@@ -237,8 +237,9 @@ class Listing:
         if errors:
             return None
         wb = Workbook(write_only=True)
+        title = str(title)
         ws = wb.create_sheet(title[:31])
-        spreadsheets.write_row(ws, [c.label for c in self.columns])
+        spreadsheets.write_row(ws, [str(c.label) for c in self.columns])
         for row in qs[:EXPORT_LIMIT]:
             spreadsheets.write_row(ws, [_excel(c.cell(row)) for c in self.columns])
         buf = io.BytesIO()

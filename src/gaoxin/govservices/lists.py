@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from gaoxin.accounts.models import Department
 from gaoxin.core.listing import Choice, Column, DateRange, Listing, Search, register
@@ -19,39 +20,39 @@ def _departments() -> list[tuple[str, str]]:
     return [(str(d.pk), str(d)) for d in Department.objects.filter(active=True)]
 
 
-NUMBER = Column("number", "办件编号", sort="number", link=_case_url)
-ITEM = Column("item", "事项", sort="item__name", value=lambda c: c.item.name)
-APPLICANT = Column("applicant_name", "申请人", sort="applicant_name")
-STATE = Column("state", "状态", sort="state", value=lambda c: c.get_state_display())
-RECEIVED = Column("submitted_at", "收件时间", sort="submitted_at")
-DEADLINE = Column("due_on", "办结期限", sort="due_on")
-STATE_FILTER = Choice("state", "状态", choices=Case.State.choices)
-RECEIVED_FILTER = DateRange("submitted_at", "收件日期")
-SEARCH = Search("q", "编号 / 申请人 / 事项", fields=("number", "applicant_name", "item__name"))
+NUMBER = Column("number", _("办件编号"), sort="number", link=_case_url)
+ITEM = Column("item", _("事项"), sort="item__name", value=lambda c: c.item.name)
+APPLICANT = Column("applicant_name", _("申请人"), sort="applicant_name")
+STATE = Column("state", _("状态"), sort="state", value=lambda c: c.get_state_display())
+RECEIVED = Column("submitted_at", _("收件时间"), sort="submitted_at")
+DEADLINE = Column("due_on", _("办结期限"), sort="due_on")
+STATE_FILTER = Choice("state", _("状态"), choices=Case.State.choices)
+RECEIVED_FILTER = DateRange("submitted_at", _("收件日期"))
+SEARCH = Search("q", _("编号 / 申请人 / 事项"), fields=("number", "applicant_name", "item__name"))
 
 INBOX = register(
     "inbox",
-    title="待办件",
+    title=_("待办件"),
     url="govservices:inbox",
     rows=lambda user: selectors.inbox(user=user),
     listing=Listing(
         columns=[
-            Column("light", "亮灯", sort="light", value=lambda c: c.get_light_display()),
+            Column("light", _("亮灯"), sort="light", value=lambda c: c.get_light_display()),
             NUMBER,
             ITEM,
             APPLICANT,
             STATE,
             RECEIVED,
             DEADLINE,
-            Column("department", "承办部门", sort="department__name", value=lambda c: str(c.department)),
+            Column("department", _("承办部门"), sort="department__name", value=lambda c: str(c.department)),
         ],
         filters=[
             SEARCH,
-            Choice("light", "亮灯", choices=Case.Light.choices),
+            Choice("light", _("亮灯"), choices=Case.Light.choices),
             STATE_FILTER,
             RECEIVED_FILTER,
-            Choice("department", "承办部门", choices=_departments, field="department_id"),
-            Search("handler", "经办人", fields=("events__actor_name",), through_many=True),
+            Choice("department", _("承办部门"), choices=_departments, field="department_id"),
+            Search("handler", _("经办人"), fields=("events__actor_name",), through_many=True),
         ],
         default_sort="due_on",
         page_size=25,
@@ -60,7 +61,7 @@ INBOX = register(
 
 CASES = register(
     "cases",
-    title="办件",
+    title=_("办件"),
     url="govservices:cases",
     rows=lambda user: selectors.case_list(user=user),
     listing=Listing(
