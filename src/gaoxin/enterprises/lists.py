@@ -112,12 +112,13 @@ REPORTS = register(
         ],
         filters=[
             Search("q", _("企业"), fields=("enterprise__name", "enterprise__uscc")),
-            Choice("year", _("年度"), choices=_years),
+            Choice("period_year", _("年度"), choices=_years, field="year"),
             Choice(
-                "month",
+                "period_month",
                 _("报告期"),
                 choices=[(str(m), _("%(month)s月") % {"month": m}) for m in range(1, 13)]
                 + [("0", _("年报"))],
+                field="month",
             ),
             Choice("state", _("状态"), choices=Report.State.choices),
             DateRange("due_on", _("截止日期")),
