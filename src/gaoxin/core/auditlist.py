@@ -11,7 +11,8 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .listing import Choice, Column, DateRange, Listing, Text
+from . import selectors
+from .listing import Choice, Column, DateRange, Listing, Text, register
 from .models import AuditEvent
 
 VERBS = {
@@ -179,3 +180,12 @@ def listing(qs: QuerySet[AuditEvent]) -> Listing:
         ],
         default_sort="-at",
     )
+
+
+AUDIT = register(
+    "audit",
+    title="审计日志",
+    url="audit",
+    rows=lambda user: selectors.audit_event_list(user=user),
+    listing=listing,
+)

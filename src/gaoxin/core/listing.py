@@ -12,7 +12,11 @@ A list declares itself once::
 and a view calls ``page = AUDIT.apply(request, Model.objects.visible_to(request.user))``: the
 queryset always starts from the caller's tenancy. A bad filter value (a date like 2025-13-40, an
 unknown sort key) does not raise: ``page.errors`` holds a Chinese message and the view answers 400.
-``AUDIT.export(page, title)`` returns the .xlsx response through `spreadsheets.write_row`."""
+``AUDIT.export(page, title)`` returns the .xlsx response through `spreadsheets.write_row`.
+
+Each staff list registers itself (``register("inbox", title=..., url=..., rows=..., listing=...)``) in
+``REGISTRY``, so one view helper (``Entry.respond``) serves its page, its 400 and its export, and one
+test sweeps every declared list."""
 
 from __future__ import annotations
 
@@ -24,8 +28,9 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import HttpResponse
+from django.shortcuts import render
 from openpyxl import Workbook
 
 from . import spreadsheets
@@ -40,6 +45,8 @@ class Column:
     label: str
     sort: str | None = None  # the ORM field the header sorts by; None: not sortable
     value: Callable[[Any], Any] | None = None  # how the cell reads (default: the attribute `key`)
+    link: Callable[[Any], str] | None = None  # where the cell leads on the page (not in the export)
+    shown: bool = True  # False: only in the export (the page keeps to the columns a reader scans)
 
     def cell(self, row: Any) -> Any:
         return self.value(row) if self.value else getattr(row, self.key, "")
@@ -60,23 +67,59 @@ class Text:
 
 
 @dataclass(frozen=True)
-class Choice:
+class Search:
+    """One box that matches any of several fields (case number, applicant, item name…)."""
+
     name: str
     label: str
-    choices: Sequence[tuple[str, str]] = ()
-    lookup: str = "exact"
+    fields: Sequence[str] = ()
+    through_many: bool = False  # a field crosses a to-many relation: match by id so rows stay unique
+    where: Callable[[QuerySet, str], QuerySet] | None = None  # a search of the app's own (pinyin…)
 
     def params(self) -> list[str]:
         return [self.name]
 
     def apply(self, qs: QuerySet, data, errors: list[str]) -> QuerySet:
+        value = data.get(self.name, "").strip()[:100]
+        if not value:
+            return qs
+        if self.where:
+            return self.where(qs, value)
+        q = Q()
+        for f in self.fields:
+            q |= Q(**{f"{f}__icontains": value})
+        if self.through_many:
+            return qs.filter(pk__in=qs.model._base_manager.filter(q).values("pk"))
+        return qs.filter(q)
+
+
+@dataclass(frozen=True)
+class Choice:
+    name: str
+    label: str
+    # The options as (value, label) pairs, or a function giving them (read when the page is drawn).
+    choices: Sequence[tuple[str, str]] | Callable[[], Sequence[tuple[str, str]]] = ()
+    lookup: str = "exact"
+    field: str = ""  # the ORM path when it differs from the parameter name
+    where: Callable[[QuerySet, str], QuerySet] | None = None  # when one lookup does not say it
+
+    def params(self) -> list[str]:
+        return [self.name]
+
+    def options(self) -> list[tuple[str, str]]:
+        found = self.choices() if callable(self.choices) else self.choices
+        return [(str(c), str(label)) for c, label in found if str(c) != ""]
+
+    def apply(self, qs: QuerySet, data, errors: list[str]) -> QuerySet:
         value = data.get(self.name, "")
         if not value:
             return qs
-        if value not in {c for c, _ in self.choices}:
+        if value not in {c for c, _ in self.options()}:
             errors.append(f"“{self.label}”没有这个选项，请从列表中选择")
             return qs.none()
-        return qs.filter(**{f"{self.name}__{self.lookup}": value})
+        if self.where:
+            return self.where(qs, value)
+        return qs.filter(**{f"{self.field or self.name}__{self.lookup}": value})
 
 
 @dataclass(frozen=True)
@@ -117,7 +160,7 @@ class DateRange:
         return qs.model._meta.get_field(self.name).get_internal_type() == "DateTimeField"
 
 
-Filter = Text | Choice | DateRange
+Filter = Text | Search | Choice | DateRange
 
 
 @dataclass
@@ -137,7 +180,7 @@ class ListPage:
     queryset: QuerySet
     sort: str
     paginator_page: Any = None
-    cells: list[list[Any]] = field(default_factory=list)
+    cells: list[tuple[Any, list[tuple[Any, str | None]]]] = field(default_factory=list)  # (row, cells)
 
 
 @dataclass(frozen=True)
@@ -169,7 +212,8 @@ class Listing:
         values = {n: data.get(n, "")[:100] for n in names}
         kept = {n: v for n, v in values.items() if v}
         headers = []
-        for c in self.columns:
+        shown = [c for c in self.columns if c.shown]
+        for c in shown:
             if not c.sort:
                 headers.append(Header(c.label, None, "none"))
                 continue
@@ -181,7 +225,10 @@ class Listing:
         page = Paginator(qs, self.page_size).get_page(data.get("page"))
         query = urlencode({**kept, "sort": sort})
         result = ListPage(page.object_list, headers, values, errors, query, qs, sort, page)
-        result.cells = [[c.cell(r) for c in self.columns] for r in page.object_list]
+        result.cells = [
+            (r, [(_display(c.cell(r)), c.link(r) if c.link else None) for c in shown])
+            for r in page.object_list
+        ]
         return result
 
     def export(self, data, qs: QuerySet, title: str) -> HttpResponse | None:
@@ -190,8 +237,9 @@ class Listing:
         if errors:
             return None
         wb = Workbook(write_only=True)
+        title = str(title)
         ws = wb.create_sheet(title[:31])
-        spreadsheets.write_row(ws, [c.label for c in self.columns])
+        spreadsheets.write_row(ws, [str(c.label) for c in self.columns])
         for row in qs[:EXPORT_LIMIT]:
             spreadsheets.write_row(ws, [_excel(c.cell(row)) for c in self.columns])
         buf = io.BytesIO()
@@ -213,6 +261,12 @@ def _excel(value: Any) -> Any:
     return str(value)
 
 
+def _display(value: Any) -> Any:
+    if isinstance(value, dt.datetime):
+        return _local(value).strftime("%Y-%m-%d %H:%M")
+    return "" if value is None else value
+
+
 def _local(value: dt.datetime) -> dt.datetime:
     from django.utils import timezone
 
@@ -223,3 +277,46 @@ def _quote(text: str) -> str:
     from urllib.parse import quote
 
     return quote(text)
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A registered staff list: its title, its page's URL name, the rows a user may see, its declaration."""
+
+    name: str
+    title: str
+    url: str
+    rows: Callable[[Any], QuerySet]  # user -> queryset that starts from the user's tenancy
+    listing: Listing | Callable[[QuerySet], Listing]
+
+    def spec(self, qs: QuerySet) -> Listing:
+        return self.listing if isinstance(self.listing, Listing) else self.listing(qs)
+
+    def respond(self, request, template: str, context: dict | None = None, *, qs: QuerySet | None = None):
+        """The page of filtered, sorted rows (400 with the reason for a bad filter) or, with
+        ``export=xlsx``, the same rows as .xlsx."""
+        qs = self.rows(request.user) if qs is None else qs
+        spec = self.spec(qs)
+        if request.GET.get("export") == "xlsx":
+            response = spec.export(request.GET, qs, self.title)
+            if response is not None:
+                return response
+        page = spec.apply(request, qs)
+        ctx = {"page": page, "spec": spec, "list": self, **(context or {})}
+        return render(request, template, ctx, status=400 if page.errors else 200)
+
+
+REGISTRY: dict[str, Entry] = {}
+
+
+def register(
+    name: str,
+    *,
+    title: str,
+    url: str,
+    rows: Callable[[Any], QuerySet],
+    listing: Listing | Callable[[QuerySet], Listing],
+) -> Entry:
+    entry = Entry(name, title, url, rows, listing)
+    REGISTRY[name] = entry
+    return entry

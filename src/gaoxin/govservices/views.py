@@ -16,8 +16,8 @@ from gaoxin.accounts.permissions import is_applicant, is_staff_member
 from gaoxin.core import clock, officefiles, ratelimit
 from gaoxin.core.errors import Conflict, DomainError, NotFound, PermissionDenied
 
+from . import lists, selectors, themes
 from . import permissions as perms
-from . import selectors, themes
 from .models import Case
 from .services import case_page, catalogue, common, drafts, licences, submission
 from .services import cases as case_services
@@ -260,32 +260,16 @@ def _step_inputs(request, v, step: str, staff_submit: bool) -> dict:
 
 @login_required
 def case_list_view(request):
-    qs = selectors.case_list(user=request.user)
-    state = request.GET.get("state", "")[:14]
-    if state:
-        qs = qs.filter(state=state)
-    page = Paginator(qs, 20).get_page(request.GET.get("page"))
-    return render(
-        request, "govservices/cases.html", {"page": page, "state": state, "states": Case.State.choices}
-    )
+    return lists.CASES.respond(request, "govservices/cases.html")
 
 
 @login_required
 def inbox_view(request):
     if not is_staff_member(request.user):
         return redirect("govservices:cases")
-    light, state, q = (
-        request.GET.get("light", "")[:6],
-        request.GET.get("state", "")[:14],
-        request.GET.get("q", "")[:30],
-    )
-    page = Paginator(selectors.inbox(user=request.user, light=light, state=state, q=q), 25).get_page(
-        request.GET.get("page")
-    )
-    context = {"page": page, "light": light, "state": state, "q": q, "states": Case.State.choices}
-    context["checks"] = selectors.verification_tasks(user=request.user)[:50]
     template = "govservices/_inbox_rows.html" if request.htmx else "govservices/inbox.html"
-    return render(request, template, context)
+    checks = selectors.verification_tasks(user=request.user)[:50]
+    return lists.INBOX.respond(request, template, {"checks": checks, "hx_rows": True})
 
 
 def _case_page(request, case: Case, *, status: int = 200, check_error: DomainError | None = None):

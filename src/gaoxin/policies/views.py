@@ -18,7 +18,7 @@ from gaoxin.core import clock
 from gaoxin.core.errors import BadRequest, DomainError, NotFound, PermissionDenied
 from gaoxin.core.views import run_service
 
-from . import permissions, selectors
+from . import lists, permissions, selectors
 from .forms import ClauseForm, PolicyForm
 from .models import Award
 from .rules import RuleError, builder, parse_rule
@@ -317,9 +317,6 @@ def clause_service_item_view(request, pk):
 def awards_view(request):
     if not permissions.can_view_funds(request.user):
         raise PermissionDenied("无权查看兑现记录")
-    state = request.GET.get("state", "")[:20]
-    clause_id = request.GET.get("clause", "")
-    clause_id = int(clause_id) if clause_id.isdigit() and len(clause_id) < 10 else None
     if request.method == "POST":
         ids = [int(i) for i in request.POST.getlist("ids") if i.isdigit() and len(i) < 18]
         chosen = list(selectors.award_list(user=request.user).filter(pk__in=ids))
@@ -347,20 +344,8 @@ def awards_view(request):
 
             _act(request, reject_all, f"已将 {len(chosen)} 笔设为不予兑现")
         return redirect(request.get_full_path())
-    awards = selectors.award_list(user=request.user, state=state, clause_id=clause_id).order_by(
-        "clause", "-amount", "id"
-    )
-    page_obj = Paginator(awards, 50).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "policies/awards.html",
-        {
-            "page": page_obj,
-            "state": state,
-            "clause_id": clause_id,
-            "states": Award.State.choices,
-            "can_manage": permissions.can_manage_policies(request.user),
-        },
+    return lists.AWARDS.respond(
+        request, "policies/awards.html", {"can_manage": permissions.can_manage_policies(request.user)}
     )
 
 

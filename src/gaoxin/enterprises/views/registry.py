@@ -3,87 +3,22 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 
 from gaoxin.core import officefiles
 from gaoxin.core.errors import DomainError, NotFound
 
-from .. import excel, gbt, permissions, selectors
-from ..models import Enterprise, Industry, Park, Qualification
+from .. import excel, gbt, lists, permissions, selectors
 from ..selectors import reporting as report_selectors
-from .common import not_found, xlsx, xlsx_file
-
-FILTERS = ["q", "industry", "qualification", "size", "above", "park"]
-
-
-def _filters(request) -> dict:
-    f = {k: request.GET.get(k, "")[:60] for k in FILTERS}
-    return f
+from .common import not_found, xlsx_file
 
 
 @login_required
 def enterprise_list_view(request):
-    f = _filters(request)
-    above = {"1": True, "0": False}.get(f["above"])
-    qs = selectors.enterprise_list(
-        user=request.user,
-        q=f["q"],
-        industry=f["industry"],
-        qualification=f["qualification"],
-        size=f["size"],
-        above_scale=above,
-        park=f["park"],
-    )
-    if request.GET.get("export") == "xlsx":
-        headers = [
-            "统一社会信用代码",
-            "企业名称",
-            "曾用名",
-            "法定代表人",
-            "成立日期",
-            "所在园区",
-            "产业",
-            "国民经济行业",
-            "规模",
-            "规上（限上）",
-            "状态",
-        ]
-        rows = (
-            [
-                e.uscc,
-                e.name,
-                e.former_names,
-                e.legal_rep,
-                e.registered_on,
-                str(e.park or ""),
-                str(e.industry or ""),
-                gbt.describe(e.gbt_code),
-                e.get_size_display(),
-                "是" if e.above_scale else "否",
-                e.get_status_display(),
-            ]
-            for e in qs.iterator(chunk_size=2000)
-        )
-        return xlsx("enterprises", "企业名录", headers, rows)
-    page = Paginator(qs, 30).get_page(request.GET.get("page"))
-    query = "&".join(f"{k}={v}" for k, v in f.items() if v)
     template = "enterprises/_rows.html" if request.htmx else "enterprises/list.html"
-    return render(
-        request,
-        template,
-        {
-            "page": page,
-            "f": f,
-            "query": query,
-            "industries": Industry.objects.all(),
-            "parks": Park.objects.all(),
-            "kinds": Qualification.Kind.choices,
-            "sizes": Enterprise.Size.choices,
-            "can_import": permissions.can_edit_registry(request.user),
-        },
-    )
+    context = {"can_import": permissions.can_edit_registry(request.user), "hx_rows": True}
+    return lists.ENTERPRISES.respond(request, template, context)
 
 
 @login_required

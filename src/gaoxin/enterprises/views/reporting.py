@@ -5,7 +5,6 @@ import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
@@ -14,7 +13,7 @@ from gaoxin.core import clock
 from gaoxin.core.amounts import chart
 from gaoxin.core.errors import DomainError, NotFound
 
-from .. import permissions
+from .. import lists, permissions
 from ..indicators import INDICATORS
 from ..models import Report
 from ..selectors import reporting as selectors
@@ -39,17 +38,12 @@ def report_list_view(request):
             return redirect("enterprises:report", report_id=report.id)
         except (ValueError, DomainError) as exc:
             messages.error(request, getattr(exc, "message", "请选择报告期"))
-    state = request.GET.get("state", "")[:10]
-    qs = selectors.report_list(user=user, state=state).order_by("-year", "-month", "enterprise__name")
     today = clock.today()
     last = today.replace(day=1) - dt.timedelta(days=1)
-    return render(
+    return lists.REPORTS.respond(
         request,
         "enterprises/reports.html",
         {
-            "page": Paginator(qs, 30).get_page(request.GET.get("page")),
-            "state": state,
-            "states": Report.State.choices,
             "pending": selectors.pending_review(user=user)[:20],
             "default_year": last.year,
             "default_month": last.month,
