@@ -104,7 +104,7 @@ def test_staff_outside_the_bureau_see_where_projects_come_from(client, clerk):
 
 def test_an_enterprise_file_with_nothing_yet_says_how_each_list_fills(client, stat, leader):
     e = ef.enterprise()
-    _check(client, stat, f"/enterprises/{e.uscc}/", "主管部门认定后", "提交后由统计员审核")
+    _check(client, stat, f"/enterprises/{e.uscc}/", "主管部门认定后", "统计员可代企业填报")
     _check(client, leader, f"/enterprises/{e.uscc}/", "企业按月填报、统计员审核后")
 
 
