@@ -415,7 +415,11 @@ def agent_view(request):
     return render(
         request,
         "govservices/agent.html",
-        {"auths": auths, "cases": selectors.agent_cases(user=request.user)[:50]},
+        {
+            "auths": auths,
+            "cases": selectors.agent_cases(user=request.user)[:50],
+            "is_agent": perms.is_agent(request.user),
+        },
     )
 
 

@@ -261,7 +261,14 @@ def _xlsx(content: bytes, filename: str) -> HttpResponse:
 
 @page
 def chains_view(request):
-    return render(request, "investment/chains.html", {"chains": selectors.chain_list(user=request.user)})
+    return render(
+        request,
+        "investment/chains.html",
+        {
+            "chains": selectors.chain_list(user=request.user),
+            "can_manage": permissions.can_manage(request.user),
+        },
+    )
 
 
 @page
@@ -317,7 +324,14 @@ def carriers_view(request):
     kind = kind if kind in Carrier.Kind.values else ""
     rows = selectors.carrier_rows(user=user, carriers=selectors.carrier_list(user=user, kind=kind))
     return render(
-        request, "investment/carriers.html", {"rows": rows, "kinds": Carrier.Kind.choices, "kind": kind}
+        request,
+        "investment/carriers.html",
+        {
+            "rows": rows,
+            "kinds": Carrier.Kind.choices,
+            "kind": kind,
+            "can_manage": permissions.can_manage(user),
+        },
     )
 
 

@@ -16,6 +16,11 @@ def can_handle_payments(user) -> bool:
     return is_system_admin(user) or has_role(user, Role.FINANCE_OFFICER)
 
 
+def can_set_budget(user) -> bool:
+    """A clause's yearly budget: the policy officers or the finance officers."""
+    return can_manage_policies(user) or can_handle_payments(user)
+
+
 def can_view_funds(user) -> bool:
     return can_manage_policies(user) or can_handle_payments(user) or has_role(user, Role.LEADER)
 

@@ -131,6 +131,7 @@ def clause_view(request, pk):
             for b in selectors.budget_list(user=request.user).filter(clause=clause)
         ]
         ctx["award_counts"] = _counts(selectors.award_list(user=request.user, clause_id=clause.pk))
+        ctx["can_set_budget"] = permissions.can_set_budget(request.user)
     if permissions.can_view_matching(request.user):
         ctx["preview"] = matching.preview(clause.rule, limit=20)
     if permissions.can_see_own_enterprise(request.user):

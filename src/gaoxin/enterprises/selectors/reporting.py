@@ -247,6 +247,18 @@ class _Totals:
         }
 
 
+def latest_received_period(*, user) -> tuple[int, int] | None:
+    """The newest month for which any report the user can read has been submitted, or None."""
+    _require_statistics(user)
+    return (
+        Report.objects.visible_to(user)
+        .filter(state__in=RECEIVED, month__gte=1, month__lte=12)
+        .order_by("-year", "-month")
+        .values_list("year", "month")
+        .first()
+    )
+
+
 def totals(*, user, year: int, month: int, by: str = "industry") -> dict:
     """Year-to-date totals of the period by a dimension, with the reporting rate of each group.
 

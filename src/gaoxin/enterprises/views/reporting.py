@@ -206,6 +206,9 @@ def statistics_view(request):
             "data": data,
             "charts": _charts(data, selectors.zone_months(user=request.user, year=year, month=month)),
             "completeness": selectors.completeness(user=request.user, year=year, month=month),
+            "latest": selectors.latest_received_period(user=request.user)
+            if not data["zone"]["reports"]
+            else None,
             "years": range(clock.today().year, 2015, -1),
             "months": range(1, 13),
             "dims": [("industry", _("按产业")), ("park", _("按园区")), ("size", _("按规模"))],

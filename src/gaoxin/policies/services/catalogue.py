@@ -237,7 +237,7 @@ def _check_fields(fields: dict):
 @transaction.atomic
 def budget_set(*, actor, clause: Clause, year: int, amount: Decimal) -> Budget:
     """Set a clause's budget for a year; never below what is already reserved or paid."""
-    if not (permissions.can_manage_policies(actor) or permissions.can_handle_payments(actor)):
+    if not permissions.can_set_budget(actor):
         raise PermissionDenied("只有政策专员或财政专员可以设置预算")
     if amount < 0:
         raise ValidationFailed("预算金额不能为负", fields={"amount": "不能为负"})
