@@ -36,3 +36,13 @@ document.addEventListener("keydown", (event) => {
     open.querySelector("summary").focus();
   }
 });
+// A table wider than the screen scrolls inside its card (phones); a keyboard user reaches and scrolls it
+// with Tab and the arrow keys, so such a table takes the focus (WCAG 2.1.1).
+function focusScrollers(root) {
+  root.querySelectorAll("table, .table-wrap").forEach((el) => {
+    if (el.scrollWidth > el.clientWidth + 1 && !el.hasAttribute("tabindex")) el.setAttribute("tabindex", "0");
+  });
+}
+document.addEventListener("DOMContentLoaded", () => focusScrollers(document));
+document.addEventListener("htmx:afterSettle", (event) => focusScrollers(event.target));
+window.addEventListener("resize", () => focusScrollers(document));
