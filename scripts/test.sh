@@ -11,7 +11,10 @@ export GAOXIN_TESTING=1
 unset GAOXIN_DATABASE_URL
 
 # tests/deploy/test_scaleout.py makes its own PostgreSQL database and Redis queue whatever the suite
-# runs on: it runs once, in the PostgreSQL pass (it is left out here, not skipped).
+# runs on: it runs once, in the PostgreSQL pass (it is left out here, not skipped). The page sweeps
+# (every menu page of every role for layout, accessibility and English labels) check what the
+# browser draws, which does not depend on the database engine: they run once, in the SQLite pass.
+SWEEPS=(--ignore=tests/browser/test_every_page.py --ignore=tests/browser/test_english.py)
 echo "== 测试（SQLite）"
 GAOXIN_DATA_DIR="$(mktemp -d)" $PY -m pytest -n 2 --ignore=tests/deploy/test_scaleout.py "$@"
 
@@ -25,7 +28,7 @@ except Exception as exc:
 PYEOF
 then
   echo "== 测试（PostgreSQL）"
-  GAOXIN_DATA_DIR="$(mktemp -d)" GAOXIN_DATABASE_URL="$PG_URL" $PY -m pytest -n 2 "$@"
+  GAOXIN_DATA_DIR="$(mktemp -d)" GAOXIN_DATABASE_URL="$PG_URL" $PY -m pytest -n 2 "${SWEEPS[@]}" "$@"
 elif [ "${GAOXIN_REQUIRE_POSTGRES:-0}" = 1 ]; then
   echo "PostgreSQL 不可用，而 GAOXIN_REQUIRE_POSTGRES=1" >&2
   exit 1
