@@ -165,7 +165,7 @@ class Walk:
         self.check()
 
     def follow_first_in_table(self) -> None:
-        link = self.page.locator("main table a").first
+        link = self.page.locator("main table tbody a").first
         if not link.count():
             raise PageProblem(f"{self.page.url} 的表格里没有链接")
         with self.page.expect_navigation():

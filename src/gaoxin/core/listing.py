@@ -106,6 +106,12 @@ class Choice:
     def params(self) -> list[str]:
         return [self.name]
 
+    @property
+    def records(self) -> bool:
+        """Options read from the database (departments, industries, policies) are people's records,
+        shown as typed and not translated; declared choices are labels."""
+        return callable(self.choices)
+
     def options(self) -> list[tuple[str, str]]:
         found = self.choices() if callable(self.choices) else self.choices
         return [(str(c), str(label)) for c, label in found if str(c) != ""]
