@@ -17,9 +17,9 @@ Cases, reports and awards run on it; each machine's table stays explicit in its 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import models, transaction
 from django.utils.translation import gettext as _
@@ -27,6 +27,9 @@ from django.utils.translation import pgettext
 
 from . import audit, clock
 from .errors import Conflict, NotFound, PermissionDenied
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 # effect(obj, actor, payload, today) → details for the timeline and the audit summary (or None)
 Effect = Callable[[Any, Any, dict, dt.date], dict | None]
@@ -69,7 +72,7 @@ class Machine:
     name: str  # the audit prefix: "case" → "case.accept"
     model: type[models.Model]
     transitions: list[Transition]
-    role_names: dict[str, str]
+    role_names: Mapping[str, StrOrPromise]  # shown in the reader's language
     may: Callable[[str, Any, Any], bool]  # may(role, user, obj)
     visible: Callable[[Any, Any], bool]  # visible(user, obj): after the lock; False → 404
     write_event: Callable[[Step], None]

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext_lazy
 
 from gaoxin.core import audit, clock
 from gaoxin.core.errors import Conflict, NotFound, ValidationFailed
@@ -21,7 +22,7 @@ S = Report.State
 
 
 EDITABLE = frozenset({S.DRAFT, S.RETURNED})
-ROLE_NAMES = {"filer": "企业或代其填报的统计人员", "reviewer": "统计人员"}
+ROLE_NAMES = {"filer": gettext_lazy("企业或代其填报的统计人员"), "reviewer": gettext_lazy("统计人员")}
 
 
 def _may(role: str, actor, report: Report) -> bool:

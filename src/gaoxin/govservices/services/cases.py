@@ -11,6 +11,7 @@ import re
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from gaoxin.accounts.models import User
 from gaoxin.accounts.permissions import role_departments
@@ -441,12 +442,12 @@ TRANSITIONS: list[Transition] = [
 BY_ACTION = {t.action: t for t in TRANSITIONS}
 ENDED = (S.NOT_ACCEPTED, S.WITHDRAWN, S.DENIED)
 ROLE_NAMES = {
-    "applicant": "申请人或其代办员",
-    "clerk": "窗口受理员",
-    "reviewer": "当前环节部门的审查员",
-    "approver": "承办部门审批人",
-    "verifier": "承办部门审查员",
-    "head": "承办部门负责人",
+    "applicant": gettext_lazy("申请人或其代办员"),
+    "clerk": gettext_lazy("窗口受理员"),
+    "reviewer": gettext_lazy("当前环节部门的审查员"),
+    "approver": gettext_lazy("承办部门审批人"),
+    "verifier": gettext_lazy("承办部门审查员"),
+    "head": gettext_lazy("承办部门负责人"),
 }
 
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import transaction
+from django.utils.translation import gettext_lazy
 
 from gaoxin.core import audit, clock
 from gaoxin.core.errors import Conflict, PermissionDenied, ValidationFailed
@@ -25,7 +26,7 @@ from ..models import Carrier, Commitment, Evidence, Project, StageEvent
 
 S = Project.Stage
 TEAM, BUREAU = "team", "bureau"
-ROLE_NAMES = {TEAM: "项目团队", BUREAU: "投资促进局"}
+ROLE_NAMES = {TEAM: gettext_lazy("项目团队"), BUREAU: gettext_lazy("投资促进局")}
 
 ORDER = [S.LEAD, S.TALKS, S.SIGNED, S.REGISTERED, S.SETTLED, S.STARTED, S.COMPLETED, S.PRODUCING, S.FULL]
 RANK: dict[str, int] = {str(s): i for i, s in enumerate(ORDER)}

@@ -20,6 +20,7 @@ from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
+from django.utils.translation import gettext_lazy
 
 from gaoxin.core import audit, clock
 from gaoxin.core.calendar import add_workdays
@@ -40,7 +41,11 @@ from .matching import operating
 S = Award.State
 CENT = Decimal("0.01")
 OFFICER, FINANCE, ENTERPRISE = "officer", "finance", "enterprise"
-ROLE_NAMES = {OFFICER: "政策专员", FINANCE: "财政专员", ENTERPRISE: "获奖企业"}
+ROLE_NAMES = {
+    OFFICER: gettext_lazy("政策专员"),
+    FINANCE: gettext_lazy("财政专员"),
+    ENTERPRISE: gettext_lazy("获奖企业"),
+}
 
 
 def _may(role: str, actor, award: Award) -> bool:
