@@ -48,13 +48,19 @@ def zone():
     return clause, firm
 
 
+def _write_rule(page, rule: str) -> None:
+    """Under 高级 the officer types the expression; leaving the box previews it."""
+    if not page.locator("#rule").is_visible():
+        page.click("text=高级：规则表达式")
+    page.fill("#rule", rule)
+    page.dispatch_event("#rule", "change")
+
+
 def test_rule_to_payment_and_clawback(page, zone):
     clause, firm = zone
     login(page, "policy", DEFAULT_PASSWORD)
     page.goto(page.base + f"/policies/clauses/{clause.pk}/rule/")
-    page.fill(
-        "#rule", "enterprise.hte && data.rd_expense(2025) >= 1000000 && growth.revenue_yoy(2025) >= 0.1"
-    )
+    _write_rule(page, "enterprise.hte && data.rd_expense(2025) >= 1000000 && growth.revenue_yoy(2025) >= 0.1")
     page.wait_for_function(  # a function, not an expression: the page's CSP forbids eval
         "() => document.querySelector('#match-count')?.textContent == '1'"
     )
@@ -63,12 +69,10 @@ def test_rule_to_payment_and_clawback(page, zone):
     assert "持有有效的高新技术企业资质" in near and "enterprise." not in near
     assert page.locator("#rule-sentences li").all_inner_texts()[0] == "持有有效的高新技术企业资质"
     shot(page, "policies-rule-editor")
-    page.fill("#rule", "enterprise.hte && enterprise.turnover > 1")
+    _write_rule(page, "enterprise.hte && enterprise.turnover > 1")
     page.wait_for_selector("#preview .msg-error")
     assert "未知变量“enterprise.turnover”" in page.locator("#preview").inner_text()
-    page.fill(
-        "#rule", "enterprise.hte && data.rd_expense(2025) >= 1000000 && growth.revenue_yoy(2025) >= 0.1"
-    )
+    _write_rule(page, "enterprise.hte && data.rd_expense(2025) >= 1000000 && growth.revenue_yoy(2025) >= 0.1")
     page.wait_for_selector("#match-count")
     page.click("#rule-form button[type=submit]")
     page.wait_for_load_state("networkidle")

@@ -17,10 +17,12 @@ def test_clerk_logs_in_and_sees_the_staff_workbench(page, zone):
     click_nav(page, "企业名录")
     page.wait_for_selector("table tbody tr")
     assert page.locator("table tbody tr").count() == 30
-    total_before = page.locator("#rows p.muted").inner_text()
+    total_before = page.locator("#rows .list-count").inner_text()
     with page.expect_response(lambda r: "q=liuzhou" in r.url):
         page.fill("#q", "liuzhou")
-    page.wait_for_function("t => document.querySelector('#rows p.muted').innerText !== t", arg=total_before)
+    page.wait_for_function(
+        "t => document.querySelector('#rows .list-count').innerText !== t", arg=total_before
+    )
     assert page.locator("#rows tbody tr").count() >= 1
     assert "liuzhou" in page.url
     shot(page, "enterprise-list")

@@ -75,6 +75,7 @@ class Search:
     fields: Sequence[str] = ()
     through_many: bool = False  # a field crosses a to-many relation: match by id so rows stay unique
     where: Callable[[QuerySet, str], QuerySet] | None = None  # a search of the app's own (pinyin…)
+    searches = True  # drawn as a search box that filters as one types
 
     def params(self) -> list[str]:
         return [self.name]
