@@ -147,6 +147,26 @@ def build_demo_zone() -> tuple[str, dict]:
         return publish_bench_item(admin, admin.department)
 
 
+def backend_cpu() -> float:
+    """CPU seconds (user + system) the database server process of this thread's connection has
+    used: PostgreSQL on this machine, read from /proc; 0 on SQLite (it runs inside the app)."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return 0.0
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return float("nan")
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+CPU: dict[tuple[str, str], list[tuple[float, float]]] = {}  # (phase, mode) → (app ms, database ms) per case
+
+
 def in_process(mode: str, code: str, data: dict, workers: int, count: int) -> float:
     import audit_naive
     from django.db import connection
@@ -159,12 +179,15 @@ def in_process(mode: str, code: str, data: dict, workers: int, count: int) -> fl
     per = max(1, count // workers)
     errors = []
     tag = f"{RUN}-{mode}-{workers}-{time.time_ns()}"  # fresh keys every round: no idempotent replays
+    db_cpu = []
 
     def submit(w):
         try:
             ent = ents[w % len(ents)]
+            start = backend_cpu()
             for i in range(per):
                 case_submit(actor=ent, item_code=code, data=data, idempotency_key=f"{tag}-{w}-{i}")
+            db_cpu.append(backend_cpu() - start)
         except Exception as exc:
             errors.append(exc)
         finally:
@@ -172,16 +195,20 @@ def in_process(mode: str, code: str, data: dict, workers: int, count: int) -> fl
 
     case_submit(actor=ents[0], item_code=code, data=data, idempotency_key=f"{tag}-warm")
     threads = [threading.Thread(target=submit, args=(w,)) for w in range(workers)]
-    t = time.perf_counter()
+    t, cpu = time.perf_counter(), time.process_time()
     for th in threads:
         th.start()
     for th in threads:
         th.join()
-    elapsed = time.perf_counter() - t
+    elapsed, cpu = time.perf_counter() - t, time.process_time() - cpu
     audit_naive.install("sealed")
     if errors:
         raise errors[0]
-    return per * workers / elapsed
+    cases = per * workers
+    CPU.setdefault((f"in process, {workers} thread" + ("s" if workers > 1 else ""), mode), []).append(
+        (cpu / cases * 1000, sum(db_cpu) / cases * 1000)
+    )
+    return cases / elapsed
 
 
 def free_port() -> int:
@@ -197,7 +224,17 @@ class Servers:
         self.ports = [free_port(), free_port()]
         self.ready = False
         env = {**os.environ, "GAOXIN_ALLOWED_HOSTS": "127.0.0.1,localhost"}
-        gunicorn = [sys.executable, "-m", "gunicorn", "--pythonpath", str(BENCH), "--workers", "1"]
+        gunicorn = [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "--pythonpath",
+            str(BENCH),
+            "--workers",
+            "1",
+            "--timeout",
+            "300",
+        ]
         self.procs = [
             subprocess.Popen(
                 [
@@ -253,7 +290,7 @@ def over_http(
     body = json.dumps({"item": code, "data": data}, ensure_ascii=False).encode()
 
     def client(c, n, tag):
-        conn = http.client.HTTPConnection("127.0.0.1", servers.ports[c % 2], timeout=60)
+        conn = http.client.HTTPConnection("127.0.0.1", servers.ports[c % 2], timeout=300)
         try:
             for i in range(n):
                 headers = {
@@ -377,8 +414,14 @@ def main(argv=None) -> int:
                     rate = run(mode)
                     left, message = chain_after_phase()
                     results[(name, mode)].append(rate)
+                    cpu = CPU.get((name, mode), [])
+                    spent = (
+                        f"; CPU per case: app {cpu[-1][0]:.1f} ms, database {cpu[-1][1]:.1f} ms"
+                        if cpu
+                        else ""
+                    )
                     print(
-                        f"  round {r + 1}: {name}, {MODES[mode]}: {rate:.0f} cases/s;"
+                        f"  round {r + 1}: {name}, {MODES[mode]}: {rate:.0f} cases/s{spent};"
                         f" unsealed at the end {left}; {message}"
                     )
                     sys.stdout.flush()
@@ -390,6 +433,11 @@ def main(argv=None) -> int:
         old = statistics.median(results[(name, "naive")])
         new = statistics.median(results[(name, "sealed")])
         print(f"{name:<46}{old:>18.0f}{new:>22.0f}{new / old:>9.2f}×")
+    print("CPU per case in process, app + database ms (median of rounds; load-insensitive):")
+    for (name, mode), values in CPU.items():
+        app = statistics.median(v[0] for v in values)
+        db = statistics.median(v[1] for v in values)
+        print(f"  {name}, {MODES[mode]}: {app:.1f} + {db:.1f} = {app + db:.1f} ms")
     return 0
 
 

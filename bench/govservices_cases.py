@@ -57,7 +57,7 @@ RUN = f"b{time.time_ns()}"
 GENERATE = """
 INSERT INTO govservices_case (number, item_id, version_id, department_id, applicant_id, enterprise_uscc, applicant_name,
   submitted_by_id, channel, state, data, commitment_signed, submitted_at, accepted_on, due_on, due_certain,
-  suspended_days, stage_order, light, reason, revision, extended_days, procedure, legal_due_on)
+  suspended_days, stage_order, light, reason, revision, extended_days, procedure, legal_due_on, post_tracking)
 SELECT 'B' || lpad(g::text, 12, '0'), v.item_id, v.id, v.department_id, u.id, u.enterprise_uscc, u.enterprise_name,
   u.id, 'online',
   CASE WHEN g %% %(every)s = 0 THEN 'in_review' ELSE 'closed' END,
@@ -65,7 +65,7 @@ SELECT 'B' || lpad(g::text, 12, '0'), v.item_id, v.id, v.department_id, u.id, u.
   CASE WHEN g %% %(every)s = 0 THEN current_date - (g %% 12) ELSE current_date - (g %% 700) END,
   CASE WHEN g %% %(every)s = 0 THEN current_date - (g %% 12) + 7 ELSE current_date - (g %% 700) + 7 END,
   true, 0, 1, '', '', 0, 0, '',
-  CASE WHEN g %% %(every)s = 0 THEN current_date - (g %% 12) + 20 ELSE current_date - (g %% 700) + 20 END
+  CASE WHEN g %% %(every)s = 0 THEN current_date - (g %% 12) + 20 ELSE current_date - (g %% 700) + 20 END, ''
 FROM generate_series(1, %(n)s) g
 JOIN LATERAL (SELECT * FROM (SELECT id, item_id, department_id, row_number() OVER (ORDER BY id) - 1 AS k
    FROM govservices_itemversion WHERE status = 'published') pv WHERE pv.k = g %% %(items)s) v ON true

@@ -49,10 +49,14 @@ if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modu
 fi
 
 apt_install fonts-noto-cjk
+# reportlab embeds TrueType outlines only (Noto CJK's are CFF): the Chinese font of generated PDFs
+apt_install fonts-wqy-microhei
 if [ "$MODE" = test ]; then
   apt_install chromium
   # LibreOffice Calc re-saves exports in the round-trip tests and writes the import fixtures
   apt_install libreoffice-calc-nogui
   # gettext's makemessages/msgattrib check that the English catalogue is complete
   apt_install gettext
+  # pdftotext / pdftoppm read and render the generated PDFs (the economy review tests)
+  apt_install poppler-utils
 fi

@@ -24,6 +24,11 @@ NOT_TENANT = {
     "MaterialSpec",
     "StageSpec",
     "StageDepartment",
+    "Bundle",  # the 一件事 catalogue is public, like the items' guides
+    "BundleMember",
+    "BundleMaterial",
+    "Hall",  # the city's service halls and their windows: shown on the hall pages and screens
+    "Window",
     "Policy",  # published policies are public; drafts are filtered by status in policy_list
     "Clause",
     "Budget",  # the zone's own money per clause; funds officers only (selectors check the role)
@@ -42,6 +47,13 @@ NOT_TENANT = {
     "Indicator",
     "IndicatorTarget",
     "Snapshot",
+    "ReviewNarrative",  # the office's paragraphs of the zone's yearly review
+    "ReviewEdition",  # the generated reviews of the zone's figures
+    "IndicatorEntry",
+    # the national evaluation: the published indicator systems, the zone's own and peer zones' values
+    "EvaluationSystem",
+    "EvaluationIndicator",
+    "EvaluationValue",
 }
 
 

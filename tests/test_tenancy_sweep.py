@@ -29,12 +29,17 @@ from django.urls import URLPattern, URLResolver, clear_url_caches, get_resolver
 
 from gaoxin.accounts.services import enterprise_user_create, token_issue
 from gaoxin.core.models import TaskRun
+from gaoxin.core.notify import notify
 from gaoxin.govservices.models import CaseMaterial
+from gaoxin.govservices.services.bundles import bundle_apply
+from gaoxin.govservices.services.ratings import rating_submit
+from gaoxin.govservices.services.supervision import card_raise
+from gaoxin.govservices.services.tracks import track_create
 from gaoxin.policies.models import Award, FinancingNeed, PaymentBatch
 from gaoxin.policies.services import catalogue as policy_catalogue
 from tests.enterprises import factories as ef
 from tests.factories import DEFAULT_PASSWORD, citizen_user, department, enterprise_user, staff_user
-from tests.govservices.builders import zone
+from tests.govservices.builders import kaiban_bundle, zone
 from tests.govservices.helpers import client_for, pdf, submit
 from tests.govservices.test_licences import issued_licence
 
@@ -52,6 +57,14 @@ PUBLIC_API = {
     ("GET", "/api/v1/service-items/{code}"),
     ("GET", "/api/v1/licences/{number}/verification"),  # genuine or not and the title, nothing personal
     ("GET", "/api/v1/licences/tokens/{token}/verification"),  # anyone holding a copy verifies it (QR code)
+    ("GET", "/api/v1/bundles"),  # the 一件事 catalogue and its guides (一次告知), like the items'
+    ("GET", "/api/v1/bundles/{bundle_code}"),
+    ("GET", "/api/v1/halls/{hall_code}/screen"),  # the hall's calling screen: numbers and windows only
+    ("POST", "/api/v1/kiosk/codes"),  # the kiosk's login: a code by SMS, the same answer for any number
+    ("POST", "/api/v1/kiosk/token"),  # the kiosk's login: the code exchanged for a short-lived token
+    ("GET", "/api/v1/talent/flat-rules"),  # the published scoring rules of the talent flats' waiting list
+    ("GET", "/api/v1/talent/waiting-list"),  # the published ranking: masked names and scores only
+    ("GET", "/api/v1/talent/purchase-rules"),  # the published 限价房 eligibility rule
 }
 PUBLIC_URLS = {
     "healthz",
@@ -61,9 +74,16 @@ PUBLIC_URLS = {
     "accounts/register/",
     "services/",  # the catalogue and the guides are public
     "services/items/<str:code>/",
+    "services/bundles/",  # the 一件事 catalogue and guides; an applicant's own list needs a login
+    "services/bundles/<str:bundle_code>/",
     "verify/<str:token>/",  # the licence's QR code
+    "talent/flats/waiting-list/",  # the talent flats' published rule and ranking, names masked
     "i18n/setlang/",
     "accounts/display/",  # the large-font mode: a cookie of the visitor's own browser, no data of anyone
+    "services/hall/<str:hall_code>/screen/",  # the hall's calling screen: numbers and windows only
+    "services/hall/<str:hall_code>/screen.json",
+    "services/kiosk/login/",  # the kiosk's own login (ID card number and a one-time code)
+    "services/kiosk/logout/",
 }
 SKIP_PREFIXES = (
     "admin/",
@@ -85,12 +105,21 @@ def kind_of(route: str, param: str) -> str | None:
             ("clauses", CATALOGUE),
             ("awards", "award"),
             ("payments", "batch"),
+            ("messages", "message"),
+            ("rectifications", "rectification"),
+            ("supervision", "card"),
         ):
             if part in route:
                 return kind
         return None
     return {
         "code": CATALOGUE,
+        "bundle_code": CATALOGUE,
+        "hall_code": CATALOGUE,  # the city's halls: reference data
+        "ticket_id": "ticket",
+        "appointment_id": "appointment",
+        "bundle_number": "bundle_case",
+        "track_number": "track",
         "policy_id": CATALOGUE,
         "clause_id": CATALOGUE,
         "action": "action",
@@ -108,15 +137,36 @@ def kind_of(route: str, param: str) -> str | None:
         "link_id": "link",
         "carrier_id": "carrier",
         "trip_id": "trip",
+        "talent_id": "talent",
+        "certification_id": "certification",
+        "innovation_carrier_id": "innovation_carrier",
+        "incubation_id": "incubation",
+        "station_id": "station",
+        "postdoc_id": "postdoc",
+        "expert_id": "expert",
+        "contract_id": "contract",
+        "transfer_id": "transfer",
+        "application_id": "flat_application",
+        "purchase_id": "purchase",
         "year": CATALOGUE,  # a year of the zone's figures (economy): staff only, no tenant's row
+        "section": CATALOGUE,  # a section of the zone's yearly review (economy)
+        "kind": CATALOGUE,  # yearly review or ten-year review (economy)
+        "fmt": CATALOGUE,  # docx or pdf
     }.get(param)
 
 
 # The most specific kind decides owner and outsiders (a material of a case is a material).
 PRECEDENCE = [
+    "ticket",
+    "appointment",
     "material",
+    "message",
+    "rectification",
+    "card",
     "licence",
     "case",
+    "bundle_case",
+    "track",
     "report",
     "enterprise",
     "award",
@@ -126,6 +176,17 @@ PRECEDENCE = [
     "token",
     "project",
     "trip",
+    "certification",
+    "flat_application",
+    "purchase",
+    "talent",
+    "postdoc",
+    "incubation",
+    "innovation_carrier",
+    "station",
+    "expert",
+    "contract",
+    "transfer",
     "carrier",
     "link",
     "chain",
@@ -194,12 +255,37 @@ def build_world() -> World:
     run = TaskRun.objects.create(name="sweep", created_by=people["ent"])
     TaskRun.objects.create(name="nobody's")  # started by a worker: created_by is NULL
     token, _ = token_issue(user=people["ent"], name="sweep")
+    message = notify(recipient=people["ent"], kind="other", subject="sweep")
+    rect = rating_submit(actor=people["ent"], level=1, case_number=case.number).rectification
+    card = card_raise(
+        kind="case_overdue", cause="sweep", department_id=case.department_id, detail="sweep", case=case
+    )
+    bundle = kaiban_bundle(gz)
+    bundle_case = bundle_apply(
+        actor=people["ent"], code=bundle.code, data={"ent_name": "示例"}, files={"1": pdf()}
+    )
+    track = track_create(actor=people["ent"], name="扫描专用厂房项目")
+    hall_, ticket, appt = hall_objects(people, depts)
     inv = investment_objects(department)
     people["invest"] = inv["officer"]
+    tal = talent_objects(people, officer, depts)
+    people["policy"] = officer
+    ino = innovation_objects(officer, ent_a)
 
     # Server errors come back as answers (and fail the sweep) instead of stopping it.
     clients = {"anonymous": Client(raise_request_exception=False)}
-    for name in ("ent", "ent2", "unverified", "citizen", "reviewer_land", "finance", "invest"):
+    ours = [bundle_case.number, track.number, track.name]
+    for name in (
+        "ent",
+        "ent2",
+        "unverified",
+        "citizen",
+        "reviewer",
+        "reviewer_land",
+        "finance",
+        "invest",
+        "policy",
+    ):
         clients[name] = Client(raise_request_exception=False)
         clients[name].force_login(people[name])
 
@@ -218,7 +304,16 @@ def build_world() -> World:
             "loan": str(loan.pk),
             "task": str(run.pk),
             "token": str(token.pk),
+            "message": str(message.pk),
+            "rectification": str(rect.pk),
+            "card": str(card.pk),
             "action": "withdraw",
+            "bundle_case": bundle_case.number,
+            "track": track.number,
+            "bundle_code": bundle.code,
+            "hall_code": hall_.code,
+            "ticket": str(ticket.pk),
+            "appointment": str(appt.pk),
             "public_token": lic.token,
             CATALOGUE: "",  # filled per parameter below
             "code": "000000000002",
@@ -227,7 +322,12 @@ def build_world() -> World:
             "pk_policy": str(policy.pk),
             "pk_clause": str(clause.pk),
             "year": "2020",
+            "section": "quality",
+            "kind": "yearly",
+            "fmt": "pdf",
             **{k: str(inv[k].pk) for k in ("project", "chain", "link", "carrier", "trip")},
+            **{k: str(ino[k].pk) for k in INNOVATION_KINDS},
+            **{k: str(tal[k].pk) for k in ("talent", "certification", "flat_application", "purchase")},
         },
         fakes={
             "case": "GX0000000000000",
@@ -240,8 +340,17 @@ def build_world() -> World:
             "loan": "999999",
             "task": "999999",
             "token": "999999",
+            "message": "999999",
+            "rectification": "999999",
+            "card": "999999",
             "action": "withdraw",
+            "bundle_case": "YJS000000000000",
+            "ticket": "999999",
+            "appointment": "999999",
+            "track": "GC00000000000000",
             **dict.fromkeys(("project", "chain", "link", "carrier", "trip"), "999999"),
+            **dict.fromkeys(INNOVATION_KINDS, "999999"),
+            **dict.fromkeys(("talent", "certification", "flat_application", "purchase"), "999999"),
         },
         owners={
             "case": "ent",
@@ -254,7 +363,19 @@ def build_world() -> World:
             "loan": "ent",
             "task": "ent",
             "token": "ent",
+            "message": "ent",
+            "rectification": "ent",
+            "card": "reviewer",  # an officer of the case's department
+            "bundle_case": "ent",
+            "track": "ent",
+            "ticket": "ent",
+            "appointment": "ent",
             **dict.fromkeys(("project", "chain", "link", "carrier", "trip"), "invest"),
+            # A talent: the person, the employer and the talent office (policy officers).
+            # 双创: the enterprise a record names (tenant, host, seller); the expert roster: the office
+            **dict.fromkeys(INNOVATION_KINDS, "ent"),
+            "expert": "policy",
+            **dict.fromkeys(("talent", "certification", "flat_application", "purchase"), "citizen"),
         },
         outsiders={
             "case": ["anonymous", *firms, *staff_outsider],
@@ -268,6 +389,15 @@ def build_world() -> World:
             "loan": ["anonymous", *firms, *staff_outsider],
             "task": ["anonymous", *firms, *staff_outsider, "finance"],
             "token": ["anonymous", *firms, *staff_outsider, "finance"],
+            "message": ["anonymous", "ent2", "unverified", "citizen", "reviewer"],  # the recipient's alone
+            # a 差评 and its rectification: the rater's enterprise and the rated department's officers
+            "rectification": ["anonymous", *firms, *staff_outsider, "finance"],
+            "card": ["anonymous", "ent", *firms, *staff_outsider, "finance"],
+            "bundle_case": ["anonymous", *firms, *staff_outsider, "finance"],
+            # the hall's tickets and appointments: the visitor's (its enterprise's) and the clerks'
+            "ticket": ["anonymous", *firms, *staff_outsider, "finance"],
+            "appointment": ["anonymous", *firms, *staff_outsider, "finance"],
+            "track": ["anonymous", *firms, *staff_outsider, "finance"],
             # A project: its team, the investment bureau and leaders; the zone's chains and carriers:
             # every staff member; trips: the bureau and leaders.
             "project": ["anonymous", *firms, *staff_outsider, "finance"],
@@ -275,13 +405,48 @@ def build_world() -> World:
             "chain": ["anonymous", *firms],
             "link": ["anonymous", *firms],
             "carrier": ["anonymous", *firms],
+            "talent": ["anonymous", "ent", *firms[:2], *staff_outsider, "finance"],
+            "certification": ["anonymous", "ent", *firms[:2], *staff_outsider, "finance"],
+            **dict.fromkeys(INNOVATION_KINDS, ["anonymous", *firms, *staff_outsider, "finance", "invest"]),
+            "expert": ["anonymous", "ent", *firms, *staff_outsider, "finance", "invest"],
+            "flat_application": ["anonymous", "ent", *firms[:2], *staff_outsider, "finance"],
+            "purchase": ["anonymous", "ent", *firms[:2], *staff_outsider, "finance"],
         },
         markers={
-            "ent2": [case.number, citizen_number, lic.number, ent_a.uscc, ent_a.name, *inv["markers"]],
-            "unverified": [case.number, citizen_number, lic.number, ent_a.uscc, ent_a.name, ent_b.uscc],
-            "citizen": [case.number, lic.number, ent_a.uscc, *inv["markers"]],
-            "reviewer_land": [case.number, citizen_number, lic.number, *inv["markers"]],
-            "finance": inv["markers"],
+            "ent": tal["markers"],
+            "ent2": [
+                case.number,
+                citizen_number,
+                lic.number,
+                ent_a.uscc,
+                ent_a.name,
+                *inv["markers"],
+                *tal["markers"],
+                *ino["markers"],
+                *ours,
+            ],
+            "unverified": [
+                case.number,
+                citizen_number,
+                lic.number,
+                ent_a.uscc,
+                ent_a.name,
+                ent_b.uscc,
+                *tal["markers"],
+                *ino["markers"],
+                *ours,
+            ],
+            "citizen": [case.number, lic.number, ent_a.uscc, *inv["markers"], *ino["markers"], *ours],
+            "reviewer_land": [
+                case.number,
+                citizen_number,
+                lic.number,
+                *inv["markers"],
+                *tal["markers"],
+                *ino["markers"],
+                *ours,
+            ],
+            "finance": [*inv["markers"], *tal["markers"], *ino["markers"], *ours],
         },
         alt={
             # The citizen's case and ID scan: the enterprise, the other enterprise and the unverified
@@ -299,6 +464,23 @@ def build_world() -> World:
             },
         },
     )
+
+
+def hall_objects(people, depts):
+    """A hall with a window, a ticket the enterprise took and an appointment it booked for tomorrow."""
+    from gaoxin.core import calendar, clock
+    from gaoxin.govservices.services import hall
+
+    h = hall.hall_save(actor=people["admin"], code="sweep", name="扫描大厅", district="高新区")
+    hall.window_save(actor=people["admin"], hall=h, number="1", department=depts["approval"])
+    ticket = hall.ticket_take(actor=people["ent"], hall_code=h.code, item_code="000000000002")
+    day = clock.today() + dt.timedelta(days=1)
+    while not calendar.is_workday(day)[0]:
+        day += dt.timedelta(days=1)
+    appt = hall.appointment_book(
+        actor=people["ent"], hall_code=h.code, item_code="000000000002", day=day, slot="10:00"
+    )
+    return h, ticket, appt
 
 
 def investment_objects(department) -> dict:
@@ -333,6 +515,107 @@ def investment_objects(department) -> dict:
         "carrier": carrier,
         "trip": trip,
         "markers": [project.code, project.company, "扫描联系人", "扫描城市"],
+    }
+
+
+INNOVATION_KINDS = (
+    "innovation_carrier",
+    "incubation",
+    "station",
+    "postdoc",
+    "expert",
+    "contract",
+    "transfer",
+)
+
+
+def innovation_objects(officer, ent) -> dict:
+    """The enterprise as a tenant of a carrier, host of a postdoc sub-station, seller of a technology
+    contract and maker of a 成果转化 project; an expert of the roster (the office's alone)."""
+    from gaoxin.innovation.services import carriers, records
+
+    on = dt.date(2025, 3, 1)
+    carrier = carriers.carrier_create(actor=officer, kind="incubator", name="扫描孵化器")
+    incubation = carriers.incubation_admit(
+        actor=officer, carrier=carrier, enterprise_uscc=ent.uscc, entered_on=on
+    )
+    station = records.station_create(actor=officer, kind="station", name="扫描工作站", established_on=on)
+    sub = records.station_create(
+        actor=officer,
+        kind="sub_station",
+        name="扫描分站",
+        established_on=on,
+        host_uscc=ent.uscc,
+        parent=station,
+    )
+    postdoc = records.postdoc_enter(
+        actor=officer,
+        station=sub,
+        name="扫描博士后",
+        id_card="110105194912310038",
+        field="扫描方向",
+        entered_on=on,
+    )
+    expert = records.expert_create(actor=officer, name="扫描专家", organisation="扫描大学", field="扫描领域")
+    contract = records.contract_register(
+        actor=officer,
+        number="SWEEP-TC-1",
+        name="扫描技术合同",
+        kind="service",
+        seller_uscc=ent.uscc,
+        buyer="扫描买方",
+        amount=Decimal("100"),
+        tech_amount=Decimal("50"),
+        signed_on=on,
+    )
+    transfer = records.transfer_record(
+        actor=officer, name="扫描成果转化", enterprise_uscc=ent.uscc, source="扫描大学", transferred_on=on
+    )
+    return {
+        "innovation_carrier": carrier,
+        "incubation": incubation,
+        "station": sub,
+        "postdoc": postdoc,
+        "expert": expert,
+        "contract": contract,
+        "transfer": transfer,
+        "markers": ["扫描孵化器", "扫描分站", "扫描博士后", "扫描专家", "SWEEP-TC-1", "扫描成果转化"],
+    }
+
+
+def talent_objects(people, officer, depts) -> dict:
+    """The citizen registered as a talent of a third enterprise (so that the enterprises of the world
+    are outsiders to it), certified by an issued 人才认定 case."""
+    from gaoxin.talent.services import flats, registry
+    from tests.talent.builders import issued_case
+
+    employer = ef.enterprise(ef.other_uscc(3), "扫描用工单位有限公司")
+    registry.tiers_install_defaults(actor=officer)
+    registry.certification_item_publish(actor=officer, department=depts["approval"])
+    talent = registry.talent_register(
+        actor=officer,
+        id_card=people["citizen"].id_card,
+        name="扫描人才",
+        employer_uscc=employer.uscc,
+        start_on=dt.date(2025, 1, 1),
+        degree=2,
+    )
+    number = issued_case(people, tier="E")
+    cert = registry.certification_from_case(actor=officer, case_number=number, tier_code="E")
+    # 人才公寓 and 限价房: the talent's flat application (queued) and purchase case
+    flats.flat_rule_publish(
+        actor=officer, tier_points={"E": 5}, month_points=Decimal("1"), member_points=Decimal("1")
+    )
+    flats.purchase_rule_publish(actor=officer, tiers=["E"], min_years=0)
+    application = flats.flat_apply(actor=officer, talent_id=talent.pk, family_size=2)
+    flats.flat_act(actor=officer, application_id=application.pk, action="queue")
+    purchase = flats.purchase_apply(actor=officer, talent_id=talent.pk, declared_no_home=True)
+    return {
+        "talent": talent,
+        "certification": cert,
+        "flat_application": application,
+        "purchase": purchase,
+        "markers": ["扫描人才", number],
     }
 
 
@@ -421,7 +704,12 @@ def _send(client: Client, method: str, url: str):
 def _refused_anonymous(r, api: bool) -> bool:
     if r.status_code in (401, 403):
         return True
-    return not api and r.status_code == 302 and "/accounts/login/" in r.get("Location", "")
+    # The kiosk's pages send the visitor to the kiosk's own login.
+    return (
+        not api
+        and r.status_code == 302
+        and any(login in r.get("Location", "") for login in ("/accounts/login/", "/services/kiosk/login/"))
+    )
 
 
 def _fill(route: Route, world: World, kind_values: dict[str, str]) -> dict[str, str]:

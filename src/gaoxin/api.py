@@ -42,13 +42,30 @@ auth = [BearerToken(), SessionAuth()]
 # tests/api/test_contract.py holds every operation to exactly one of these tags and to its prefixes.
 PILLARS: dict[str, tuple[str, tuple[str, ...]]] = {
     "基础": (
-        "工作日期限、证照号码校验、后台任务、导入错误表（core）",
-        ("/calendar/", "/identifiers/", "/tasks/", "/import-errors/"),
+        "工作日期限、证照号码校验、后台任务、导入错误表、站内消息（core）",
+        ("/calendar/", "/identifiers/", "/tasks/", "/import-errors/", "/messages"),
     ),
     "账户": ("令牌与当前用户（accounts）", ("/auth/",)),
     "政务服务": (
-        "事项目录、办件及其操作、电子证照核验（govservices）",
-        ("/service-items", "/service-catalogue", "/cases", "/licences/"),
+        "事项目录、办件及其操作、电子证照核验、好差评、电子监察、一件事、工程建设项目审批、政务服务大厅、自助终端（govservices）",
+        (
+            "/service-items",
+            "/service-catalogue",
+            "/cases",
+            "/licences/",
+            "/ratings",
+            "/rating-stats",
+            "/rectifications/",
+            "/supervision/",
+            "/bundles",
+            "/bundle-catalogue/",
+            "/bundle-cases",
+            "/project-tracks",
+            "/halls",
+            "/appointments",
+            "/tickets",
+            "/kiosk/",
+        ),
     ),
     "企业名录": ("企业名录与分类（enterprises）", ("/enterprises", "/classifications/")),
     "数据报送": ("企业报表与统计（enterprises）", ("/reports", "/statistics/")),
@@ -67,6 +84,8 @@ PILLARS: dict[str, tuple[str, tuple[str, ...]]] = {
         ),
     ),
     "招商引资": ("招商引资（investment）", ("/investment/",)),
+    "人才与双创": ("人才与双创（talent）", ("/talent/",)),
+    "双创": ("双创载体、研发机构、博士后与专家、技术合同（innovation）", ("/innovation/",)),
     "经济运行": ("经济运行（economy）", ("/economy/",)),
 }
 
@@ -125,7 +144,7 @@ def _field_errors(errors: list[dict]) -> dict[str, str]:
         name = ".".join(loc) or "请求"
         msg = str(err.get("msg", "取值不正确"))
         msg = msg.removeprefix("Value error, ")
-        fields.setdefault(name, _translate(err.get("type", ""), msg))
+        fields.setdefault(name, _translate(err.get("type", ""), msg, err.get("ctx") or {}))
     return fields
 
 
@@ -140,10 +159,10 @@ _MESSAGES = {
     "bool_parsing": "应为 true 或 false",
     "literal_error": "取值不在允许范围内",
     "enum": "取值不在允许范围内",
-    "greater_than_equal": "取值过小",
-    "less_than_equal": "取值过大",
-    "string_too_long": "内容过长",
-    "string_too_short": "内容过短",
+    "greater_than_equal": "取值过小（不小于 {ge}）",
+    "less_than_equal": "取值过大（不大于 {le}）",
+    "string_too_long": "内容过长（最多 {max_length} 个字符）",
+    "string_too_short": "内容过短（至少 {min_length} 个字符）",
     "json_invalid": "不是有效的 JSON",
     "model_attributes_type": "请求体应为 JSON 对象",
     "dict_type": "请求体应为 JSON 对象",
@@ -154,19 +173,23 @@ _MESSAGES = {
     "decimal_whole_digits": "整数部分位数过多",
     "float_parsing": "应为数字",
     "int_from_float": "应为整数",
-    "greater_than": "取值过小",
-    "less_than": "取值过大",
-    "too_long": "项数过多",
-    "too_short": "项数过少",
+    "greater_than": "取值过小（应大于 {gt}）",
+    "less_than": "取值过大（应小于 {lt}）",
+    "too_long": "项数过多（最多 {max_length} 项）",
+    "too_short": "项数过少（至少 {min_length} 项）",
     "list_type": "应为列表",
     "extra_forbidden": "不允许的字段",
 }
 
 
-def _translate(kind: str, message: str) -> str:
-    if kind == "value_error":
+def _translate(kind: str, message: str, ctx: dict) -> str:
+    """pydantic's error in Chinese, with its bound (ctx) where the message names one."""
+    if kind == "value_error" or kind not in _MESSAGES:
         return message
-    return _MESSAGES.get(kind, message)
+    try:
+        return _MESSAGES[kind].format(**ctx)
+    except (KeyError, IndexError):
+        return _MESSAGES[kind].split("（")[0]
 
 
 # Every handler answers through core.middleware.error_response: the status is the domain error class's.
@@ -237,15 +260,27 @@ def _register_routers():
     from gaoxin.economy.api import router as economy_router
     from gaoxin.enterprises.api import router as enterprises_router
     from gaoxin.govservices.api import router as govservices_router
+    from gaoxin.govservices.api_bundles import router as bundles_router
+    from gaoxin.govservices.api_kiosk import router as kiosk_router
+    from gaoxin.govservices.api_tracks import router as tracks_router
+    from gaoxin.govservices.hall_api import router as hall_router
+    from gaoxin.innovation.api import router as innovation_router
     from gaoxin.investment.api import router as investment_router
     from gaoxin.policies.api import router as policies_router
+    from gaoxin.talent.api import router as talent_router
 
     api.add_router("/", core_router)
     api.add_router("/auth", accounts_router)
     api.add_router("/", govservices_router)
+    api.add_router("/", bundles_router)
+    api.add_router("/", tracks_router)
+    api.add_router("/", hall_router)
+    api.add_router("/", kiosk_router)
     api.add_router("/", enterprises_router)
     api.add_router("/", policies_router)
     api.add_router("/", investment_router)
+    api.add_router("/", talent_router)
+    api.add_router("/", innovation_router)
     api.add_router("/", economy_router)
 
 

@@ -26,6 +26,8 @@ urlpatterns = [
     path("verify/<str:token>/", include(("gaoxin.govservices.public_urls", "verify"))),
     path("policies/", include("gaoxin.policies.urls")),
     path("investment/", include("gaoxin.investment.urls")),
+    path("talent/", include("gaoxin.talent.urls")),
+    path("innovation/", include("gaoxin.innovation.urls")),
     path("economy/", include("gaoxin.economy.urls")),
     path("calendar/", core_views.calendar_admin, name="calendar"),
     path("tasks/<id:run_id>/", core_views.task_run_page, name="task_run"),

@@ -24,11 +24,14 @@ NO_BODY = {
     ("post", "/awards/{award_id}/approve"): "审核通过：兑现记录与动作由 URL 指明",
     ("post", "/clauses/{clause_id}/batch"): "启动免申即享批次：事项由 URL 指明",
     ("post", "/clauses/{clause_id}/service-item"): "发布为政务服务事项：内容全部取自该兑现事项",
+    ("post", "/messages/{pk}/read"): "标记已读：消息由 URL 指明",
 }
 # GET operations answering a JSON array that is not a paged list: computed answers of bounded size.
 UNPAGED_ARRAYS = {
     ("get", "/me/offers"): "本企业适用的政策及逐条理由：按当下数据计算的一个答案，不是表的列表",
     ("get", "/policy-reports/funds"): "资金统计：按维度汇总的几行，不是表的列表",
+    ("get", "/halls/{hall_code}/slots"): "某日各预约时段的余量：一天十几个时段，按当下预约计算",
+    ("get", "/halls/{hall_code}/wait-statistics"): "等候时间统计：按日、窗口或事项汇总的几行",
 }
 
 

@@ -29,6 +29,7 @@ DATABASE = {
     "policy_matching.py": "server",
     "govservices_cases.py": "url",
     "enterprises.py": "env",
+    "economy_review.py": "env",
     "calendar_deadlines.py": "local",
 }
 

@@ -119,3 +119,51 @@ def test_an_officer_takes_a_lead_to_production(page, browser, live_server, burea
     assert page.locator("#kpi-signed").inner_text() == "1"
     shot(page, "investment-kpis")
     reviewer.context.close()
+
+
+def test_an_officer_imports_the_target_list_of_a_chain(page, bureau, tmp_path):
+    """From the chain map to its target list: a file written by LibreOffice imports, a file with a bad
+    row gets its row's message and the error sheet, and the page is tidy on a desk and a phone."""
+    import io
+    from pathlib import Path
+
+    from openpyxl import load_workbook
+
+    from gaoxin.accounts.models import User
+    from gaoxin.investment.models import ChainTarget
+    from tests.browser.conftest import DESKTOP, PHONE, accessibility_violations, layout_problems
+
+    chain, _ = bureau
+    fixtures = Path(__file__).parent.parent / "imports" / "fixtures"
+    login(page, "invest", DEFAULT_PASSWORD)
+    page.goto(page.base + f"/investment/chains/{chain.pk}/")
+    with page.expect_navigation():
+        page.click("#targets-link")
+    bad = tmp_path / "targets.csv"
+    bad.write_text("环节,目标企业,所在地\n正极,某正极材料公司,长沙\n电芯,赛克瑞浦,上海\n", encoding="utf-8")
+    page.set_input_files("#targets-file", str(bad))
+    with page.expect_navigation():
+        page.click("#targets-import button[type=submit]")
+    rows = page.locator("#import-errors tr")
+    assert rows.count() == 1 and "不在新能源汽车的图谱中" in rows.first.inner_text()
+    with page.expect_download() as download:
+        page.click("#error-sheet a")
+    path = tmp_path / "errors.xlsx"
+    download.value.save_as(path)
+    sheet = list(load_workbook(io.BytesIO(path.read_bytes())).worksheets[0].iter_rows(values_only=True))
+    assert sheet[0][-1] == "错误说明" and "正极" in sheet[1][-1] and not sheet[2][-1]
+    assert ChainTarget.objects.count() == 0
+    for size in (DESKTOP, PHONE):
+        page.set_viewport_size(size)
+        assert layout_problems(page) == [], size
+        assert accessibility_violations(page) == [], size
+    page.set_viewport_size(DESKTOP)
+    chains.link_add(actor=User.objects.get(username="invest"), chain=chain, name="动力电池")
+    page.reload()
+    page.set_input_files("#targets-file", str(fixtures / "targets.xlsx"))
+    with page.expect_navigation():
+        page.click("#targets-import button[type=submit]")
+    assert page.url.rstrip("/").endswith(f"/investment/chains/{chain.pk}")
+    assert "已导入 3 家目标企业" in page.locator(".msg-success, [role=status]").first.inner_text()
+    assert "国轩高科股份有限公司" in page.locator("#proposals").inner_text()
+    assert ChainTarget.objects.count() == 3

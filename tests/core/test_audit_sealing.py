@@ -4,6 +4,7 @@ and on PostgreSQL (the suite runs twice)."""
 
 import json
 import threading
+import time
 
 import pytest
 from django.core.management import call_command
@@ -234,6 +235,60 @@ class TestConcurrentWriters:
 
 
 @pytest.mark.django_db(transaction=True)
+class TestSealingWhenDue:
+    """A commit seals only when due: the first after a quiet interval at once, then at most one
+    attempt per interval (or per AUDIT_SEAL_EVERY events) in this process; the rest wait, reported
+    as unsealed, for the next due commit, `gaoxin audit seal` or a verification."""
+
+    @pytest.fixture
+    def attempts(self, monkeypatch):
+        calls = []
+        real = audit.seal
+
+        def counting(**kwargs):
+            calls.append(kwargs)
+            return real(**kwargs)
+
+        monkeypatch.setattr(audit, "seal", counting)
+        monkeypatch.setattr(audit, "_seal_last", float("-inf"))  # a quiet process
+        monkeypatch.setattr(audit, "_seal_pending", 0)
+        return calls
+
+    def _commit(self, i):
+        with transaction.atomic():
+            _record(i)
+
+    def test_a_burst_seals_once_per_interval_and_leaves_the_rest_reported(self, settings, attempts):
+        settings.AUDIT_SEAL_INTERVAL, settings.AUDIT_SEAL_EVERY = 60, 1000
+        for i in range(5):
+            self._commit(i)
+        assert len(attempts) == 1  # the first commit after the quiet interval
+        assert AuditEvent.objects.get(object_id="0").seq == 1
+        report = audit.check(seal_first=False)
+        assert report.problem is None and (report.sealed, report.unsealed) == (1, 4)
+        call_command("audit", "seal")
+        _assert_sealed_exactly_once(5)
+
+    def test_enough_events_make_a_seal_due_within_the_interval(self, settings, attempts):
+        settings.AUDIT_SEAL_INTERVAL, settings.AUDIT_SEAL_EVERY = 60, 3
+        for i in range(4):
+            self._commit(i)
+        assert len(attempts) == 2  # the first commit, then the third one after it
+        assert audit.unsealed_count() == 0
+        _assert_sealed_exactly_once(4)
+
+    def test_the_first_commit_after_the_interval_seals_what_waited(self, settings, attempts):
+        settings.AUDIT_SEAL_INTERVAL, settings.AUDIT_SEAL_EVERY = 1.0, 1000
+        for i in range(3):
+            self._commit(i)
+        assert len(attempts) == 1 and audit.unsealed_count() == 2
+        time.sleep(1.1)
+        self._commit(3)
+        assert len(attempts) == 2 and audit.unsealed_count() == 0
+        _assert_sealed_exactly_once(4)
+
+
+@pytest.mark.django_db(transaction=True)
 def test_rows_chained_before_the_migration_stay_valid():
     from django.db.migrations.executor import MigrationExecutor
 
@@ -260,9 +315,9 @@ def test_rows_chained_before_the_migration_stay_valid():
             )
             prev = event.hash
         _sql("INSERT INTO core_audithead (id, seq, hash) VALUES (1, 3, %s)", [prev])
-    finally:
+    finally:  # every app forward again: going back to core 0001 unapplied the apps that depend on core
         executor = MigrationExecutor(connection)
-        executor.migrate(executor.loader.graph.leaf_nodes("core"))
+        executor.migrate(executor.loader.graph.leaf_nodes())
     _record(4)  # committed at once, sealed after commit
     audit.seal()
     assert AuditEvent.objects.get(object_id="4").prev_hash == prev

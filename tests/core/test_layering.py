@@ -17,7 +17,8 @@ MAY_IMPORT = {
     "policies": _PILLAR_BASE | {"govservices"},
     "investment": _PILLAR_BASE | {"govservices", "policies"},
     "talent": _PILLAR_BASE | {"govservices", "policies"},
-    "economy": _PILLAR_BASE | {"govservices", "policies", "investment", "talent"},
+    "innovation": _PILLAR_BASE | {"govservices"},
+    "economy": _PILLAR_BASE | {"govservices", "policies", "investment", "talent", "innovation"},
 }
 # demo, urls, api, views, settings, cli, wsgi and formats sit on top and may import anything.
 

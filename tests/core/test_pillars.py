@@ -16,14 +16,17 @@ from gaoxin.demo import generator
 from tests.factories import citizen_user, department, enterprise_user, staff_user
 
 SRC = Path(gaoxin.__file__).parent
-PILLAR_NAMES = ("govservices", "policies", "enterprises", "investment", "economy", "talent")
+PILLAR_NAMES = ("govservices", "policies", "enterprises", "investment", "economy", "talent", "innovation")
 
 # The menu of each kind of user, as it was when accounts listed the pillars itself.
 MENUS = {
     "window_clerk": [
         ("首页", "/"),
         ("办事服务", "/services/"),
+        ("窗口叫号", "/services/hall/"),
         ("待办件", "/services/inbox/"),
+        ("好差评", "/services/ratings/"),
+        ("电子监察", "/services/supervision/"),
         ("惠企政策", "/policies/"),
         ("企业名录", "/enterprises/"),
         ("统计分析", "/enterprises/statistics/"),
@@ -34,6 +37,8 @@ MENUS = {
         ("首页", "/"),
         ("办事服务", "/services/"),
         ("待办件", "/services/inbox/"),
+        ("好差评", "/services/ratings/"),
+        ("电子监察", "/services/supervision/"),
         ("惠企政策", "/policies/"),
         ("企业名录", "/enterprises/"),
         ("统计分析", "/enterprises/statistics/"),
@@ -43,6 +48,8 @@ MENUS = {
         ("首页", "/"),
         ("办事服务", "/services/"),
         ("待办件", "/services/inbox/"),
+        ("好差评", "/services/ratings/"),
+        ("电子监察", "/services/supervision/"),
         ("惠企政策", "/policies/"),
         ("企业名录", "/enterprises/"),
         ("统计分析", "/enterprises/statistics/"),
@@ -52,6 +59,8 @@ MENUS = {
         ("首页", "/"),
         ("办事服务", "/services/"),
         ("待办件", "/services/inbox/"),
+        ("好差评", "/services/ratings/"),
+        ("电子监察", "/services/supervision/"),
         ("代办工作台", "/services/agent/"),
         ("惠企政策", "/policies/"),
         ("企业名录", "/enterprises/"),
@@ -62,16 +71,29 @@ MENUS = {
         ("首页", "/"),
         ("办事服务", "/services/"),
         ("待办件", "/services/inbox/"),
+        ("好差评", "/services/ratings/"),
+        ("电子监察", "/services/supervision/"),
         ("惠企政策", "/policies/"),
         ("政策资金", "/policies/funds/"),
         ("企业名录", "/enterprises/"),
         ("统计分析", "/enterprises/statistics/"),
         ("产业链图谱", "/investment/chains/"),
+        ("人才认定", "/talent/"),
+        ("人才层次", "/talent/tiers/"),
+        ("人才安居", "/talent/flats/applications/"),
+        ("双创载体", "/innovation/"),
+        ("研发机构", "/innovation/rd-centres/"),
+        ("博士后工作站", "/innovation/stations/"),
+        ("专家顾问", "/innovation/experts/"),
+        ("技术合同", "/innovation/contracts/"),
+        ("成果转化", "/innovation/transfers/"),
     ],
     "finance_officer": [
         ("首页", "/"),
         ("办事服务", "/services/"),
         ("待办件", "/services/inbox/"),
+        ("好差评", "/services/ratings/"),
+        ("电子监察", "/services/supervision/"),
         ("惠企政策", "/policies/"),
         ("政策资金", "/policies/funds/"),
         ("企业名录", "/enterprises/"),
@@ -82,6 +104,8 @@ MENUS = {
         ("首页", "/"),
         ("办事服务", "/services/"),
         ("待办件", "/services/inbox/"),
+        ("好差评", "/services/ratings/"),
+        ("电子监察", "/services/supervision/"),
         ("惠企政策", "/policies/"),
         ("企业名录", "/enterprises/"),
         ("统计分析", "/enterprises/statistics/"),
@@ -91,36 +115,73 @@ MENUS = {
         ("首页", "/"),
         ("办事服务", "/services/"),
         ("待办件", "/services/inbox/"),
+        ("好差评", "/services/ratings/"),
+        ("电子监察", "/services/supervision/"),
         ("惠企政策", "/policies/"),
         ("企业名录", "/enterprises/"),
         ("企业报表", "/enterprises/reports/"),
         ("统计分析", "/enterprises/statistics/"),
         ("规模自测", "/enterprises/classification-check/"),
         ("产业链图谱", "/investment/chains/"),
+        ("双创载体", "/innovation/"),
+        ("研发机构", "/innovation/rd-centres/"),
+        ("博士后工作站", "/innovation/stations/"),
+        ("专家顾问", "/innovation/experts/"),
+        ("技术合同", "/innovation/contracts/"),
+        ("成果转化", "/innovation/transfers/"),
         ("经济运行", "/economy/"),
+        ("综合评价", "/economy/evaluation/"),
+        ("营商环境", "/economy/business-environment/"),
     ],
     "leader": [
         ("首页", "/"),
         ("办事服务", "/services/"),
         ("待办件", "/services/inbox/"),
+        ("好差评", "/services/ratings/"),
+        ("电子监察", "/services/supervision/"),
         ("惠企政策", "/policies/"),
         ("政策资金", "/policies/funds/"),
         ("企业名录", "/enterprises/"),
         ("统计分析", "/enterprises/statistics/"),
         ("招商引资", "/investment/"),
+        ("人才认定", "/talent/"),
+        ("人才层次", "/talent/tiers/"),
+        ("人才安居", "/talent/flats/applications/"),
+        ("双创载体", "/innovation/"),
+        ("研发机构", "/innovation/rd-centres/"),
+        ("博士后工作站", "/innovation/stations/"),
+        ("专家顾问", "/innovation/experts/"),
+        ("技术合同", "/innovation/contracts/"),
+        ("成果转化", "/innovation/transfers/"),
         ("经济运行", "/economy/"),
+        ("综合评价", "/economy/evaluation/"),
+        ("营商环境", "/economy/business-environment/"),
         ("审计日志", "/audit/"),
     ],
     "system_admin": [
         ("首页", "/"),
         ("办事服务", "/services/"),
+        ("大厅与窗口管理", "/services/hall/manage/"),
         ("待办件", "/services/inbox/"),
+        ("好差评", "/services/ratings/"),
+        ("电子监察", "/services/supervision/"),
         ("惠企政策", "/policies/"),
         ("政策资金", "/policies/funds/"),
         ("企业名录", "/enterprises/"),
         ("统计分析", "/enterprises/statistics/"),
         ("招商引资", "/investment/"),
+        ("人才认定", "/talent/"),
+        ("人才层次", "/talent/tiers/"),
+        ("人才安居", "/talent/flats/applications/"),
+        ("双创载体", "/innovation/"),
+        ("研发机构", "/innovation/rd-centres/"),
+        ("博士后工作站", "/innovation/stations/"),
+        ("专家顾问", "/innovation/experts/"),
+        ("技术合同", "/innovation/contracts/"),
+        ("成果转化", "/innovation/transfers/"),
         ("经济运行", "/economy/"),
+        ("综合评价", "/economy/evaluation/"),
+        ("营商环境", "/economy/business-environment/"),
         ("企业账户核验", "/accounts/claims/"),
         ("工作日历", "/calendar/"),
         ("审计日志", "/audit/"),
@@ -131,24 +192,38 @@ MENUS = {
         ("首页", "/"),
         ("办事服务", "/services/"),
         ("我的办件", "/services/cases/"),
+        ("我的评价", "/services/ratings/"),
+        ("大厅取号与预约", "/services/hall/"),
         ("惠企政策", "/policies/mine/"),
         ("企业报表", "/enterprises/reports/"),
         ("规模自测", "/enterprises/classification-check/"),
+        ("人才认定", "/talent/"),
+        ("人才安居", "/talent/flats/applications/"),
+        ("双创载体", "/innovation/"),
         ("经办人授权", "/accounts/operators/"),
     ],
     "enterprise_operator": [
         ("首页", "/"),
         ("办事服务", "/services/"),
         ("我的办件", "/services/cases/"),
+        ("我的评价", "/services/ratings/"),
+        ("大厅取号与预约", "/services/hall/"),
         ("惠企政策", "/policies/mine/"),
         ("企业报表", "/enterprises/reports/"),
         ("规模自测", "/enterprises/classification-check/"),
+        ("人才认定", "/talent/"),
+        ("人才安居", "/talent/flats/applications/"),
+        ("双创载体", "/innovation/"),
     ],
     "citizen": [
         ("首页", "/"),
         ("办事服务", "/services/"),
         ("我的办件", "/services/cases/"),
+        ("我的评价", "/services/ratings/"),
+        ("大厅取号与预约", "/services/hall/"),
         ("惠企政策", "/policies/"),
+        ("人才认定", "/talent/"),
+        ("人才安居", "/talent/flats/applications/"),
     ],
 }
 
@@ -178,12 +253,16 @@ def test_home_cards_come_in_pillar_order():
     from gaoxin.economy import home as economy
     from gaoxin.enterprises import home as enterprises
     from gaoxin.govservices import home as govservices
+    from gaoxin.innovation import home as innovation
     from gaoxin.investment import home as investment
     from gaoxin.policies import home as policies
+    from gaoxin.talent import home as talent
 
     for name, user in _users().items():
         expected = [
-            c for m in (govservices, policies, enterprises, investment, economy) for c in m.cards(user)
+            c
+            for m in (govservices, policies, enterprises, investment, talent, innovation, economy)
+            for c in m.cards(user)
         ]
         assert views.home_cards(user) == expected, name
 
@@ -194,6 +273,8 @@ def test_registry_in_declared_order():
         "policies",
         "enterprises",
         "investment",
+        "talent",
+        "innovation",
         "economy",
         "accounts",
     ]
@@ -201,8 +282,14 @@ def test_registry_in_declared_order():
         "企业名录",
         "部门与账户",
         "政务服务",
+        "一件事与工程建设项目",
+        "政务服务大厅与自助终端",
         "惠企政策",
         "招商引资",
+        "人才与双创",
+        "人才补贴",
+        "双创载体",
+        "人才公寓",
         "经济运行",
     ]
     assert generator.demo_apps() == [
@@ -212,6 +299,8 @@ def test_registry_in_declared_order():
         "govservices",
         "policies",
         "investment",
+        "talent",
+        "innovation",
         "economy",
     ]
 

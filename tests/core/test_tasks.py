@@ -25,6 +25,7 @@ def test_starting_from_the_audit_page_runs_and_reports(admin_user):
 
 def test_a_failing_task_records_its_message(admin_user):
     audit.record(actor=admin_user, action="test.event")
+    audit.seal()  # sealed into the chain (a commit seals only when due), then tampered with
     from django.db import connection
 
     with connection.cursor() as cur:

@@ -131,6 +131,6 @@ def test_import_from_excel_all_or_nothing(stat):
             ["GY03", "坏指标", "亿元", "reporting.nothing", 1, "月度", "统计局", None, None],
         ]
     )
-    with pytest.raises(ValidationFailed, match="第 3 行"):
+    with pytest.raises(ValidationFailed, match="第3行"):
         indicators_import(actor=stat, content=bad)
     assert not Indicator.objects.filter(code="GY02").exists()

@@ -10,7 +10,7 @@ from django.utils import timezone
 from gaoxin.core.errors import NotFound
 from gaoxin.govservices.models import Case
 from gaoxin.govservices.selectors import govservices_stats
-from tests.factories import citizen_user
+from tests.factories import citizen_user, department, staff_user
 from tests.govservices.builders import zone
 
 pytestmark = pytest.mark.django_db
@@ -115,6 +115,14 @@ def test_govservices_stats_hand_computed():
     assert sum(r["concluded"] for r in months) == t["concluded"]
     to_july = govservices_stats(user=people["admin"], period=(2020, 7), by="month")["rows"]
     assert len(to_july) == 7 and to_july[6] == july
+    # the statistics office (no department of cases) and a leader read the same zone totals; a
+    # reviewer of another department sees only its own cases
+    stats_office = staff_user("stat", department("stats", "统计局"), ["statistician"])
+    leader = staff_user("boss", department("gwh", "管委会"), ["leader"])
+    for reader in (stats_office, leader):
+        assert govservices_stats(user=reader, period=(2020, None))["total"] == t
+    outsider = staff_user("rv_other", department("other", "其他局"), ["reviewer"])
+    assert govservices_stats(user=outsider, period=(2020, None))["total"]["received"] == 0
 
 
 def test_govservices_stats_refuse_a_citizen():

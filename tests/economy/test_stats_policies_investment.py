@@ -102,3 +102,10 @@ def test_investment_stats_count_confirmed_signings_in_the_period(db):
     year = investment_stats(user=investor, period=(2020, None), by="source")
     assert year["total"] == {"signed": 2, "amount": Decimal("62000.50")}
     assert {r["name"]: r["signed"] for r in year["rows"]} == {"以商招商": 1, "展会": 1}
+    # the statistics office publishes the zone's total, amount included; an outsider gets no amount
+    from tests.factories import department, staff_user
+
+    stat = staff_user("stat", department("stats", "统计局"), ["statistician"])
+    assert investment_stats(user=stat, period=(2020, None))["total"] == year["total"]
+    clerk = staff_user("clerk_x", department("zwzx", "政务服务中心"), ["window_clerk"])
+    assert investment_stats(user=clerk, period=(2020, None))["total"]["amount"] is None

@@ -154,3 +154,80 @@ def zone():
         [{"order": 1, "name": "审查", "role": "reviewer", "days": 3, "departments": [d["approval"]]}],
     )
     return d, people, items
+
+
+def publish_item(
+    admin, code, name, dept, *, handling="promised", days=5, materials=None, stages=None, **fields
+):
+    """One published item of the catalogue (its form asks for the company's name)."""
+    item_draft_save(
+        actor=admin,
+        fields={
+            **BASE,
+            "form_fields": [{"name": "company", "label": "企业名称", "required": True}],
+            "code": code,
+            "name": name,
+            "implementing_code": code + "001",
+            "department": dept,
+            "handling": handling,
+            "legal_days": max(days, 1),
+            "committed_days": 0 if handling == "instant" else days,
+            "result_name": name + "结果",
+            **fields,
+        },
+        materials=materials if materials is not None else [material(1, "营业执照")],
+        stages=stages
+        if stages is not None
+        else (
+            []
+            if handling == "instant"
+            else [{"order": 1, "name": "审查", "role": "reviewer", "days": 2, "departments": [dept]}]
+        ),
+    )
+    return item_publish(actor=admin, code=code)
+
+
+KAIBAN = [
+    ("000000000101", "企业设立登记", "scj", "市场监督管理局"),
+    ("000000000102", "公章刻制备案", "gaj", "公安局"),
+    ("000000000103", "发票申领", "swj", "税务局"),
+    ("000000000104", "社会保险登记", "rsj", "人力资源和社会保障局"),
+    ("000000000105", "住房公积金单位开户", "gjj", "住房公积金中心"),
+]
+
+
+def kaiban_bundle(gz, *, mode="parallel", code="KBQY", members=KAIBAN):
+    """开办企业: five items of five departments, one form, one material set; in each department an
+    official who reviews and approves."""
+    from gaoxin.govservices.services.bundles import bundle_save
+
+    admin = gz["p"]["admin"]
+    for item_code, name, dept_code, dept_name in members:
+        dept = department(dept_code, dept_name)
+        gz["d"][dept_code] = dept
+        publish_item(admin, item_code, name, dept)
+        gz["p"].setdefault(
+            f"approver_{dept_code}", staff_user(f"approver_{dept_code}", dept, ["reviewer", "approver"])
+        )
+    return bundle_save(
+        actor=admin,
+        fields={
+            "code": code,
+            "name": "开办企业",
+            "mode": mode,
+            "committed_days": 3,
+            "guide": "一次告知：设立登记、公章刻制、发票申领、社保登记、公积金开户一表申请、一窗受理。",
+            "form_fields": [{"name": "ent_name", "label": "企业名称", "required": True}],
+        },
+        members=[
+            {"order": n, "item": m[0], "field_map": {"company": "ent_name"}} for n, m in enumerate(members, 1)
+        ],
+        materials=[
+            {
+                "order": 1,
+                "name": "营业执照或名称告知书",
+                "required": True,
+                "targets": [{"item": m[0], "material": 1} for m in members],
+            }
+        ],
+    )

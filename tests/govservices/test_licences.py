@@ -203,3 +203,21 @@ def test_key_rotation_from_the_command_line(gz):
     assert "新签名密钥" in out.getvalue()
     assert token_verification(first)["status"] == "valid"
     assert issued_licence(gz, "ent2").key_id != first.key_id
+
+
+def test_the_licence_pdf_embeds_its_chinese_font_and_reads_back(gz, tmp_path):
+    """A licence opened on a machine without a Chinese language pack still shows its words."""
+    import shutil
+    import subprocess
+
+    lic = issued_licence(gz)
+    path = tmp_path / "licence.pdf"
+    with lic.pdf.open("rb") as f:
+        path.write_bytes(f.read())
+    pdffonts, pdftotext = shutil.which("pdffonts"), shutil.which("pdftotext")
+    assert pdffonts and pdftotext, "poppler-utils (scripts/setup.sh test) reads the PDF"
+    fonts = subprocess.run([pdffonts, str(path)], capture_output=True, check=True, text=True).stdout
+    chinese = [line.split() for line in fonts.splitlines()[2:] if "WenQuanYi" in line]
+    assert chinese and chinese[0][3] == "yes" and "STSong" not in fonts, fonts  # emb column: embedded
+    text = subprocess.run([pdftotext, str(path), "-"], capture_output=True, check=True, text=True).stdout
+    assert lic.title in text.replace(" ", "") and "示例科技有限公司" in text.replace(" ", "")

@@ -2,7 +2,7 @@
 opened and saved by LibreOffice Calc (`soffice --headless --convert-to xlsx/xls`), and the same CSV
 saved in GBK the way WPS does on Chinese Windows.
 
-    python tests/imports/make_fixtures.py      # needs soffice (Debian: libreoffice-calc-nogui)
+    python tests/imports/make_fixtures.py [STEM …]   # needs soffice (Debian: libreoffice-calc-nogui)
 
 The outputs are committed beside this script, so the tests do not need LibreOffice to run. LibreOffice
 does to these files what it does to a clerk's: `0111` becomes the number 111, an 18-digit code
@@ -41,11 +41,27 @@ SOURCES = {
         "技术合同成交额（元）,研发人员全时当量（人年）,本科及以上学历人数（人）",
         '91350100M000100Y43,2025,1,,"1,000,000.50",-20000,,１２,,,,,,,',
     ],
+    # the statistics office's catalogue: a numeric code (0107) the sheet makes 107, a scale typed with
+    # separators, a target in full-width digits
+    "indicators": [
+        "经济运行指标目录（2026年）,,,,,,,,,,,,,",
+        "指标编码,指标名称,单位,数据来源,分母来源,换算除数,小数位,频度,方向,责任部门,预警值,优秀值,目标年度,目标值",
+        'FZ01,规上工业总产值,亿元,reporting.output_value,,"100,000,000",2,月度,越大越好,统计局,90,110,2026,"1,080.5"',
+        "FZ01,规上工业总产值,亿元,reporting.output_value,,100000000,2,月度,越大越好,统计局,90,110,2025,１０００",
+        "0107,平均办理工作日,个工作日,govservices.average_workdays,,1,1,年度,越小越好,行政审批局,,,,",
+    ],
+    "targets": [
+        "新能源汽车产业链 目标企业清单,,,",
+        "环节,目标企业,所在地,说明",
+        "动力电池,国轩高科股份有限公司,合肥,10 GWh + 20 GWh",
+        "动力电池 ,  宁德时代新能源科技股份有限公司 ,宁德,",
+        "电芯,１２３ 能源有限公司,常州,全角数字",
+    ],
 }
 CONVERSIONS = {"xlsx": "xlsx:Calc MS Excel 2007 XML", "xls": "xls:MS Excel 97"}
 
 
-def main() -> int:
+def main(stems: list[str]) -> int:
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
     if not soffice:
         print("soffice not found: apt-get install libreoffice-calc-nogui", file=sys.stderr)
@@ -54,6 +70,8 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         profile = Path(tmp) / "profile"
         for stem, lines in SOURCES.items():
+            if stems and stem not in stems:
+                continue
             text = "\n".join(lines) + "\n"
             csv_path = HERE / f"{stem}.csv"
             csv_path.write_text(text, encoding="utf-8")
@@ -80,4 +98,4 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(sys.argv[1:]))

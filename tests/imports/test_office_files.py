@@ -17,6 +17,7 @@ from gaoxin.core import officefiles
 from gaoxin.core.errors import ValidationFailed
 from gaoxin.enterprises import excel
 from gaoxin.enterprises.models import Enterprise, Report
+from gaoxin.investment.models import ChainTarget
 from tests.enterprises.factories import USCC, enterprise
 from tests.factories import department, enterprise_user, staff_user
 from tests.govservices.helpers import client_for
@@ -175,6 +176,31 @@ def test_report_file_as_a_clerk_made_it_imports_exactly(db, fmt):
     )
 
 
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_indicator_catalogue_as_a_clerk_made_it_imports(stat, fmt):
+    from gaoxin.economy.models import Indicator
+    from gaoxin.economy.services.catalogue import indicator_save, indicators_import
+
+    content = fixture("indicators", fmt)
+    if fmt in ("xlsx", "xls"):  # LibreOffice made 0107 the number 107: which code was it?
+        with pytest.raises(ValidationFailed, match="存成了数字（107）") as err:
+            indicators_import(actor=stat, content=content)
+        assert list(err.value.fields) == ["第5行"] and not Indicator.objects.exists()
+        fields = {"name": "平均办理工作日", "unit": "个工作日", "source": "govservices.average_workdays"}
+        indicator_save(actor=stat, code="0107", fields=fields)  # known to the catalogue: restored
+        assert indicators_import(actor=stat, content=content) == {"rows": 3, "new_versions": 2}
+    else:
+        assert indicators_import(actor=stat, content=content) == {"rows": 3, "new_versions": 2}
+    got = {
+        i.code: (i.scale, i.frequency, i.higher_is_better, sorted((t.year, t.value) for t in i.targets.all()))
+        for i in Indicator.objects.filter(current=True)
+    }
+    assert got == {
+        "FZ01": (Decimal(100000000), "monthly", True, [(2025, Decimal(1000)), (2026, Decimal("1080.5"))]),
+        "0107": (Decimal(1), "yearly", False, []),
+    }
+
+
 # ---- templates -----------------------------------------------------------------------------------
 
 
@@ -214,18 +240,48 @@ def test_the_catalogue_template_has_its_instructions_and_dropdowns(gz):
 
 
 def _endpoints(stat, gz):
+    from gaoxin.economy.services.evaluation import evaluation_system_load
+    from gaoxin.investment.services import chains
+
+    evaluation_system_load(actor=stat)  # the peers' import needs the indicator system
     admin = gz["p"]["admin"]
     ent_client = client_for(gz["p"]["ent"])
     stat_client = Client()
     stat_client.force_login(stat)
+    officer = staff_user("invest", department("investment", "投资促进局"), ["investment_officer"])
+    chain = chains.chain_create(actor=officer, code="nev", name="新能源汽车")
+    chains.link_add(actor=officer, chain=chain, name="动力电池")
+    invest_client = client_for(officer)
+    talent_office = client_for(staff_user("rcb", department("rcb", "人才工作局"), ["policy_officer"]))
     return [
+        ("api", invest_client, f"/api/v1/investment/chains/{chain.pk}/targets/import", {}),
+        ("api", talent_office, "/api/v1/talent/income-tax/import", {}),
+        ("page", invest_client, f"/investment/chains/{chain.pk}/targets/", {}),
         ("api", stat_client, "/api/v1/enterprises/import", {}),
         ("api", ent_client, "/api/v1/reports/import", {}),
         ("api", client_for(admin), "/api/v1/service-catalogue/import", {}),
+        ("api", client_for(admin), "/api/v1/bundle-catalogue/import", {}),
+        ("api", stat_client, "/api/v1/economy/indicators/import", {}),
+        ("api", stat_client, "/api/v1/economy/evaluation/peers/import", {}),
         ("page", stat_client, "/enterprises/import/", {"kind": "enterprises"}),
         ("page", stat_client, "/enterprises/import/", {"kind": "reports"}),
         ("page", client_for(admin), "/services/catalogue/excel/", {}),
+        ("page", stat_client, "/economy/indicators/excel/", {}),
     ]
+
+
+def test_the_bad_file_sweep_reaches_every_api_import(stat, gz):
+    import re
+
+    from tests.imports.test_round_trip import api_imports
+
+    swept = [url for kind, _, url, _ in _endpoints(stat, gz) if kind == "api"]
+    missed = {
+        path
+        for path in api_imports()
+        if not any(re.fullmatch(re.sub(r"\\{\w+\\}", "[^/]+", re.escape(path)), url) for url in swept)
+    }
+    assert missed == set(), "imports the bad-file sweep does not try"
 
 
 @pytest.fixture(scope="module")
@@ -250,9 +306,10 @@ def test_every_import_refuses_every_bad_file(stat, gz, bad_files, name):
             if name == "ten-million-empty-rows":
                 assert "空行" in body["message"], body
         else:
-            assert r.status_code == 200, (url, name, r.status_code)
+            assert r.status_code in (200, 400), (url, name, r.status_code)
             assert "msg-error" in r.content.decode() or "alert" in r.content.decode(), (url, name)
     assert Enterprise.objects.count() == 0 and Report.objects.count() == 0
+    assert not ChainTarget.objects.exists()
 
 
 def test_the_url_of_the_catalogue_page_is_right(gz):
@@ -356,3 +413,32 @@ def test_the_api_answers_a_refused_import_with_its_error_sheet(stat, url, name):
         assert c.get("/api/v1/import-errors/not-a-token").status_code == 404
     else:  # a registry file sent as reports: refused as a whole, no rows to annotate
         assert "error_sheet" not in body
+
+
+def test_the_indicator_catalogue_page_offers_its_template_and_an_error_sheet(stat):
+    from gaoxin.economy.models import Indicator
+
+    c = Client()
+    c.force_login(stat)
+    page = c.get("/economy/indicators/excel/").content.decode()
+    assert "?template=1" in page and "填表说明" in page and "数据来源" in page
+    template = load_workbook(io.BytesIO(c.get("/economy/indicators/excel/?template=1").content))
+    assert template.sheetnames[:2] == ["指标目录", "填表说明"]
+    sheet = template["指标目录"]
+    sheet.append(["FZ01", "规上工业总产值", "亿元", "reporting.output_value", "", 100000000, 2, "月度"])
+    sheet.append(["FZ02", "营业收入", "亿元", "reporting.nothing", "", "很多", 2, "每周"])
+    buf = io.BytesIO()
+    template.save(buf)
+    r = c.post("/economy/indicators/excel/", {"file": upload(buf.getvalue())})
+    html = r.content.decode()
+    assert r.status_code == 400 and "第3行" in html and not Indicator.objects.exists()
+    token = html.split("?errors=", 1)[1].split('"', 1)[0]
+    rows = list(
+        load_workbook(io.BytesIO(c.get(f"/economy/indicators/excel/?errors={token}").content))
+        .worksheets[0]
+        .iter_rows(values_only=True)
+    )
+    assert rows[0][-1] == "错误说明" and not rows[1][-1] and "换算除数" in rows[2][-1]
+    clerk = Client()
+    clerk.force_login(staff_user("clerk", department("zwb", "政务服务中心"), ["window_clerk"]))
+    assert clerk.get("/economy/indicators/excel/").status_code == 404

@@ -234,3 +234,144 @@ def test_database_refuses_to_change_a_ledger_row_on_postgresql(officer, hte_firm
     with pytest.raises(DatabaseError), transaction.atomic():
         LedgerEntry.objects.update(amount=Decimal("1"))
     assert LedgerEntry.objects.get().amount == Decimal("100")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_exported_batch_completed_twice_at_once_pays_once(officer, finance, hte_firm, hte_user, rd_clause):
+    """A batch whose file was generated but not yet marked paid (the bank file went out, then the
+    server stopped) can be completed later; two officers completing it at the same moment pay each
+    award once: one wins, the other is told the batch is paid (409)."""
+    money.award_batch.run_now(clause_id=rd_clause.pk, actor_id=officer.pk)
+    award = money.award_approve(actor=officer, award=Award.objects.get(clause=rd_clause))
+    with clock.frozen(dt.date(2026, 6, 1)):
+        money.awards_publish(actor=officer, awards=[award])
+    money.award_confirm(
+        actor=hte_user,
+        award=award,
+        bank_name="工商银行",
+        account_name=hte_firm.name,
+        account_no="62220000111122223333",
+    )
+    _pass_notice(award)
+    batch = money.payment_batch_create(actor=finance)
+    money.payment_batch_export(actor=finance, batch=batch)  # the file exists; nothing is paid yet
+    assert not LedgerEntry.objects.filter(kind="pay").exists()
+
+    outcomes = []
+
+    def complete(ref):
+        try:
+            money.payment_batch_mark_paid(actor=finance, batch=batch, references={award.pk: ref})
+            outcomes.append("paid")
+        except Conflict as exc:
+            outcomes.append(exc.message)
+        finally:
+            close_old_connections()
+            connection.close()
+
+    if connection.vendor == "postgresql":
+        barrier = threading.Barrier(2)
+        threads = [
+            threading.Thread(target=lambda r=r: (barrier.wait(), complete(r))) for r in ("ICBC-1", "ICBC-2")
+        ]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+    else:
+        complete("ICBC-1")
+        complete("ICBC-2")
+    assert sorted(outcomes) == ["paid", "该批次已拨付"]
+    assert LedgerEntry.objects.filter(kind="pay", award=award).count() == 1
+    batch.refresh_from_db()
+    assert batch.state == PaymentBatch.State.PAID
+    assert money.reconcile() == []
+
+
+def _exported_batch(officer, finance, hte_firm, hte_user, rd_clause):
+    money.award_batch.run_now(clause_id=rd_clause.pk, actor_id=officer.pk)
+    award = money.award_approve(actor=officer, award=Award.objects.get(clause=rd_clause))
+    with clock.frozen(dt.date(2026, 6, 1)):
+        money.awards_publish(actor=officer, awards=[award])
+    money.award_confirm(
+        actor=hte_user,
+        award=award,
+        bank_name="工商银行",
+        account_name=hte_firm.name,
+        account_no="62220000111122223333",
+    )
+    _pass_notice(award)
+    batch = money.payment_batch_create(actor=finance)
+    money.payment_batch_export(actor=finance, batch=batch)
+    return award, batch
+
+
+def test_an_exported_batch_the_bank_did_not_pay_is_cancelled_and_its_award_paid_once_later(
+    officer, finance, hte_firm, hte_user, rd_clause
+):
+    """拨付文件已生成、银行退回：作废批次，兑现记录回到待拨付，列入新批次后只拨付一次。"""
+    award, batch = _exported_batch(officer, finance, hte_firm, hte_user, rd_clause)
+    with pytest.raises(ValidationFailed, match="作废原因"):
+        money.payment_batch_cancel(actor=finance, batch=batch, reason="  ")
+    with pytest.raises(PermissionDenied):
+        money.payment_batch_cancel(actor=officer, batch=batch, reason="退票")
+    money.payment_batch_cancel(actor=finance, batch=batch, reason="银行退票：账号有误")
+    award.refresh_from_db()
+    batch.refresh_from_db()
+    assert (batch.state, award.state) == (PaymentBatch.State.CANCELLED, Award.State.CONFIRMED)
+    assert award.events.filter(action="unbatch").count() == 1
+    for again in (
+        lambda: money.payment_batch_mark_paid(actor=finance, batch=batch, references={award.pk: "X"}),
+        lambda: money.payment_batch_export(actor=finance, batch=batch),
+        lambda: money.payment_batch_cancel(actor=finance, batch=batch, reason="再次"),
+    ):
+        with pytest.raises(Conflict, match="已作废"):
+            again()
+    second = money.payment_batch_create(actor=finance)
+    money.payment_batch_export(actor=finance, batch=second)
+    money.payment_batch_mark_paid(actor=finance, batch=second, references={award.pk: "ICBC-9"})
+    with pytest.raises(Conflict, match="已拨付"):
+        money.payment_batch_cancel(actor=finance, batch=second, reason="太迟")
+    assert LedgerEntry.objects.filter(kind="pay", award=award).count() == 1
+    assert money.reconcile() == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_cancelling_and_paying_one_batch_at_once_one_wins(officer, finance, hte_firm, hte_user, rd_clause):
+    award, batch = _exported_batch(officer, finance, hte_firm, hte_user, rd_clause)
+    outcomes = []
+
+    def attempt(kind):
+        try:
+            if kind == "pay":
+                money.payment_batch_mark_paid(actor=finance, batch=batch, references={award.pk: "ICBC-1"})
+            else:
+                money.payment_batch_cancel(actor=finance, batch=batch, reason="退票")
+            outcomes.append(kind)
+        except Conflict as exc:
+            outcomes.append(exc.message)
+        finally:
+            close_old_connections()
+            connection.close()
+
+    if connection.vendor == "postgresql":
+        barrier = threading.Barrier(2)
+        threads = [
+            threading.Thread(target=lambda k=k: (barrier.wait(), attempt(k))) for k in ("pay", "cancel")
+        ]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+    else:
+        attempt("pay")
+        attempt("cancel")
+    assert len(outcomes) == 2 and sum(o in ("pay", "cancel") for o in outcomes) == 1, outcomes
+    batch.refresh_from_db()
+    award.refresh_from_db()
+    paid = LedgerEntry.objects.filter(kind="pay", award=award).count()
+    if "pay" in outcomes:
+        assert (batch.state, award.state, paid) == ("paid", "paid", 1)
+    else:
+        assert (batch.state, award.state, paid) == ("cancelled", "confirmed", 0)
+    assert money.reconcile() == []

@@ -4,9 +4,10 @@ large-font, high-contrast mode (适老化) switchable by anyone, and a login lin
 import pytest
 from django.test import Client, RequestFactory
 
-from gaoxin.accounts.context_processors import CARE_COOKIE, FLAT_MENU_MAX, navigation
+from gaoxin.accounts import context_processors
+from gaoxin.accounts.context_processors import CARE_COOKIE, FLAT_MENU_MAX, MENU_ROW_MAX, navigation
 from gaoxin.accounts.roles import Role
-from tests.factories import DEFAULT_PASSWORD, department, enterprise_user, staff_user
+from tests.factories import DEFAULT_PASSWORD, citizen_user, department, enterprise_user, staff_user
 
 pytestmark = pytest.mark.django_db
 
@@ -25,17 +26,50 @@ def test_the_busiest_menu_is_grouped_into_menus_that_hold_every_entry():
     ctx = _menu(_admin())
     assert len(ctx["nav"]) > FLAT_MENU_MAX
     tops = ctx["nav_groups"]
-    assert len(tops) <= FLAT_MENU_MAX, [g.get("title") or g["entry"]["label"] for g in tops]
+    assert len(tops) <= MENU_ROW_MAX, [g.get("title") or g["entry"]["label"] for g in tops]
     listed = [e["url"] for g in tops for e in (g["entries"] if "entries" in g else [g["entry"]])]
     assert listed == [e["url"] for e in ctx["nav"]]
     assert all(str(g["title"]) for g in tops if "entries" in g)
 
 
-def test_a_short_menu_stays_one_row_of_links():
-    user = enterprise_user("ent", "91350100M000100Y43", "示例科技有限公司")
-    ctx = _menu(user)
-    assert len(ctx["nav"]) <= FLAT_MENU_MAX
-    assert all("entry" in g for g in ctx["nav_groups"])
+def _every_kind_of_user():
+    yield citizen_user("citizen", "11010519491231002X")
+    yield enterprise_user("ent", "91350100M000100Y43", "示例科技有限公司")
+    dept = department("approval", "行政审批局")
+    for role in Role:
+        yield staff_user(f"u_{role.value}", dept, [role.value])
+
+
+def test_every_users_menu_is_links_when_short_and_grouped_within_one_row_when_long():
+    """A menu of up to FLAT_MENU_MAX entries is one row of plain links; a longer one groups each app's
+    entries under its title, and the row of links and titles still fits (every user kind, every role)."""
+    for user in _every_kind_of_user():
+        ctx = _menu(user)
+        tops = ctx["nav_groups"]
+        if len(ctx["nav"]) <= FLAT_MENU_MAX:
+            assert all("entry" in g for g in tops), user.username
+        else:
+            assert len(tops) <= MENU_ROW_MAX, user.username
+        listed = [e["url"] for g in tops for e in (g["entries"] if "entries" in g else [g["entry"]])]
+        assert listed == [e["url"] for e in ctx["nav"]], user.username
+
+
+def test_a_menu_within_the_flat_limit_is_plain_links(monkeypatch):
+    user = citizen_user("citizen", "11010519491231002X")
+    grouped = _menu(user)
+    assert any("entries" in g for g in grouped["nav_groups"])
+    monkeypatch.setattr(context_processors, "FLAT_MENU_MAX", len(grouped["nav"]))
+    flat = _menu(user)
+    assert [g["entry"] for g in flat["nav_groups"]] == flat["nav"]
+
+
+def test_an_enterprise_menu_past_the_flat_limit_is_grouped_within_one_row():
+    ctx = _menu(enterprise_user("ent", "91350100M000100Y43", "示例科技有限公司"))
+    tops = ctx["nav_groups"]
+    assert len(tops) <= FLAT_MENU_MAX
+    assert [e["url"] for g in tops for e in (g["entries"] if "entries" in g else [g["entry"]])] == [
+        e["url"] for e in ctx["nav"]
+    ]
 
 
 @pytest.mark.parametrize(

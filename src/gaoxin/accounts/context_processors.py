@@ -11,6 +11,9 @@ from gaoxin.core import pillars
 # Up to this many entries the menu is one row of links; beyond it, an app with several entries shows
 # them under its title as a drop-down menu, so the busiest role's menu still fits at 1366 px.
 FLAT_MENU_MAX = 7
+# The top-level items (links and drop-down titles) one row holds at 1366 px: the busiest role's grouped
+# menu must stay within it (the browser sweep checks the row really fits, in care mode too).
+MENU_ROW_MAX = 8
 CARE_COOKIE = "gx_care"
 
 

@@ -72,6 +72,12 @@ def is_leader(user) -> bool:
     return has_role(user, Role.LEADER)
 
 
+def can_read_zone_totals(user) -> bool:
+    """Zone-wide figures (counts, sums and rates over every record, never a record itself): leaders,
+    the statistics office and administrators, whatever department the records belong to."""
+    return is_leader(user) or has_role(user, Role.STATISTICIAN) or is_system_admin(user)
+
+
 def can_manage_calendar(user) -> bool:
     return is_system_admin(user)
 

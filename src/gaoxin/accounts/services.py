@@ -224,14 +224,16 @@ def _hash(key: str) -> str:
 
 
 @transaction.atomic
-def token_issue(*, user: User, name: str = "") -> tuple[ApiToken, str]:
+def token_issue(*, user: User, name: str = "", lifetime: dt.timedelta | None = None) -> tuple[ApiToken, str]:
+    """A new bearer token; `lifetime` shortens it from API_TOKEN_DAYS (the kiosk's tokens)."""
     key = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    lifetime = lifetime or dt.timedelta(days=settings.API_TOKEN_DAYS)
     token = ApiToken.objects.create(
         user=user,
         name=name[:60],
         prefix=key[:10],
         key_hash=_hash(key),
-        expires_at=timezone.now() + dt.timedelta(days=settings.API_TOKEN_DAYS),
+        expires_at=timezone.now() + lifetime,
     )
     audit.record(actor=user, action="token.issue", obj=token, summary={"prefix": token.prefix})
     return token, key

@@ -1,11 +1,13 @@
-"""API of the core: working-day deadlines, identifier checks, task progress."""
+"""API of the core: working-day deadlines, identifier checks, task progress, the user's messages."""
 
 import datetime as dt
 from typing import Literal
 
 from ninja import Field, Query, Router, Schema
+from ninja.pagination import paginate
 
-from . import calendar, identifiers, selectors
+from . import calendar, identifiers, notify, selectors
+from .pagination import Page
 from .schemas import Date, ObjectId
 
 router = Router(tags=["基础"])
@@ -78,7 +80,6 @@ def task_run(request, run_id: ObjectId):
 
 @router.get("/import-errors/{token}", summary="下载导入错误表（上传的表格加「错误说明」列）")
 def import_error_sheet(request, token: str):
-    from django.http import HttpResponse
 
     from . import officefiles
     from .errors import NotFound
@@ -86,8 +87,41 @@ def import_error_sheet(request, token: str):
     content = officefiles.error_sheet(request.user, token)
     if content is None:
         raise NotFound("错误表不存在或已过期（保留一天），请重新导入")
-    response = HttpResponse(
-        content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    response["Content-Disposition"] = 'attachment; filename="import-errors.xlsx"'
-    return response
+    from .spreadsheets import xlsx_response
+
+    return xlsx_response(content, "import-errors.xlsx")
+
+
+class DeliveryOut(Schema):
+    channel: str
+    state: str
+    attempts: int
+    sent_at: dt.datetime | None
+    next_attempt_at: dt.datetime | None
+    last_error: str
+
+
+class MessageOut(Schema):
+    id: int
+    kind: str
+    subject: str
+    body: str
+    url: str
+    created_at: dt.datetime
+    read_at: dt.datetime | None
+    deliveries: list[DeliveryOut]
+
+    @staticmethod
+    def resolve_deliveries(obj):
+        return list(obj.deliveries.all())
+
+
+@router.get("/messages", response=list[MessageOut], summary="我的消息（站内信）及各渠道送达状态")
+@paginate(Page, limit=25, max_limit=100, max_offset=100_000)
+def message_list(request):
+    return notify.message_list(user=request.user)
+
+
+@router.post("/messages/{pk}/read", response=MessageOut, summary="标记消息已读")
+def message_read(request, pk: int):
+    return notify.message_read(user=request.user, pk=pk)

@@ -8,8 +8,9 @@ moves the head. An event whose transaction commits late is sealed in a later blo
 sealing defines the chain. Altering, inserting or deleting a sealed row breaks the chain at that
 row; the head row records the tip, which catches a deletion at the end.
 
-Sealing runs after a commit (at most one attempt in flight per process, skipped while another
-sealer holds the head), from `gaoxin audit seal` on a timer, and before every verification."""
+Sealing runs after a commit when it is due (at most one attempt per interval per process, and
+one in flight; skipped while another sealer holds the head), from `gaoxin audit seal` on a timer,
+and before every verification."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ import hashlib
 import json
 import logging
 import threading
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
@@ -96,30 +98,39 @@ def record(
 
 
 SEAL_BLOCK = 500
+# A commit seals only when it is due: this many events committed in this process since its last
+# attempt, or this many seconds since that attempt (settings AUDIT_SEAL_EVERY, AUDIT_SEAL_INTERVAL).
+SEAL_EVERY = 200
+SEAL_INTERVAL = 1.0
 
 _seal_state = threading.Lock()
 _seal_running = False
-_seal_again = False
+_seal_pending = 0
+_seal_last = -float("inf")  # time.monotonic() of this process's last attempt
+
+
+def _seal_due(now: float) -> bool:
+    every = getattr(settings, "AUDIT_SEAL_EVERY", SEAL_EVERY)
+    interval = getattr(settings, "AUDIT_SEAL_INTERVAL", SEAL_INTERVAL)
+    return _seal_pending >= every or now - _seal_last >= interval
 
 
 def _seal_after_commit() -> None:
-    """Seal opportunistically, cheaply: one attempt in flight per process; a commit arriving
-    meanwhile asks for one more round instead of starting its own."""
-    global _seal_running, _seal_again
+    """Seal in blocks, cheaply: at most one attempt in flight per process, and only when due — the
+    first commit after a quiet interval seals at once; in a burst, one commit per interval (or per
+    `AUDIT_SEAL_EVERY` events) seals what the others committed. What a burst's last commits leave
+    is taken by the next due commit, `gaoxin audit seal` on its timer, or the next verification."""
+    global _seal_running, _seal_pending, _seal_last
     if not getattr(settings, "AUDIT_SEAL_ON_COMMIT", True):
         return
     with _seal_state:
-        if _seal_running:
-            _seal_again = True
+        _seal_pending += 1
+        now = time.monotonic()
+        if _seal_running or not _seal_due(now):
             return
-        _seal_running, _seal_again = True, False
+        _seal_running, _seal_pending, _seal_last = True, 0, now
     try:
-        for _ in range(3):
-            seal(max_blocks=2)
-            with _seal_state:
-                if not _seal_again:
-                    break
-                _seal_again = False
+        seal(max_blocks=2)
     except Exception:
         logger.exception("审计事件封存失败（事件已提交，将在下一次封存时补上）")
     finally:

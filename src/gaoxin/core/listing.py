@@ -16,7 +16,9 @@ unknown sort key) does not raise: ``page.errors`` holds a Chinese message and th
 
 Each staff list registers itself (``register("inbox", title=..., url=..., rows=..., listing=...)``) in
 ``REGISTRY``, so one view helper (``Entry.respond``) serves its page, its 400 and its export, and one
-test sweeps every declared list."""
+test sweeps every declared list. A list whose rows can also be imported declares its ``layout``:
+``export=template`` gives the filtered rows in the import's layout, which imports back as the same
+records once a spreadsheet program has opened and saved it again."""
 
 from __future__ import annotations
 
@@ -31,9 +33,11 @@ from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
 from . import spreadsheets
+from .spreadsheets import XLSX
 
 PAGE_SIZE = 50
 EXPORT_LIMIT = 50_000
@@ -240,7 +244,7 @@ class Listing:
 
     def export(self, data, qs: QuerySet, title: str) -> HttpResponse | None:
         """The filtered, sorted rows as .xlsx; None when a filter value is bad (the view shows why)."""
-        qs, errors, _ = self.filter(data, qs)
+        qs, errors, _sort = self.filter(data, qs)
         if errors:
             return None
         wb = Workbook(write_only=True)
@@ -251,9 +255,7 @@ class Listing:
             spreadsheets.write_row(ws, [_excel(c.cell(row)) for c in self.columns])
         buf = io.BytesIO()
         wb.save(buf)
-        response = HttpResponse(
-            buf.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        )
+        response = HttpResponse(buf.getvalue(), content_type=XLSX)
         response["Content-Disposition"] = f"attachment; filename*=UTF-8''{_quote(title)}.xlsx"
         return response
 
@@ -295,6 +297,9 @@ class Entry:
     url: str
     rows: Callable[[Any], QuerySet]  # user -> queryset that starts from the user's tenancy
     listing: Listing | Callable[[QuerySet], Listing]
+    # the filtered rows as a workbook in the layout of the list's import (``export=template``), so an
+    # export saved again by a spreadsheet program imports back as the same records
+    layout: Callable[[QuerySet], bytes] | None = None
 
     def spec(self, qs: QuerySet) -> Listing:
         return self.listing if isinstance(self.listing, Listing) else self.listing(qs)
@@ -308,9 +313,24 @@ class Entry:
             response = spec.export(request.GET, qs, self.title)
             if response is not None:
                 return response
+        if request.GET.get("export") == "template" and self.layout is not None:
+            response = self.layout_export(request.GET, qs)
+            if response is not None:
+                return response
         page = spec.apply(request, qs)
         ctx = {"page": page, "spec": spec, "list": self, **(context or {})}
         return render(request, template, ctx, status=400 if page.errors else 200)
+
+    def layout_export(self, data, qs: QuerySet) -> HttpResponse | None:
+        """The filtered, sorted rows in the import's layout; None when a filter value is bad."""
+        assert self.layout is not None
+        qs, errors, _sort = self.spec(qs).filter(data, qs)
+        if errors:
+            return None
+        response = HttpResponse(self.layout(qs[:EXPORT_LIMIT]), content_type=XLSX)
+        name = _quote(f"{self.title}（{_('导入模板格式')}）")
+        response["Content-Disposition"] = f"attachment; filename*=UTF-8''{name}.xlsx"
+        return response
 
 
 REGISTRY: dict[str, Entry] = {}
@@ -323,7 +343,8 @@ def register(
     url: str,
     rows: Callable[[Any], QuerySet],
     listing: Listing | Callable[[QuerySet], Listing],
+    layout: Callable[[QuerySet], bytes] | None = None,
 ) -> Entry:
-    entry = Entry(name, title, url, rows, listing)
+    entry = Entry(name, title, url, rows, listing, layout)
     REGISTRY[name] = entry
     return entry

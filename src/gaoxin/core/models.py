@@ -135,6 +135,10 @@ class TaskRun(models.Model):
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
     finished_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
+    # Which process runs it (host:pid:start token) and when it last reported: a run whose process
+    # died (SIGKILL, lost machine) is found by these and marked failed when a worker starts.
+    worker = models.CharField(_("执行进程"), max_length=120, blank=True)
+    heartbeat_at = models.DateTimeField(_("最近进度时间"), null=True, blank=True)
 
     objects = TaskRunQuerySet.as_manager()
 
@@ -154,3 +158,94 @@ class TaskRun(models.Model):
     @property
     def finished(self) -> bool:
         return self.status in {self.Status.SUCCEEDED, self.Status.FAILED}
+
+
+class MessageQuerySet(TenantQuerySet):
+    def visible_to(self, user):
+        """A message is its recipient's alone."""
+        return self.filter(recipient_id=user.pk) if active_user(user) else self.none()
+
+
+class DeliveryQuerySet(TenantQuerySet):
+    def visible_to(self, user):
+        return self.through("message", Message.objects.visible_to(user))
+
+
+class Message(models.Model):
+    """One message the platform sends a person (the outbox). It is the site message itself; each
+    other channel it goes out on has a Delivery row with its own state."""
+
+    class Kind(models.TextChoices):
+        ACCEPTANCE = "acceptance", _("受理通知")
+        CORRECTION = "correction", _("补正通知")
+        DEADLINE = "deadline", _("期限提醒")
+        RESULT = "result", _("办理结果")
+        RATING = "rating", _("评价")
+        CARD = "card", _("电子监察")
+        OTHER = "other", _("其他")
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("收件人"), on_delete=models.CASCADE, related_name="messages"
+    )
+    kind = models.CharField(_("类别"), max_length=12, choices=Kind.choices, default=Kind.OTHER)
+    subject = models.CharField(_("标题"), max_length=120)
+    body = models.TextField(_("内容"), blank=True)
+    url = models.CharField(_("链接"), max_length=200, blank=True)
+    object_type = models.CharField(_("对象类型"), max_length=80, blank=True)
+    object_id = models.CharField(_("对象"), max_length=80, blank=True)
+    created_at = models.DateTimeField(_("发送时间"))
+    read_at = models.DateTimeField(_("阅读时间"), null=True, blank=True)
+
+    objects = MessageQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["recipient", "-created_at"], name="message_recipient_idx")]
+        verbose_name = verbose_name_plural = _("消息")
+
+    def __str__(self):
+        return self.subject
+
+
+class Delivery(models.Model):
+    """One message on one channel: pending until sent, retried with backoff, given up after the
+    last attempt. The site channel is delivered when the message is written."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("待发送")
+        SENT = "sent", _("已送达")
+        FAILED = "failed", _("发送失败")
+
+    message = models.ForeignKey(
+        Message, verbose_name=_("消息"), on_delete=models.CASCADE, related_name="deliveries"
+    )
+    channel = models.CharField(_("渠道"), max_length=10)
+    address = models.CharField(_("地址"), max_length=254, blank=True)
+    state = models.CharField(_("状态"), max_length=8, choices=State.choices, default=State.PENDING)
+    attempts = models.PositiveSmallIntegerField(_("尝试次数"), default=0)
+    next_attempt_at = models.DateTimeField(_("下次尝试"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("送达时间"), null=True, blank=True)
+    last_error = models.CharField(_("最近错误"), max_length=300, blank=True)
+
+    objects = DeliveryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["message", "channel"]
+        indexes = [
+            models.Index(
+                fields=["next_attempt_at"],
+                name="delivery_due_idx",
+                condition=models.Q(state="pending"),
+            )
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["message", "channel"],
+                name="delivery_unique",
+                violation_error_message="同一消息在同一渠道只发送一次",
+            )
+        ]
+        verbose_name = verbose_name_plural = _("消息投递")
+
+    def __str__(self):
+        return f"{self.message_id} · {self.channel}"

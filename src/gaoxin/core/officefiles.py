@@ -33,7 +33,7 @@ import zipfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, NoReturn
 
 from gaoxin.core.errors import ValidationFailed
 from gaoxin.core.spreadsheets import read_cell, write_row
@@ -482,6 +482,22 @@ def error_workbook(tables: Iterable[Table], problems: dict[tuple[str, int], list
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
+
+
+def refuse_rows(table: Table, problems: dict[int, list[str]], shown: int = 10) -> NoReturn:
+    """Refuse an import whose rows `problems` (row number → its problems) are wrong: nothing is
+    written; the message names the first rows, `fields` holds every row's, and the exception carries
+    the error sheet (the uploaded rows with a 错误说明 column) for the page's and the API's download."""
+    errors = {f"第{n}行": "；".join(msgs) for n, msgs in problems.items()}
+    first = list(errors.items())[:shown]
+    more = f" 等 {len(errors)} 处" if len(errors) > shown else ""
+    exc = ValidationFailed(
+        "导入失败，未写入任何数据：" + "；".join(f"{k}：{v}" for k, v in first) + more, fields=errors
+    )
+    exc.error_sheet = error_workbook(  # type: ignore[attr-defined]
+        [table], {(table.title, n): msgs for n, msgs in problems.items()}
+    )
+    raise exc
 
 
 def _text_or_value(value: Any) -> Any:

@@ -66,9 +66,19 @@ def nav_items(user) -> list[tuple[str, str]]:
 
 
 def nav_groups(user) -> list[tuple[str, list[tuple[str, str]]]]:
-    """Each app's entries for a user under its menu title, apps with no entry left out."""
-    groups = [(p.title, p.nav(user)) for p in pillars() if p.nav]
-    return [(title, items) for title, items in groups if items]
+    """Each app's entries for a user under its menu title, apps with no entry left out. Apps that
+    share a title (talent and innovation: 人才与双创) share one menu, in the first one's place."""
+    groups: list[tuple[str, list[tuple[str, str]]]] = []
+    for p in pillars():
+        items = p.nav(user) if p.nav else []
+        if not items:
+            continue
+        same = next((g for g in groups if p.title and str(g[0]) == str(p.title)), None)
+        if same is not None:
+            same[1].extend(items)
+        else:
+            groups.append((p.title, list(items)))
+    return groups
 
 
 def home_cards(user) -> list[dict]:

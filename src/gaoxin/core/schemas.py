@@ -31,6 +31,20 @@ def _id_card(value: str) -> str:
     return result.normalized
 
 
+def column_length(model: Any, field: str) -> int:
+    """The max_length of the model column a request string is written to, so that a schema bounds it
+    by the column itself: longer input is a 422 here, not a database error on PostgreSQL (or text kept
+    whole on SQLite). tests/api/test_column_bounds.py holds every body schema to its column."""
+    return model._meta.get_field(field).max_length
+
+
+def column_digits(model: Any, field: str) -> dict[str, int]:
+    """max_digits and decimal_places of a DecimalField, for a schema's Field(**…): a number the column
+    cannot hold is a 422, not a numeric overflow on PostgreSQL."""
+    column = model._meta.get_field(field)
+    return {"max_digits": column.max_digits, "decimal_places": column.decimal_places}
+
+
 USCC = Annotated[str, AfterValidator(_uscc)]
 # A row id in a path or query: bounded so that an oversized number is a 422, not a database error.
 ObjectId = Annotated[int, Field(ge=1, le=2**63 - 1)]
@@ -69,6 +83,12 @@ def reject_nul(data: Any) -> Any:
         elif isinstance(item, list):
             stack.extend(item)
     return data
+
+
+class TaskOut(Schema):
+    """The answer to a request that started a background task: the run to poll (/api/v1/tasks/{run_id})."""
+
+    task_run: int
 
 
 class Error(Schema):

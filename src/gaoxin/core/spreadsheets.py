@@ -14,10 +14,26 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
+from django.http import HttpResponse
 from django.utils.functional import Promise
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n")
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def xlsx_response(content: bytes, filename: str) -> HttpResponse:
+    """A workbook as a download named `filename` (".xlsx" added when missing); a Chinese name is sent
+    as RFC 6266's ``filename*``, so every browser saves it under that name."""
+    from urllib.parse import quote
+
+    name = filename if filename.endswith(".xlsx") else f"{filename}.xlsx"
+    response = HttpResponse(content, content_type=XLSX)
+    if name.isascii():
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+    else:
+        response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
+    return response
 
 
 def safe_cell(value: Any) -> Any:

@@ -4,15 +4,26 @@ wrapped in a TaskRun row that records progress and outcome for the task page and
     @tracked_task("导入企业名录")
     def import_enterprises(run: Progress, path: str): ...
     run = import_enterprises.start(user=request.user, path=path)   # returns the TaskRun
+
+A worker killed in the middle of a run (SIGKILL, a lost machine) cannot record anything: its run
+stays "running". Every run records its process and a heartbeat (each progress update); when a
+worker starts, `recover_interrupted()` marks the runs of dead processes failed, so the page says so
+and the work can be started again. Tracked work is written to be rerun: it commits in chunks and
+skips what an earlier run already made (the 免申即享 batch skips enterprises that have an award).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
+import os
+import secrets
+import socket
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
@@ -22,6 +33,39 @@ from .models import TaskRun
 
 logger = logging.getLogger(__name__)
 
+# Told apart from an earlier process that had the same pid (a restarted container's worker often does).
+_PROCESS_TOKEN = secrets.token_hex(4)
+INTERRUPTED = "任务执行中断（执行进程已终止），可重新运行"
+
+
+class Interrupted(Exception):
+    """What a queue entry of an interrupted run records as its failure."""
+
+
+def this_worker() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}:{_PROCESS_TOKEN}"
+
+
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _is_dead(worker: str, heartbeat_at, stale_before) -> bool:
+    host, _, rest = worker.partition(":")
+    pid, _, token = rest.partition(":")
+    if host == socket.gethostname() and pid.isdigit():
+        if int(pid) == os.getpid():
+            return token != _PROCESS_TOKEN  # this pid belonged to an earlier process
+        if not _process_alive(int(pid)):
+            return True
+    return heartbeat_at is None or heartbeat_at < stale_before
+
 
 @dataclass
 class Progress:
@@ -29,7 +73,7 @@ class Progress:
     every: int = 1
 
     def update(self, done: int, total: int | None = None, message: str = "") -> None:
-        fields = {"done": done}
+        fields = {"done": done, "heartbeat_at": timezone.now()}
         if total is not None:
             fields["total"] = total
         if message:
@@ -38,7 +82,10 @@ class Progress:
 
 
 def _execute(func: Callable, name: str, run_id: int, kwargs: dict):
-    TaskRun.objects.filter(pk=run_id).update(status=TaskRun.Status.RUNNING, started_at=timezone.now())
+    now = timezone.now()
+    TaskRun.objects.filter(pk=run_id).update(
+        status=TaskRun.Status.RUNNING, started_at=now, heartbeat_at=now, worker=this_worker()
+    )
     try:
         result = func(Progress(run_id), **kwargs)
     except Exception as exc:
@@ -55,6 +102,60 @@ def _execute(func: Callable, name: str, run_id: int, kwargs: dict):
         status=TaskRun.Status.SUCCEEDED, finished_at=timezone.now(), result=result or {}
     )
     return result
+
+
+def recover_interrupted() -> list[int]:
+    """Mark failed every running run whose process is gone: on this machine a pid that no longer runs
+    (or is now another process), anywhere a heartbeat older than GAOXIN_TASK_STALE_MINUTES. The queue
+    entry of such a run is closed too, so no backend keeps it "running". Returns the runs marked."""
+    from gaoxin.core import audit
+
+    stale_before = timezone.now() - dt.timedelta(minutes=settings.TASK_STALE_MINUTES)
+    running = TaskRun.objects.filter(status=TaskRun.Status.RUNNING)
+    dead = [
+        r.pk
+        for r in running.only("pk", "worker", "heartbeat_at")
+        if _is_dead(r.worker, r.heartbeat_at, stale_before)
+    ]
+    marked = []
+    for pk in dead:
+        with transaction.atomic():
+            # Only a run still running is marked: a run that finished meanwhile keeps its outcome.
+            run = TaskRun.objects.select_for_update().filter(pk=pk, status=TaskRun.Status.RUNNING).first()
+            if run is None:
+                continue
+            run.status, run.finished_at, run.message = TaskRun.Status.FAILED, timezone.now(), INTERRUPTED
+            run.save(update_fields=["status", "finished_at", "message"])
+            audit.record(
+                actor=None,
+                action="task.interrupted",
+                obj=run,
+                summary={"name": run.name, "worker": run.worker, "done": run.done, "total": run.total},
+            )
+            marked.append(pk)
+            logger.warning("task run %s (%s) was interrupted on %s; marked failed", pk, run.name, run.worker)
+    if marked:
+        _close_queue_entries(marked)
+    return marked
+
+
+def _close_queue_entries(run_ids: list[int]) -> None:
+    """The database queue's rows of the given runs, left "running" by the dead worker, are closed."""
+    if settings.TASKS["default"]["BACKEND"] != "django_tasks_db.DatabaseBackend":
+        return
+    from django_tasks.base import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    stuck = DBTaskResult.objects.filter(status=TaskResultStatus.RUNNING, task_path=f"{__name__}.run_tracked")
+    for row in stuck:
+        args = (row.args_kwargs or {}).get("args") or []
+        if len(args) > 1 and args[1] in run_ids:
+            DBTaskResult.objects.filter(pk=row.pk).update(
+                status=TaskResultStatus.FAILED,
+                finished_at=timezone.now(),
+                exception_class_path="gaoxin.core.tasks.Interrupted",
+                traceback=INTERRUPTED,
+            )
 
 
 @task()

@@ -43,8 +43,11 @@ def zone_exists() -> bool:
 
 
 def clear() -> None:
-    """Delete every row of the platform's own tables (the demo is rebuilt from scratch)."""
-    models = [m for label in demo_apps() for m in apps.get_app_config(label).get_models()]
+    """Delete every row of the platform's own tables (the demo is rebuilt from scratch), the tables
+    of many-to-many fields included."""
+    models = [
+        m for label in demo_apps() for m in apps.get_app_config(label).get_models(include_auto_created=True)
+    ]
     with transaction.atomic(), connection.constraint_checks_disabled():
         for model in reversed(models):
             model._base_manager.all()._raw_delete(model._base_manager.db)

@@ -1,4 +1,5 @@
-"""Demo data of the govservices pillar: a high-tech zone's catalogue with guides, and cases in every state."""
+"""Demo data of the govservices pillar: a high-tech zone's catalogue with guides, cases in every state, and a
+year of 好差评 ratings with their rectifications."""
 
 from __future__ import annotations
 
@@ -8,11 +9,13 @@ import io
 from django.db.models import F
 
 from gaoxin.accounts.models import User
-from gaoxin.core import calendar
+from gaoxin.core import calendar, clock
 from gaoxin.govservices.models import Case, CaseStage
 from gaoxin.govservices.services.cases import case_act, lights_recompute
 from gaoxin.govservices.services.catalogue import item_draft_save, item_publish
+from gaoxin.govservices.services.ratings import rating_submit, rectification_act
 from gaoxin.govservices.services.submission import agent_authorise, case_submit
+from gaoxin.govservices.services.supervision import cards_compute
 
 PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
 LAW = {
@@ -737,6 +740,7 @@ def build(ctx: dict) -> None:
         item_draft_save(actor=admin, fields=fields, materials=materials, stages=stage_rows)
         item_publish(actor=admin, code=code)
     _cases(users, ctx)
+    _ratings_year(users, ctx)
     ctx["log"](f"政务服务事项 {len(ITEMS)} 项，办件 {Case.objects.count()} 件")
 
 
@@ -815,6 +819,51 @@ def _cases(u, ctx):
     # A citizen's case waiting at the window.
     _submit(u["citizen"], "GX0100000026", data={"purpose": "申领失业保险金"})
     lights_recompute()
+
+
+# 非常满意 … 非常不满意 in roughly the shares a zone's service hall reports.
+RATING_LEVELS = [5] * 62 + [4] * 24 + [3] * 9 + [2] * 3 + [1] * 2
+
+
+def _ratings_year(u, ctx) -> None:
+    """A year of 好差评, lived through the services: on many working days a 即办件 decided at the window
+    and rated by its applicant, and a window visit rated on the device; every 差评 called back, then
+    rectified or explained (now and then after its deadline, which raises a supervision card). The
+    statistics the cockpit shows are counted from these rows."""
+    rng, as_of = ctx["rng"], ctx["as_of"]
+    clerk, approver = u["clerk"], u["approver"]
+    window = ctx["departments"]["approval"].code
+    raters = [u[n] for n in ("ent", "ent2", "ent3", "ent4", "ent5")]
+    day = as_of - dt.timedelta(days=365)
+    while day < as_of:
+        if calendar.is_workday(day)[0] and rng.random() < 0.4:
+            with clock.frozen(dt.datetime.combine(day, dt.time(10))):
+                who = rng.choice(raters)
+                n = _submit(clerk, "GX0100000001", applicant=who.username)
+                case_act(actor=clerk, number=n, action="accept_instant")
+                rated = [
+                    rating_submit(actor=who, level=rng.choice(RATING_LEVELS), case_number=n),
+                    rating_submit(
+                        actor=clerk, level=rng.choice(RATING_LEVELS), window=window, channel="window"
+                    ),
+                ]
+                for rating in rated:
+                    if rating.is_bad:
+                        _handle_bad_rating(rating, approver, rng)
+        day += dt.timedelta(days=1)
+    cards_compute()
+
+
+def _handle_bad_rating(rating, officer, rng) -> None:
+    rect = rating.rectification
+    rectification_act(actor=officer, pk=rect.pk, action="callback", note="已电话回访评价人，了解具体情况")
+    clock.travel(dt.timedelta(days=rng.choice([1, 2, 3, 12])))
+    if rng.random() < 0.7:
+        rectification_act(
+            actor=officer, pk=rect.pk, action="rectify", note="已对窗口人员开展服务规范培训并改进"
+        )
+    else:
+        rectification_act(actor=officer, pk=rect.pk, action="explain", note="已向评价人说明法定办理条件")
 
 
 def _backdate(number: str, workdays: int) -> None:

@@ -176,7 +176,7 @@ class ReportValuesIn(Schema):
     )
 
 
-class ReasonIn(Schema):
+class ReportReasonIn(Schema):
     reason: str = Field(max_length=1000)
 
 
@@ -237,7 +237,7 @@ def report_submit(request, report_id: ObjectId, payload: ReportValuesIn):
 @router.post(
     "/reports/{report_id}/return", response=ReportDetailOut, summary="退回（须填写原因）", tags=REPORTING
 )
-def report_return(request, report_id: ObjectId, payload: ReasonIn):
+def report_return(request, report_id: ObjectId, payload: ReportReasonIn):
     return _detail(
         request, services.report_return(actor=request.user, report_id=report_id, reason=payload.reason)
     )
@@ -254,7 +254,7 @@ def report_accept(request, report_id: ObjectId):
     summary="更正已审核的报表（新修订）",
     tags=REPORTING,
 )
-def report_revise(request, report_id: ObjectId, payload: ReasonIn):
+def report_revise(request, report_id: ObjectId, payload: ReportReasonIn):
     return _detail(
         request, services.report_revise(actor=request.user, report_id=report_id, reason=payload.reason)
     )

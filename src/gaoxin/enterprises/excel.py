@@ -132,6 +132,40 @@ def report_template() -> bytes:
     return officefiles.template_workbook("企业报表", report_columns())
 
 
+def enterprises_layout(enterprises: Iterable[Enterprise]) -> bytes:
+    """Enterprises in the registry template's layout: saved again by a spreadsheet program, the file
+    imports into an empty registry as the same records (capital in 万元, codes as text)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        rows = [
+            [
+                e.uscc,
+                e.name,
+                e.former_names,
+                e.legal_rep,
+                e.registered_on,
+                e.registered_capital / 10000,
+                e.address,
+                e.park.name if e.park else "",
+                e.industry.name if e.industry else "",
+                e.gbt_code,
+                str(e.get_ownership_display()),
+            ]
+            for e in enterprises
+        ]
+        return officefiles.template_workbook("企业名录", enterprise_columns(), rows)
+
+
+def reports_layout(reports: Iterable) -> bytes:
+    """Reports in the report template's layout (every indicator column; a figure the report's form
+    does not ask for stays empty): imported again, the same figures."""
+    names = list(INDICATORS)
+    rows = [
+        [r.enterprise.uscc, r.year, r.month, *(getattr(r, n) if n in r.form.fields else None for n in names)]
+        for r in reports
+    ]
+    return officefiles.template_workbook("企业报表", report_columns(), rows)
+
+
 def workbook(title: str, headers: list[str], rows: Iterable[Iterable]) -> bytes:
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(title[:31])
@@ -152,16 +186,7 @@ def _text(v) -> str:
 
 
 def _fail(errors: dict[str, str], table: officefiles.Table, by_row: dict[int, list[str]]) -> None:
-    shown = list(errors.items())[:10]
-    more = f" 等 {len(errors)} 处" if len(errors) > 10 else ""
-    exc = ValidationFailed(
-        "导入失败，未写入任何数据：" + "；".join(f"{k}：{v}" for k, v in shown) + more, fields=errors
-    )
-    # the uploaded rows with a 错误说明 column, for the page's and the API's error-sheet download
-    exc.error_sheet = officefiles.error_workbook(  # type: ignore[attr-defined]
-        [table], {(table.title, n): msgs for n, msgs in by_row.items()}
-    )
-    raise exc
+    officefiles.refuse_rows(table, by_row)
 
 
 def _industry_code(value) -> str:

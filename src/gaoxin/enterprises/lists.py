@@ -9,9 +9,9 @@ from django.utils.translation import gettext_lazy as _
 from gaoxin.core import clock
 from gaoxin.core.listing import Choice, Column, DateRange, Listing, Search, register
 
-from . import gbt, selectors
+from . import excel, gbt, selectors
 from .models import Enterprise, Industry, Park, Qualification, Report
-from .selectors.registry import _search_term, valid_on
+from .selectors.registry import search_term, valid_on
 from .selectors.reporting import report_list
 
 
@@ -62,7 +62,7 @@ ENTERPRISES = register(
             Column("status", _("状态"), shown=False, value=lambda e: e.get_status_display()),
         ],
         filters=[
-            Search("q", _("名称 / 曾用名 / 拼音 / 代码"), where=lambda qs, v: qs.filter(_search_term(v))),
+            Search("q", _("名称 / 曾用名 / 拼音 / 代码"), where=lambda qs, v: qs.filter(search_term(v))),
             Choice(
                 "industry",
                 _("产业"),
@@ -88,6 +88,7 @@ ENTERPRISES = register(
         default_sort="name",
         page_size=30,
     ),
+    layout=lambda qs: excel.enterprises_layout(qs.select_related("park", "industry")),
 )
 
 REPORTS = register(
@@ -126,4 +127,5 @@ REPORTS = register(
         default_sort="-year",
         page_size=30,
     ),
+    layout=lambda qs: excel.reports_layout(qs.select_related("enterprise", "form")),
 )

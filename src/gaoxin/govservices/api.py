@@ -3,7 +3,6 @@
 import datetime as dt
 from typing import Annotated, Literal
 
-from django.http import HttpResponse
 from ninja import Field, File, Header, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
@@ -11,11 +10,21 @@ from ninja.pagination import paginate
 from gaoxin.core import ratelimit
 from gaoxin.core.pagination import Page
 from gaoxin.core.schemas import JsonOrMultipart, multipart_variant
+from gaoxin.core.spreadsheets import xlsx_response
 
 from . import selectors
-from .schemas import ACTION_FILES, SUBMIT_FILES, CaseActionIn, CaseSubmitIn
+from .schemas import (
+    ACTION_FILES,
+    SUBMIT_FILES,
+    CardResolveIn,
+    CaseActionIn,
+    CaseSubmitIn,
+    RatingIn,
+    RectificationActionIn,
+)
 from .services import cases as case_services
-from .services import catalogue, licences, submission
+from .services import catalogue, licences, submission, supervision
+from .services import ratings as rating_services
 from .services.cases import available_actions
 from .services.common import scrub, text
 
@@ -132,12 +141,7 @@ def item_get(request, code: str):
 
 @router.get("/service-catalogue.xlsx", summary="导出事项目录（Excel）")
 def catalogue_export(request):
-    data = catalogue.catalogue_export(user=request.user)
-    response = HttpResponse(
-        data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    response["Content-Disposition"] = 'attachment; filename="catalogue.xlsx"'
-    return response
+    return xlsx_response(catalogue.catalogue_export(user=request.user), "catalogue.xlsx")
 
 
 class ImportOut(Schema):
@@ -255,6 +259,7 @@ class CaseDetailOut(CaseOut):
     extended_days: int
     procedure: str
     notice_due_on: dt.date | None
+    post_tracking: str
     licence: str | None
     actions: list[str]
     materials: list[MaterialOut]
@@ -384,3 +389,160 @@ def licence_token_verification(request, token: str):
     licences.verification_allowed(ratelimit.client_ip(request))
     result = licences.verify(token=text(token, 40))
     return {**result, "state": result["licence"].state if result["licence"] else None}
+
+
+# ---- 好差评 and 电子监察 -----------------------------------------------------------------------------
+
+
+class RectificationOut(Schema):
+    id: int
+    state: str
+    due_on: dt.date
+    callback_note: str
+    outcome: str
+    appeal_reason: str
+    done_on: dt.date | None
+    late: bool
+    revision: int
+    actions: list[str]
+
+    @staticmethod
+    def resolve_actions(obj, context):
+        from .services.ratings import RECTIFICATIONS
+
+        return [t.action for t in RECTIFICATIONS.available(user=context["request"].user, obj=obj)]
+
+
+class RatingOut(Schema):
+    id: int
+    kind: str
+    channel: str
+    case: str | None
+    item: str | None
+    department: str
+    window: str | None
+    level: int
+    level_label: str
+    comment: str
+    at: dt.datetime
+    voided: bool
+    rectification: RectificationOut | None
+
+    @staticmethod
+    def resolve_case(obj):
+        return obj.case.number if obj.case_id else None
+
+    @staticmethod
+    def resolve_item(obj):
+        return obj.item.name if obj.item_id else None
+
+    @staticmethod
+    def resolve_department(obj):
+        return obj.department.name
+
+    @staticmethod
+    def resolve_window(obj):
+        return obj.window.name if obj.window_id else None
+
+    @staticmethod
+    def resolve_level_label(obj):
+        return obj.get_level_display()
+
+    @staticmethod
+    def resolve_rectification(obj):
+        return getattr(obj, "rectification", None) if obj.is_bad else None
+
+
+@router.post("/ratings", response={201: RatingOut}, summary="好差评：评价办件（一事一评）或窗口（一次一评）")
+def rating_submit(request, payload: RatingIn):
+    rating = rating_services.rating_submit(
+        actor=request.user,
+        level=payload.level,
+        comment=scrub(payload.comment),
+        case_number=text(payload.case, 20),
+        window=text(payload.window, 40),
+        channel=payload.channel,
+    )
+    return Status(201, selectors.rating_list(user=request.user).get(pk=rating.pk))
+
+
+@router.get("/ratings", response=list[RatingOut], summary="评价列表（申请人看自己的，工作人员按部门）")
+@paginate(Page, limit=25, max_limit=100, max_offset=100_000)
+def rating_list(request):
+    return selectors.rating_list(user=request.user)
+
+
+@router.post(
+    "/rectifications/{pk}/actions/{action}",
+    response=RatingOut,
+    summary="差评整改操作",
+    description="`action`：callback（回访）、rectify（整改）、explain（解释说明）、appeal（申诉复核）、"
+    "uphold / dismiss（复核结论）。",
+)
+def rectification_act(request, pk: int, action: str, payload: RectificationActionIn):
+    rect = rating_services.rectification_act(
+        actor=request.user,
+        pk=pk,
+        action=text(action, 30),
+        note=scrub(payload.note),
+        revision=payload.revision,
+    )
+    return selectors.rating_list(user=request.user).get(pk=rect.rating_id)
+
+
+class RatingStatsQuery(Schema):
+    year: int = Field(..., ge=2000, le=2100)
+    month: int | None = Field(None, ge=1, le=12)
+    by: Literal["", "item", "department", "window", "month"] = ""
+
+
+@router.get("/rating-stats", summary="好差评统计（按事项、部门、窗口或月份）")
+def rating_stats(request, q: Query[RatingStatsQuery]):
+    return selectors.ratings_stats(user=request.user, period=(q.year, q.month), by=q.by)
+
+
+class CardOut(Schema):
+    id: int
+    kind: str
+    kind_label: str
+    level: str
+    case: str | None
+    department: str
+    detail: str
+    raised_on: dt.date
+    escalated_to: str
+    state: str
+    resolution: str
+    resolved_at: dt.datetime | None
+    revision: int
+
+    @staticmethod
+    def resolve_kind_label(obj):
+        return obj.get_kind_display()
+
+    @staticmethod
+    def resolve_case(obj):
+        return obj.case.number if obj.case_id else None
+
+    @staticmethod
+    def resolve_department(obj):
+        return obj.department.name
+
+
+class CardFilter(Schema):
+    state: Literal["", "open", "resolved"] = ""
+    level: Literal["", "yellow", "red"] = ""
+
+
+@router.get("/supervision/cards", response=list[CardOut], summary="电子监察亮牌")
+@paginate(Page, limit=25, max_limit=100, max_offset=100_000)
+def card_list(request, f: Query[CardFilter]):
+    return selectors.card_list(user=request.user, state=f.state, level=f.level)
+
+
+@router.post("/supervision/cards/{pk}/resolve", response=CardOut, summary="处理亮牌（责任部门负责人）")
+def card_resolve(request, pk: int, payload: CardResolveIn):
+    card = supervision.card_resolve(
+        actor=request.user, pk=pk, resolution=scrub(payload.resolution), revision=payload.revision
+    )
+    return selectors.card_list(user=request.user).get(pk=card.pk)

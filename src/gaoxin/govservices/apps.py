@@ -12,8 +12,11 @@ class GovservicesConfig(AppConfig):
         from gaoxin.core.pillars import DemoStep, Pillar, register
 
         from . import home, navigation
-        from .services import deadlines
+        from .hooks import register_case_listener
+        from .services import bundles, deadlines, tracks
 
+        register_case_listener(bundles.member_case_moved)
+        register_case_listener(tracks.track_case_moved)
         calendar.changed.connect(deadlines.on_calendar_changed, dispatch_uid="govservices.deadlines")
 
         register(
@@ -23,6 +26,10 @@ class GovservicesConfig(AppConfig):
                 order=10,
                 nav=navigation.nav_items,
                 home_cards=home.cards,
-                demo_steps=(DemoStep(30, "政务服务", "gaoxin.demo.govservices.build"),),
+                demo_steps=(
+                    DemoStep(30, "政务服务", "gaoxin.demo.govservices.build"),
+                    DemoStep(35, "一件事与工程建设项目", "gaoxin.demo.bundles.build"),
+                    DemoStep(36, "政务服务大厅与自助终端", "gaoxin.demo.hall.build"),
+                ),
             )
         )

@@ -19,7 +19,7 @@ def cards(user) -> list[dict]:
         out = [{"label": _("待办件"), "value": inbox.count(), "url": url, "tone": ""}]
         if red:
             out.append({"label": _("红灯（已超期）"), "value": red, "url": url + "?light=red", "tone": "bad"})
-        return out
+        return out + _supervision_cards(user)
     if is_applicant(user):
         mine = selectors.case_list(user=user)
         url = reverse("govservices:cases")
@@ -58,3 +58,23 @@ def charts(user, today) -> dict:
             kind="line",
         ),
     }
+
+
+def _supervision_cards(user) -> list[dict]:
+    """Open 差评 to rectify and open 电子监察 cards in the user's scope; a leader sees the red cards of
+    the whole zone (escalated to the leaders' home page)."""
+    out = []
+    rects = selectors.rectification_list(user=user, state="open").count()
+    if rects:
+        out.append(
+            {"label": _("待整改差评"), "value": rects, "url": reverse("govservices:ratings"), "tone": "warn"}
+        )
+    cards = selectors.card_list(user=user, state="open")
+    url = reverse("govservices:supervision")
+    red = cards.filter(level="red").count()
+    if red:
+        out.append({"label": _("电子监察红牌"), "value": red, "url": url, "tone": "bad"})
+    yellow = cards.filter(level="yellow").count()
+    if yellow:
+        out.append({"label": _("电子监察黄牌"), "value": yellow, "url": url, "tone": "warn"})
+    return out

@@ -21,3 +21,22 @@ def register_submission_check(fn: SubmissionCheck) -> SubmissionCheck:
 def run_submission_checks(version, applicant, identifier: str) -> None:
     for fn in list(_submission_checks):
         fn(version, applicant, identifier)
+
+
+# A case listener is called as fn(step) inside every case transition, after the case's state moved
+# and before it is saved (the bundle and the project track that hold the case follow it). It may
+# refuse the transition by raising a DomainError.
+CaseListener = Callable[..., None]
+
+_case_listeners: list[CaseListener] = []
+
+
+def register_case_listener(fn: CaseListener) -> CaseListener:
+    if fn not in _case_listeners:
+        _case_listeners.append(fn)
+    return fn
+
+
+def run_case_listeners(step) -> None:
+    for fn in list(_case_listeners):
+        fn(step)

@@ -74,3 +74,13 @@ def can_submit_for(user, applicant) -> bool:
 
 def can_manage_agents(user) -> bool:
     return is_clerk(user) or is_system_admin(user) or is_agent(user)
+
+
+def manages_halls(user) -> bool:
+    """The halls and their windows (items, kind, open or closed): the system administrators."""
+    return is_system_admin(user)
+
+
+def reads_hall_figures(user) -> bool:
+    """The hall's waiting-time figures: its clerks, leaders and administrators."""
+    return is_clerk(user) or is_system_admin(user) or has_role(user, Role.LEADER)

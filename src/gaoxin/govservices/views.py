@@ -15,6 +15,7 @@ from gaoxin.accounts.models import Department
 from gaoxin.accounts.permissions import is_applicant, is_staff_member
 from gaoxin.core import clock, officefiles, ratelimit
 from gaoxin.core.errors import Conflict, DomainError, NotFound, PermissionDenied
+from gaoxin.core.spreadsheets import xlsx_response
 
 from . import lists, selectors, themes
 from . import permissions as perms
@@ -447,29 +448,16 @@ def catalogue_excel(request):
         content = officefiles.error_sheet(request.user, request.GET["errors"])
         if content is None:
             raise Http404
-        return _xlsx_download(content, "catalogue-errors.xlsx")
+        return xlsx_response(content, "catalogue-errors.xlsx")
     if request.GET.get("template"):
-        return _xlsx_download(catalogue.catalogue_template(), "catalogue-template.xlsx")
+        return xlsx_response(catalogue.catalogue_template(), "catalogue-template.xlsx")
     if request.GET.get("download"):
-        response = HttpResponse(
-            catalogue.catalogue_export(user=request.user),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-        response["Content-Disposition"] = 'attachment; filename="catalogue.xlsx"'
-        return response
+        return xlsx_response(catalogue.catalogue_export(user=request.user), "catalogue.xlsx")
     return render(request, "govservices/import.html", _catalogue_help())
 
 
 def _catalogue_help() -> dict:
     return {"instructions": [(title, catalogue.catalogue_columns(title)) for title, _ in catalogue.SHEETS]}
-
-
-def _xlsx_download(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(
-        content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
 
 
 def verify_view(request, token: str):

@@ -5,18 +5,20 @@ import datetime as dt
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from django.http import HttpResponse
-from ninja import Field, Query, Router, Schema, Status
+from django.utils import timezone
+from ninja import Field, File, Query, Router, Schema, Status
+from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
 from gaoxin.core import clock
-from gaoxin.core.errors import PermissionDenied
+from gaoxin.core.errors import PermissionDenied, ValidationFailed
 from gaoxin.core.pagination import Page
-from gaoxin.core.schemas import USCC, Date, ObjectId
+from gaoxin.core.schemas import USCC, Date, ObjectId, column_digits, column_length
+from gaoxin.core.spreadsheets import xlsx_response
 
 from . import permissions, selectors
-from .models import Carrier, Commitment, Project
-from .services import carriers, chains, kpis, pipeline
+from .models import Carrier, Chain, Commitment, Project
+from .services import carriers, chains, kpis, pipeline, target_import
 
 router = Router(tags=["招商引资"])
 
@@ -102,7 +104,7 @@ class MoveIn(Schema):
     permit_no: Annotated[str, Field(max_length=60)] = ""
 
 
-class EventOut(Schema):
+class StageEventOut(Schema):
     id: int
     action: str
     from_stage: str
@@ -177,6 +179,73 @@ def project_get(request, project_id: ObjectId):
     return selectors.project_get(user=request.user, pk=project_id)
 
 
+class CaseRef(Schema):
+    number: str
+    item: str
+    state: str
+    state_label: str
+    submitted_on: dt.date
+    decided: bool
+
+    @staticmethod
+    def resolve_item(obj) -> str:
+        return obj.item.name
+
+    @staticmethod
+    def resolve_state_label(obj) -> str:
+        return obj.get_state_display()
+
+    @staticmethod
+    def resolve_submitted_on(obj) -> dt.date:
+        return timezone.localdate(obj.submitted_at)
+
+    @staticmethod
+    def resolve_decided(obj) -> bool:
+        return obj.decided_at is not None
+
+
+class AwardRef(Schema):
+    id: int
+    policy: str
+    clause: str
+    period: int
+    amount_yuan: Decimal
+    state: str
+    state_label: str
+
+    @staticmethod
+    def resolve_policy(obj) -> str:
+        return obj.clause.policy.title
+
+    @staticmethod
+    def resolve_clause(obj) -> str:
+        return obj.clause.title
+
+    @staticmethod
+    def resolve_amount_yuan(obj) -> Decimal:
+        return obj.amount
+
+    @staticmethod
+    def resolve_state_label(obj) -> str:
+        return obj.get_state_display()
+
+
+class ProjectServicesOut(Schema):
+    uscc: str
+    cases: list[CaseRef]
+    awards: list[AwardRef]
+
+
+@router.get(
+    "/investment/projects/{project_id}/services",
+    response=ProjectServicesOut,
+    summary="项目落地企业的政务服务办件（拿地即开工、施工许可等）和惠企政策兑现（按读者在各板块的权限）",
+)
+def project_services(request, project_id: ObjectId):
+    project = selectors.project_get(user=request.user, pk=project_id)
+    return {"uscc": project.uscc, **selectors.project_services(user=request.user, project=project)}
+
+
 @router.post(
     "/investment/projects/{project_id}/actions/{action}",
     response=ProjectOut,
@@ -198,7 +267,9 @@ def project_action(
     return selectors.project_get(user=request.user, pk=project_id)
 
 
-@router.get("/investment/projects/{project_id}/timeline", response=list[EventOut], summary="项目阶段时间线")
+@router.get(
+    "/investment/projects/{project_id}/timeline", response=list[StageEventOut], summary="项目阶段时间线"
+)
 def project_timeline(request, project_id: ObjectId):
     project = selectors.project_get(user=request.user, pk=project_id)
     return list(selectors.project_timeline(user=request.user, project=project))
@@ -255,20 +326,12 @@ def warning_list(request):
     ]
 
 
-def _xlsx(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(
-        content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
 @router.get(
     "/investment/projects.xlsx", summary="招商项目导出（Excel；非项目团队导出时隐去企业、联系人和金额）"
 )
 def project_export(request):
     _require_planning(request.user)
-    return _xlsx(
+    return xlsx_response(
         kpis.projects_workbook(selectors.project_export(user=request.user), user=request.user),
         "projects.xlsx",
     )
@@ -333,7 +396,7 @@ def kpi_get(request, q: Query[KpiQuery]):
 def kpi_export(request, q: Query[KpiQuery]):
     result = _kpis(request.user, q)
     masked = not permissions.is_bureau_or_leader(request.user)
-    return _xlsx(kpis.kpi_workbook(result, masked=masked), f"kpis-{result['year']}.xlsx")
+    return xlsx_response(kpis.kpi_workbook(result, masked=masked), f"kpis-{result['year']}.xlsx")
 
 
 class TargetIn(Schema):
@@ -363,7 +426,7 @@ class ChainOut(Schema):
 
 class ChainIn(Schema):
     code: Annotated[str, Field(min_length=1, max_length=40, pattern=r"^[a-z0-9-]+$")]
-    name: Name
+    name: Annotated[str, Field(min_length=1, max_length=column_length(Chain, "name"))]
     anchor: Annotated[str, Field(max_length=200)] = ""
 
 
@@ -468,6 +531,30 @@ def target_company_add(request, link_id: ObjectId, payload: TargetCompanyIn):
     return Status(201, {"link": str(t.link_id), "company": t.company})
 
 
+MAX_UPLOAD = 10 * 1024 * 1024
+
+
+@router.get(
+    "/investment/chains/{chain_id}/targets.xlsx",
+    summary="目标企业清单导入模板（含填表说明、环节下拉和已录入的目标企业）",
+)
+def targets_template(request, chain_id: ObjectId):
+    chain = selectors.chain_get(user=request.user, pk=chain_id)
+    return xlsx_response(target_import.target_template(chain), f"targets-{chain.code}.xlsx")
+
+
+@router.post(
+    "/investment/chains/{chain_id}/targets/import",
+    response=dict[str, int],
+    summary="Excel 导入目标企业清单（全部成功或全部不写入；失败时返回错误说明表）",
+)
+def targets_import(request, chain_id: ObjectId, file: File[UploadedFile]):
+    chain = selectors.chain_get(user=request.user, pk=chain_id)
+    if file.size and file.size > MAX_UPLOAD:
+        raise ValidationFailed("文件不能超过 10MB", fields={"file": "文件过大"})
+    return {"imported": target_import.targets_import(actor=request.user, chain=chain, content=file.read())}
+
+
 # ---- carriers -----------------------------------------------------------------------------------
 
 
@@ -493,11 +580,11 @@ class CarrierIn(Schema):
     kind: Literal[tuple(Carrier.Kind.values)]  # type: ignore[valid-type]
     name: Annotated[str, Field(min_length=1, max_length=80)]
     park_id: ObjectId | None = None
-    area_mu: Amount | None = None
-    floor_area: Amount | None = None
-    min_intensity: Amount | None = None
+    area_mu: Annotated[Decimal, Field(ge=0, **column_digits(Carrier, "area_mu"))] | None = None
+    floor_area: Annotated[Decimal, Field(ge=0, **column_digits(Carrier, "floor_area"))] | None = None
+    min_intensity: Annotated[Decimal, Field(ge=0, **column_digits(Carrier, "min_intensity"))] | None = None
     plot_ratio: Annotated[Decimal, Field(ge=0, le=100, max_digits=5, decimal_places=2)] | None = None
-    min_tax_per_mu: Amount | None = None
+    min_tax_per_mu: Annotated[Decimal, Field(ge=0, **column_digits(Carrier, "min_tax_per_mu"))] | None = None
 
 
 class AssignIn(Schema):

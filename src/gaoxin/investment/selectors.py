@@ -5,10 +5,11 @@ from __future__ import annotations
 from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
 
+from gaoxin.accounts.permissions import can_read_zone_totals
 from gaoxin.core.errors import NotFound
 
 from . import permissions
-from .models import Carrier, Chain, ChainLink, Project, StageEvent, Trip, Visit
+from .models import Carrier, Chain, ChainLink, ChainTarget, Project, StageEvent, Trip, Visit
 
 MASK = "＊＊＊"
 
@@ -49,6 +50,20 @@ def project_get(*, user, pk: int) -> Project:
     return project
 
 
+def project_services(*, user, project: Project) -> dict:
+    """What the other pillars did for the project's registered enterprise: its government-service cases
+    (拿地即开工, 施工许可 …) and its awards from support policies, read through those pillars' selectors,
+    so the reader sees exactly the cases and awards those pillars let it see. Empty before 注册."""
+    from gaoxin.govservices.selectors import case_list
+    from gaoxin.policies.selectors import award_list
+
+    if not project.uscc:
+        return {"cases": [], "awards": []}
+    cases = case_list(user=user).filter(enterprise_uscc=project.uscc).order_by("-submitted_at", "-id")
+    awards = award_list(user=user).filter(enterprise__uscc=project.uscc).order_by("-period", "-id")
+    return {"cases": list(cases[:50]), "awards": list(awards[:50])}
+
+
 def project_timeline(*, user, project: Project) -> QuerySet[StageEvent]:
     return (
         StageEvent.objects.visible_to(user)
@@ -67,6 +82,15 @@ def chain_get(*, user, pk: int) -> Chain:
     if chain is None:
         raise NotFound("未找到该产业链，或您无权查看")
     return chain
+
+
+def chain_targets(*, user, chain: Chain) -> QuerySet[ChainTarget]:
+    return (
+        ChainTarget.objects.visible_to(user)
+        .filter(link__chain=chain)
+        .select_related("link")
+        .order_by("link__order", "link_id", "id")
+    )
 
 
 def link_get(*, user, pk: int) -> ChainLink:
@@ -176,7 +200,8 @@ def investment_stats(*, user, period: tuple[int, int | None], by: str = "") -> d
 
     `period` is (year, month): from 1 January to the end of month M (or of the year when month is None).
     A project counts once its 签约 is confirmed by the bureau (not while it awaits review). `amount`
-    (万元) is given to the bureau and leaders only, None to other readers. `by` is "" or "source"."""
+    (万元) is given to the bureau, leaders and the statistics office (who publish the zone's total), None
+    to other readers. `by` is "" or "source"."""
     import datetime as dt
     from decimal import Decimal
 
@@ -191,7 +216,7 @@ def investment_stats(*, user, period: tuple[int, int | None], by: str = "") -> d
     signed = kpi_projects(user=user).filter(
         signed_on__gte=dt.date(year, 1, 1), signed_on__lte=end, pending_review=False
     )
-    show_amount = permissions.is_bureau_or_leader(user)
+    show_amount = permissions.is_bureau_or_leader(user) or can_read_zone_totals(user)
 
     def _figures(qs) -> dict:
         agg = qs.aggregate(n=Count("id"), amount=Sum("signed_amount"))

@@ -10,16 +10,17 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from gaoxin.core import clock
+from gaoxin.core import clock, officefiles
 from gaoxin.core.errors import DomainError, NotFound, PermissionDenied
+from gaoxin.core.spreadsheets import xlsx_response
 
 from . import permissions, selectors
 from .models import Carrier, Commitment, Project
-from .services import carriers, chains, kpis, pipeline
+from .services import carriers, chains, kpis, pipeline, target_import
 
 
 def page(view):
@@ -214,6 +215,7 @@ def project_view(request, project_id: int):
             "checks": checks,
             "funds": project.funds.all(),
             "carriers": selectors.project_carriers(user=user, project=project),
+            "services": selectors.project_services(user=user, project=project),
             "stages": [(s, Project.Stage(s).label) for s in pipeline.GATES],
             "kinds": Commitment.Kind.choices,
             "order": [
@@ -248,15 +250,7 @@ def _timeline(user, project) -> list[dict]:
 @page
 def projects_export_view(request):
     content = kpis.projects_workbook(selectors.project_export(user=request.user), user=request.user)
-    return _xlsx(content, "projects.xlsx")
-
-
-def _xlsx(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(
-        content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return xlsx_response(content, "projects.xlsx")
 
 
 @page
@@ -267,6 +261,54 @@ def chains_view(request):
         {
             "chains": selectors.chain_list(user=request.user),
             "can_manage": permissions.can_manage(request.user),
+        },
+    )
+
+
+@page
+def chain_targets_view(request, chain_id: int):
+    """The chain's target list: download the template (with the targets entered so far), upload it
+    back, and on refusal the rows' problems and the error sheet."""
+    user = request.user
+    chain = selectors.chain_get(user=user, pk=chain_id)
+    if request.GET.get("errors"):
+        content = officefiles.error_sheet(user, request.GET["errors"])
+        if content is None:
+            raise Http404("错误说明表已过期，请重新上传")
+        return xlsx_response(content, "import-errors.xlsx")
+    if request.GET.get("template"):
+        return xlsx_response(target_import.target_template(chain), f"targets-{chain.code}.xlsx")
+    errors: dict = {}
+    error_token = ""
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        if upload is None:
+            messages.error(request, _("请选择要上传的 Excel 文件"))
+        elif upload.size > 10 * 1024 * 1024:
+            messages.error(request, _("文件不能超过 10MB"))
+        else:
+            try:
+                n = target_import.targets_import(actor=user, chain=chain, content=upload.read())
+                messages.success(request, _("已导入 %(n)s 家目标企业") % {"n": n})
+                return redirect("investment:chain", chain_id=chain.pk)
+            except DomainError as exc:
+                if set(exc.fields) == {"file"}:
+                    messages.error(request, exc.fields["file"])
+                else:
+                    messages.error(request, exc.message.split("：")[0])
+                    errors = exc.fields
+                if getattr(exc, "error_sheet", None):
+                    error_token = officefiles.keep_error_sheet(user, exc.error_sheet)
+    return render(
+        request,
+        "investment/chain_targets.html",
+        {
+            "chain": chain,
+            "targets": selectors.chain_targets(user=user, chain=chain),
+            "can_manage": permissions.can_manage(user),
+            "errors": errors,
+            "error_token": error_token,
+            "instructions": [(_("目标企业"), target_import.target_columns(chain))],
         },
     )
 
@@ -453,6 +495,6 @@ def kpis_export_view(request):
     result = kpis.kpis(
         selectors.kpi_projects(user=user), year=year, as_of=as_of, by=by, bands=kpis.parse_bands(bands)
     )
-    return _xlsx(
+    return xlsx_response(
         kpis.kpi_workbook(result, masked=not permissions.is_bureau_or_leader(user)), f"kpis-{year}.xlsx"
     )

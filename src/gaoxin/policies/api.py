@@ -4,13 +4,13 @@ import datetime as dt
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from django.http import HttpResponse
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from gaoxin.core.errors import NotFound, PermissionDenied, ValidationFailed
 from gaoxin.core.pagination import Page
-from gaoxin.core.schemas import Date, ObjectId
+from gaoxin.core.schemas import Date, ObjectId, TaskOut
+from gaoxin.core.spreadsheets import xlsx_response
 from gaoxin.enterprises.selectors import enterprise_get
 
 from . import permissions, selectors
@@ -43,6 +43,7 @@ class ClauseOut(Schema):
     code: str
     title: str
     mode: str
+    beneficiary: str
     rule: str
     formula: str
     award_cap: Decimal | None
@@ -82,24 +83,34 @@ class AwardOut(Schema):
     id: int
     clause_id: int
     clause: str
-    uscc: str
-    enterprise: str
+    beneficiary: Literal["enterprise", "person"]
+    uscc: str = Field(description="企业的统一社会信用代码；个人为脱敏的身份证号（本人可见全号）")
+    enterprise: str = Field(description="企业名称或获奖人姓名")
     period: int
     amount: Decimal
     state: str
     notice_to: dt.date | None
+    account_no: str = Field(description="收款账号；个人银行卡仅显示后四位")
 
     @staticmethod
     def resolve_clause(obj):
         return obj.clause.title
 
     @staticmethod
-    def resolve_uscc(obj):
-        return obj.enterprise.uscc
+    def resolve_beneficiary(obj):
+        return "person" if obj.to_person else "enterprise"
+
+    @staticmethod
+    def resolve_uscc(obj, context):
+        return obj.beneficiary_code_for(context["request"].user)
 
     @staticmethod
     def resolve_enterprise(obj):
-        return obj.enterprise.name
+        return obj.beneficiary
+
+    @staticmethod
+    def resolve_account_no(obj):
+        return obj.account_no_masked
 
 
 class AwardFilter(Schema):
@@ -141,10 +152,6 @@ class BatchOut(Schema):
 class PaidIn(Schema):
     references: dict[str, Annotated[str, Field(max_length=80)]]
     paid_on: Date | None = None
-
-
-class TaskOut(Schema):
-    task_run: int
 
 
 class BudgetOut(Schema):
@@ -359,7 +366,7 @@ def batch_create(request, payload: BatchIn):
 def batch_file(request, batch_id: ObjectId):
     batch = selectors.batch_get(user=request.user, pk=batch_id)
     content = money.payment_batch_export(actor=request.user, batch=batch)
-    return _xlsx(content, f"{batch.code}.xlsx")
+    return xlsx_response(content, f"{batch.code}.xlsx")
 
 
 @router.post("/payment-batches/{batch_id}/paid", response=BatchOut, summary="登记拨付（银行流水号）")
@@ -373,6 +380,20 @@ def batch_paid(request, batch_id: ObjectId, payload: PaidIn):
     return money.payment_batch_mark_paid(
         actor=request.user, batch=batch, references=refs, paid_on=payload.paid_on
     )
+
+
+class CancelIn(Schema):
+    reason: str = Field(..., min_length=1, max_length=300, description="作废原因")
+
+
+@router.post(
+    "/payment-batches/{batch_id}/cancel",
+    response=BatchOut,
+    summary="作废未拨付的批次（兑现记录等待重新列入批次）",
+)
+def batch_cancel(request, batch_id: ObjectId, payload: CancelIn):
+    batch = selectors.batch_get(user=request.user, pk=batch_id)
+    return money.payment_batch_cancel(actor=request.user, batch=batch, reason=payload.reason)
 
 
 @router.get("/me/offers", response=list[OfferOut], summary="企业找政策：本企业可享受的政策及理由")
@@ -410,15 +431,7 @@ def funds_report(
 @router.get("/policy-reports/funds.xlsx", summary="资金统计导出（Excel）")
 def funds_report_file(request, year: Annotated[int, Field(ge=2000, le=2100)] | None = None):
     selectors.budget_list(user=request.user)
-    return _xlsx(reports.funds_workbook(year), "funds.xlsx")
-
-
-def _xlsx(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(
-        content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return xlsx_response(reports.funds_workbook(year), "funds.xlsx")
 
 
 class PolicyIn(Schema):
@@ -437,6 +450,7 @@ class ClauseIn(Schema):
     title: Annotated[str, Field(min_length=2, max_length=200)]
     period: Annotated[int, Field(ge=2000, le=2100)]
     mode: Literal["apply", "auto"] = "auto"
+    beneficiary: Literal["enterprise", "person"] = "enterprise"
     rule: RuleText = "true"
     formula: RuleText = "0"
     award_cap: Annotated[Decimal, Field(gt=0, le=Decimal("1e15"), max_digits=18, decimal_places=2)] | None = (

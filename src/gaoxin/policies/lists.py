@@ -19,12 +19,13 @@ AWARDS = register(
         columns=[
             Column(
                 "enterprise",
-                _("企业"),
+                _("兑现对象"),
                 sort="enterprise__name",
-                value=lambda a: a.enterprise.name,
+                value=lambda a: a.beneficiary,
                 link=lambda a: reverse("policies:award", args=[a.pk]),
             ),
-            Column("uscc", _("统一社会信用代码"), shown=False, value=lambda a: a.enterprise.uscc),
+            # a person's ID number masked (the staff list and its export)
+            Column("uscc", _("统一社会信用代码/身份证号"), shown=False, value=lambda a: a.beneficiary_code),
             Column("policy", _("政策"), shown=False, value=lambda a: a.clause.policy.title),
             Column("clause", _("事项"), sort="clause__title", value=lambda a: a.clause.title),
             Column("period", _("兑现年度"), sort="period"),
@@ -34,7 +35,9 @@ AWARDS = register(
             Column("created_at", _("生成时间"), sort="created_at"),
         ],
         filters=[
-            Search("enterprise", _("企业"), fields=("enterprise__name", "enterprise__uscc")),
+            Search(
+                "enterprise", _("兑现对象"), fields=("enterprise__name", "enterprise__uscc", "person_name")
+            ),
             Choice("state", _("状态"), choices=Award.State.choices),
             Choice(
                 "policy",

@@ -64,8 +64,12 @@ def enterprise_of(user) -> Enterprise:
     return ent
 
 
-def award_list(*, user, state: str = "", clause_id: int | None = None) -> QuerySet[Award]:
+def award_list(
+    *, user, state: str = "", clause_id: int | None = None, person_id_card: str = ""
+) -> QuerySet[Award]:
     qs = Award.objects.visible_to(user).select_related("clause__policy", "enterprise")
+    if person_id_card:  # one talent's subsidies (the talent pillar's page)
+        qs = qs.filter(person_id_card=person_id_card)
     if state:
         qs = qs.filter(state=state)
     if clause_id:

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from gaoxin.core import clock
 from gaoxin.core.errors import BadRequest, DomainError, NotFound, PermissionDenied
+from gaoxin.core.spreadsheets import xlsx_response
 from gaoxin.core.views import run_service
 
 from . import lists, permissions, selectors
@@ -23,7 +24,7 @@ from .forms import ClauseForm, PolicyForm
 from .models import Award
 from .rules import RuleError, builder, parse_rule
 from .rules.sentences import near_miss_readings, variable_groups
-from .rules.variables import TYPE_LABELS, VARIABLES
+from .rules.variables import FOR_PERSONS, TYPE_LABELS, VARIABLES
 from .services import apply, catalogue, matching, money, premises, reports
 
 
@@ -128,10 +129,14 @@ def clause_view(request, pk):
     if permissions.can_view_funds(request.user):
         ctx["budgets"] = [
             (b, money.budget_balance(b))
-            for b in selectors.budget_list(user=request.user).filter(clause=clause)
+            for b in selectors.budget_list(user=request.user).filter(clause_id=clause.budget_clause_id)
         ]
         ctx["award_counts"] = _counts(selectors.award_list(user=request.user, clause_id=clause.pk))
         ctx["can_set_budget"] = permissions.can_set_budget(request.user)
+    if clause.pays_persons:  # its beneficiaries are talents: no enterprise matching, no offer
+        if permissions.can_view_matching(request.user):
+            ctx["persons"] = len(matching.eligible_persons(clause, clock.today()))
+        return render(request, "policies/clause.html", ctx)
     if permissions.can_view_matching(request.user):
         ctx["preview"] = matching.preview(clause.rule, limit=20)
     if permissions.can_see_own_enterprise(request.user):
@@ -219,7 +224,10 @@ def rule_editor_view(request, pk):
         ):
             return redirect("policies:clause", pk=clause.pk)
         ctx["invalid"] = True
-    ctx.update(clause=clause, formula=formula, variables=VARIABLES.values(), type_labels=TYPE_LABELS)
+    variables = (FOR_PERSONS if clause.pays_persons else VARIABLES).values()
+    if clause.pays_persons:  # the builder rows and the zone preview are the enterprises'; the table lists all
+        ctx["variable_groups"] = variable_groups(variables)
+    ctx.update(clause=clause, formula=formula, variables=variables, type_labels=TYPE_LABELS)
     status = 400 if request.method == "POST" and ctx["invalid"] else 200
     return render(request, "policies/rule_editor.html", ctx, status=status)
 
@@ -389,7 +397,8 @@ def award_view(request, pk):
             "award": award,
             "events": money.AWARDS.titled(award.events.select_related("actor")),
             "recovered": money.clawed_back(award),
-            "is_owner": permissions.can_act_for_awards(request.user),
+            "is_owner": money.may_confirm(request.user, award),
+            "beneficiary_code": award.beneficiary_code_for(request.user),
             "can_manage": permissions.can_manage_policies(request.user),
             "can_pay": permissions.can_handle_payments(request.user),
         },
@@ -426,6 +435,14 @@ def payments_view(request):
 def payment_view(request, pk):
     batch = selectors.batch_get(user=request.user, pk=pk)
     items = batch.items.select_related("award__enterprise", "award__clause")
+    if request.method == "POST" and request.POST.get("cancel"):
+        reason = request.POST.get("reason", "")[:300]
+        _act(
+            request,
+            lambda: money.payment_batch_cancel(actor=request.user, batch=batch, reason=reason),
+            "批次已作废",
+        )
+        return redirect("policies:payment", pk=pk)
     if request.method == "POST":
         refs = {i.award_id: request.POST.get(f"ref{i.award_id}", "")[:80] for i in items}
         paid_on = request.POST.get("paid_on", "")
@@ -456,15 +473,7 @@ def payment_view(request, pk):
 def payment_file_view(request, pk):
     batch = selectors.batch_get(user=request.user, pk=pk)
     content = money.payment_batch_export(actor=request.user, batch=batch)
-    return _xlsx(content, f"{batch.code}.xlsx")
-
-
-def _xlsx(content: bytes, name: str) -> HttpResponse:
-    response = HttpResponse(
-        content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return xlsx_response(content, f"{batch.code}.xlsx")
 
 
 @page
@@ -480,7 +489,7 @@ def funds_view(request):
         for k in ("amount", "committed", "paid", "recovered", "available")
     }
     if request.GET.get("format") == "xlsx":
-        return _xlsx(reports.funds_workbook(year), "funds.xlsx")
+        return xlsx_response(reports.funds_workbook(year), "funds.xlsx")
     rows = {d: reports.funds_report(d, year) for d in {by, "policy", "month"}}  # each read once
     return render(
         request,

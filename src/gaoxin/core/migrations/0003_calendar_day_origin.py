@@ -13,6 +13,10 @@ def mark_notice_days(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
+    # Why a RunPython.noop reverse is right here (tests/ops/test_migrations.py asks for it).
+    reverse_noop_reason = (
+        "Fills the two columns this migration adds; going back drops them, so nothing is left to undo."
+    )
     dependencies = [
         ("core", "0002_audit_sealed_in_blocks"),
     ]

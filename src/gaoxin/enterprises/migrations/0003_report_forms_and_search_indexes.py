@@ -69,6 +69,8 @@ def drop_trigram_indexes(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
+    # Why a RunPython.noop reverse is right here (tests/ops/test_migrations.py asks for it).
+    reverse_noop_reason = "The report forms are the data the platform needs from then on; going back to before 0003 drops the table with them (0001 makes no rows). The indexes have their own reverse."
     dependencies = [("enterprises", "0002_registry_reporting")]
 
     operations = [

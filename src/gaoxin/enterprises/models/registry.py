@@ -175,6 +175,7 @@ class Qualification(models.Model):
         DIGITAL_WORKSHOP = "digital_workshop", _("数字化车间")
         IP_STANDARD = "ip_standard", _("知识产权贯标")
         POSTDOC = "postdoc", _("博士后工作站")
+        TECH_TRANSFER = "tech_transfer", _("技术转移示范机构")
 
     class Level(models.TextChoices):
         NATIONAL = "national", _("国家级")

@@ -25,7 +25,7 @@ def valid_on(day: dt.date) -> Q:
     return Q(valid_from__lte=day) & (Q(valid_to__isnull=True) | Q(valid_to__gte=day))
 
 
-def _search_term(q: str) -> Q:
+def search_term(q: str) -> Q:
     """Name and former names always; pinyin and the code's prefix only for a query they could match."""
     if not q.isascii():
         if len(q) == 2:
@@ -56,7 +56,7 @@ def enterprise_list(
     qs = visible_enterprises(user).select_related("industry", "park")
     q = (q or "").strip()
     if q:
-        qs = qs.filter(_search_term(q))
+        qs = qs.filter(search_term(q))
     if industry:
         qs = qs.filter(industry__code=industry)
     if qualification:

@@ -6,11 +6,12 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from gaoxin.core import clock
+from gaoxin.core.amounts import WAN
 from gaoxin.core.errors import NotFound
 
 from .. import permissions
@@ -355,7 +356,9 @@ def enterprise_trend(*, user, uscc: str, years: int = 10) -> dict:
 
 
 def _yuan_wan(value) -> float | None:
-    return None if value is None else round(float(value) / 10000, 2)
+    """万元 for the charts (JSON numbers)."""
+    wan = WAN.of(value)
+    return None if wan is None else float(wan)
 
 
 def pending_review(*, user) -> QuerySet[Report]:
@@ -400,38 +403,39 @@ def reporting_stats(*, user, period: tuple[int, int | None], by: str = "") -> di
 
     `period` is (year, month): month M gives the 1–M月累计 of the month's accepted reports; month None
     gives the year, from each enterprise's accepted annual report, or its December report where it has
-    no accepted annual one. `by` is "", "industry", "park" or "size"; `rows` are then the groups."""
+    no accepted annual one. `by` is "", "industry", "park" or "size"; `rows` are then the groups.
+    Summed by the database (the zone's 100,000 enterprises are never loaded row by row)."""
     _require_statistics(user)
     year, month = period
     key = DIMENSIONS[by][0] if by in DIMENSIONS else None
-    months = [month] if month else [ANNUAL, 12]
-    qs = Report.objects.visible_to(user).filter(year=year, month__in=months, state=Report.State.ACCEPTED)
-    chosen: dict[int, dict] = {}
-    for row in qs.values("enterprise_id", "month", *([key] if key else []), *STATS_FIELDS):
-        held = chosen.get(row["enterprise_id"])
-        if held is None or row["month"] == ANNUAL:
-            chosen[row["enterprise_id"]] = row
+    accepted = Report.objects.visible_to(user).filter(year=year, state=Report.State.ACCEPTED)
+    if month:
+        chosen = accepted.filter(month=month)
+    else:
+        annual = accepted.filter(month=ANNUAL).values("enterprise_id")
+        chosen = accepted.filter(Q(month=ANNUAL) | (Q(month=12) & ~Q(enterprise_id__in=annual)))
+    sums = {"n_reports": Count("id"), **{f"sum_{f}": Sum(f) for f in STATS_FIELDS}}
 
-    def _sum(rows: list[dict]) -> dict:
-        out: dict = {"reports": len(rows)}
+    def _named(row: dict) -> dict:
+        out: dict = {"reports": row["n_reports"]}
         for f in STATS_FIELDS:
-            values = [r[f] for r in rows if r[f] is not None]
-            out[f] = sum(values, Decimal(0) if f != "employees" else 0) if values else None
+            value = row[f"sum_{f}"]
+            out[f] = None if value is None else (int(value) if f == "employees" else Decimal(value))
         return out
 
-    groups: dict[object, list[dict]] = {}
+    rows = []
     if key:
-        for r in chosen.values():
-            groups.setdefault(r[key], []).append(r)
-    labels: dict = dict(Enterprise.Size.choices) if by == "size" else {}
+        labels: dict = dict(Enterprise.Size.choices) if by == "size" else {}
+        groups = {row[key]: _named(row) for row in chosen.values(key).annotate(**sums).order_by()}
+        rows = [
+            {"name": str(labels.get(name, name)) if name else _("未分类"), **values}
+            for name, values in sorted(groups.items(), key=lambda kv: (kv[0] is None, str(kv[0] or "")))
+        ]
     return {
         "period": f"{year}-{month:02d}" if month else str(year),
         "by": by if key else "",
-        "total": _sum(list(chosen.values())),
-        "rows": [
-            {"name": str(labels.get(name, name)) if name else _("未分类"), **_sum(rows)}
-            for name, rows in sorted(groups.items(), key=lambda kv: (kv[0] is None, str(kv[0] or "")))
-        ],
+        "total": _named(chosen.aggregate(**sums)),
+        "rows": rows,
     }
 
 

@@ -6,6 +6,7 @@ from django.http import Http404, HttpResponse
 
 from gaoxin.core import clock
 from gaoxin.core.errors import NotFound
+from gaoxin.core.spreadsheets import xlsx_response
 
 from .. import excel
 
@@ -15,11 +16,7 @@ def xlsx(filename: str, title: str, headers: list[str], rows) -> HttpResponse:
 
 
 def xlsx_file(filename: str, content: bytes) -> HttpResponse:
-    response = HttpResponse(
-        content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    response["Content-Disposition"] = f"attachment; filename={filename}.xlsx"
-    return response
+    return xlsx_response(content, filename)
 
 
 def period(request) -> tuple[int, int]:

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from gaoxin.accounts.permissions import is_enterprise_user
 from gaoxin.core import clock
-from gaoxin.core.amounts import chart
+from gaoxin.core.amounts import WAN, chart
 from gaoxin.core.errors import DomainError, NotFound
 
 from .. import lists, permissions
@@ -180,17 +180,17 @@ def statistics_view(request):
                 r["reports"],
                 r["expected"],
                 r["rate"],
-                _wan(r["revenue"]),
+                WAN.of(r["revenue"]),
                 r["growth"]["revenue"],
                 r["comparable"],
-                _wan(r["month"].get("revenue")),
+                WAN.of(r["month"].get("revenue")),
                 r["month_reports"],
                 r["month_growth"].get("revenue"),
-                _wan(r["output_value"]),
+                WAN.of(r["output_value"]),
                 r["growth"]["output_value"],
-                _wan(r["profit"]),
-                _wan(r["tax"]),
-                _wan(r["rd_expense"]),
+                WAN.of(r["profit"]),
+                WAN.of(r["tax"]),
+                WAN.of(r["rd_expense"]),
                 r["employees"],
             ]
             for r in data["rows"]
@@ -232,10 +232,6 @@ def _charts(data: dict, months: list[dict]) -> dict:
             kind="line",
         ),
     }
-
-
-def _wan(value):
-    return None if value is None else round(float(value) / 10000, 2)
 
 
 @login_required

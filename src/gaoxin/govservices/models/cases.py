@@ -95,6 +95,7 @@ class Case(models.Model):
         ONLINE = "online", _("网上申请")
         WINDOW = "window", _("窗口受理")
         AGENT = "agent", _("全程代办")
+        KIOSK = "kiosk", _("自助终端")
 
     class Light(models.TextChoices):
         NONE = "", "—"
@@ -144,6 +145,15 @@ class Case(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
+    # The hall whose window took the case: a hall outside the zone is 全城通办.
+    hall = models.ForeignKey(
+        "govservices.Hall",
+        verbose_name=_("收件大厅"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     state = models.CharField(
         _("状态"), max_length=14, choices=State.choices, default=State.SUBMITTED, db_index=True
     )
@@ -163,6 +173,8 @@ class Case(models.Model):
     light = models.CharField(_("亮灯"), max_length=6, choices=Light.choices, blank=True, default="")
     decided_at = models.DateTimeField(_("决定时间"), null=True, blank=True)
     reason = models.TextField(_("决定理由"), blank=True)
+    # 零跑腿: the result sent by post, with the carrier's tracking number.
+    post_tracking = models.CharField(_("邮寄单号"), max_length=40, blank=True)
     revision = models.PositiveIntegerField(_("修订号"), default=0)
 
     objects = CaseQuerySet.as_manager()

@@ -24,6 +24,8 @@ class ServiceItem(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
+    # 无人超市: the applicant may apply at the self-service kiosk on its own.
+    kiosk = models.BooleanField(_("可自助办理"), default=False)
 
     class Meta:
         ordering = ["code"]

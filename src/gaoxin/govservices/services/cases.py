@@ -20,6 +20,7 @@ from gaoxin.core.errors import Conflict, ValidationFailed
 from gaoxin.core.workflow import Machine, Step, Transition
 
 from .. import permissions as perms
+from ..hooks import run_case_listeners
 from ..models import (
     Case,
     CaseEvent,
@@ -45,6 +46,8 @@ def _role_ok(role: str, user, case: Case) -> bool:
         return perms.acts_as_applicant(user, case)
     if role == "clerk":
         return perms.is_clerk(user)  # 无差别全科受理: any window, any item
+    if role == "kiosk":  # 无人超市: a kiosk-capable 即办件 the applicant submitted at the kiosk
+        return case.channel == Case.Channel.KIOSK and case.item.kiosk and perms.acts_as_applicant(user, case)
     if role == "reviewer":
         stage = _active_stage(case)
         return stage is not None and perms.reviews_in(user, [o.department_id for o in stage.opinions.all()])
@@ -317,6 +320,19 @@ def _close(case, user, payload, on):
     return {}
 
 
+def _post_result(case, user, payload, on):
+    """零跑腿: the result goes to the applicant by post; the tracking number is on the case."""
+    tracking = re.sub(r"\s+", "", str(payload.get("tracking") or ""))[:40]
+    if not re.fullmatch(r"[A-Za-z0-9-]{6,40}", tracking):
+        raise ValidationFailed(
+            "请填写邮寄单号（6 至 40 位字母、数字或连字符）", fields={"tracking": "格式不正确"}
+        )
+    if case.post_tracking:
+        raise Conflict(f"结果已邮寄（单号 {case.post_tracking}）")
+    case.post_tracking = tracking
+    return {"tracking": tracking}
+
+
 def _supply(case, user, payload, on):
     material = payload["material"]
     late = material.due_on is not None and on > material.due_on
@@ -375,7 +391,7 @@ TRANSITIONS: list[Transition] = [
         "受理并当场办结",
         (S.SUBMITTED,),
         S.ISSUED,
-        ("clerk",),
+        ("clerk", "kiosk"),
         _accept_instant,
         lambda c: c.version.is_instant,
         "承诺件不能当场办结，请使用「受理」",
@@ -411,6 +427,9 @@ TRANSITIONS: list[Transition] = [
     Transition("issue", "出具结果", (S.APPROVED,), S.ISSUED, ("approver", "clerk"), _issue),
     Transition("close", "办结归档", (S.ISSUED, S.DENIED), S.CLOSED, ("approver", "clerk"), _close),
     Transition(
+        "post_result", "邮寄结果", (S.ISSUED, S.CLOSED, S.DENIED), None, ("approver", "clerk"), _post_result
+    ),
+    Transition(
         "supply",
         "补交容缺材料",
         (S.CORRECTION, S.IN_REVIEW, S.SUSPENDED, S.APPROVED, S.ISSUED, S.CLOSED),
@@ -444,6 +463,7 @@ ENDED = (S.NOT_ACCEPTED, S.WITHDRAWN, S.DENIED)
 ROLE_NAMES = {
     "applicant": gettext_lazy("申请人或其代办员"),
     "clerk": gettext_lazy("窗口受理员"),
+    "kiosk": gettext_lazy("自助终端的申请人"),
     "reviewer": gettext_lazy("当前环节部门的审查员"),
     "approver": gettext_lazy("承办部门审批人"),
     "verifier": gettext_lazy("承办部门审查员"),
@@ -457,6 +477,7 @@ def _after(step: Step) -> None:
         # A case that ends mid-review leaves no stage waiting in anyone's inbox.
         case.stages.filter(state=CaseStage.State.ACTIVE).update(state=CaseStage.State.STOPPED)
     case.light = light_for(case.due_on, today) if case.is_open and not case.clock_stopped else ""
+    run_case_listeners(step)
 
 
 def _write_event(step: Step) -> None:
@@ -473,6 +494,9 @@ def _write_event(step: Step) -> None:
         opinion=str(payload.get("opinion") or payload.get("reason") or "")[:2000],
         details=step.details,
     )
+    from .notices import case_step_done
+
+    case_step_done(step)
 
 
 CASES = Machine(

@@ -376,7 +376,7 @@ def _read_sheet(sheets, title: str, cols: list[Column], departments: dict, error
     return out
 
 
-def _refused(errors: dict, tables: list) -> ValidationFailed:
+def _refused(errors: dict, tables: list, what: str = "事项") -> ValidationFailed:
     """The refusal, with the uploaded sheets and a 错误说明 column on each row at fault."""
     import re
 
@@ -389,7 +389,7 @@ def _refused(errors: dict, tables: list) -> ValidationFailed:
             by_row.setdefault((m.group(1), int(m.group(2))), []).append(
                 f"{m.group(3)}：{message}" if m.group(3) else message
             )
-    exc = ValidationFailed(f"导入失败，共 {len(errors)} 处错误，未导入任何事项", fields=errors)
+    exc = ValidationFailed(f"导入失败，共 {len(errors)} 处错误，未导入任何{what}", fields=errors)
     if tables:
         exc.error_sheet = officefiles.error_workbook(tables, by_row)  # type: ignore[attr-defined]
     return exc
@@ -455,3 +455,36 @@ def catalogue_import(*, actor, content: bytes, publish: bool = True) -> list[Ite
     if errors:
         raise _refused(errors, tables)
     return result
+
+
+MATERIAL_FIELDS = (
+    "order",
+    "name",
+    "required",
+    "key",
+    "commitment_allowed",
+    "file_types",
+    "sample",
+    "licence_item",
+)
+
+
+@transaction.atomic
+def item_made_instant(*, actor, code: str) -> ItemVersion:
+    """承诺件 → 即办件: a new version of the item, handled on the spot at acceptance (no review stage,
+    committed time 0), its materials unchanged; cases already submitted keep their version."""
+    _check_editor(actor)
+    # A plain lock query: PostgreSQL refuses FOR UPDATE on the nullable side of a join (current).
+    item = ServiceItem.objects.select_for_update().filter(code=code).first()
+    if item is None or item.current is None:
+        raise NotFound("未找到该事项，或事项尚未发布")
+    current = item.current
+    if current.is_instant:
+        raise Conflict("该事项已是即办件")
+    fields = {c.field: getattr(current, c.field) for c in ITEM_COLUMNS if c.field != "code"}
+    fields.update(code=item.code, handling=V.Handling.INSTANT, committed_days=0)
+    materials = [{f: getattr(m, f) for f in MATERIAL_FIELDS} for m in current.materials.all()]
+    _draft_save(actor, fields, materials, [])
+    version = _publish(actor, item.code)
+    audit.record(actor=actor, action="catalogue.made_instant", obj=version, summary={"code": item.code})
+    return version

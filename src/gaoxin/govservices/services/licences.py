@@ -17,7 +17,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from gaoxin.accounts.permissions import is_system_admin
-from gaoxin.core import audit, clock, ratelimit
+from gaoxin.core import audit, clock, fonts, ratelimit
 from gaoxin.core.errors import PermissionDenied, TooManyRequests
 from gaoxin.core.identifiers import check_id_card, check_uscc, mask_id_card
 from gaoxin.core.models import AuditEvent
@@ -48,8 +48,6 @@ FIELD_LABELS = {
     "valid_to": "有效期至",
     "content": "证照内容",
 }
-FONT_FILE = Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc")
-SC_INDEX = 2  # NotoSansCJK-Regular.ttc: JP, KR, SC, TC, HK
 
 
 def keys_dir() -> Path:
@@ -305,10 +303,9 @@ def render_pdf(licence: Licence, request=None) -> bytes:
     import segno
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.utils import ImageReader
-    from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfgen import canvas
 
-    font = _font(pdfmetrics)
+    font, _bold = fonts.pdf_fonts()  # embedded, so any reader shows the Chinese
     buf = io.BytesIO()
     c = canvas.Canvas(buf, pagesize=A4)
     width, height = A4
@@ -340,25 +337,3 @@ def render_pdf(licence: Licence, request=None) -> bytes:
     c.showPage()
     c.save()
     return buf.getvalue()
-
-
-_font_name: str | None = None
-
-
-def _font(pdfmetrics) -> str:
-    global _font_name
-    if _font_name:
-        return _font_name
-    try:
-        from reportlab.pdfbase.ttfonts import TTFont
-
-        pdfmetrics.registerFont(TTFont("NotoSansSC", str(FONT_FILE), subfontIndex=SC_INDEX))
-        _font_name = "NotoSansSC"
-    except (
-        Exception
-    ):  # the system font is missing or unreadable: reportlab's built-in CID font still shows Chinese
-        from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-
-        pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
-        _font_name = "STSong-Light"
-    return _font_name

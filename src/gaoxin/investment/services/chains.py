@@ -8,6 +8,7 @@ from collections import defaultdict
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
+from django.db.models import Count
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -147,9 +148,13 @@ def chain_map(chain: Chain, *, year: int | None = None, weak_count: int = WEAK_C
     figures = annual_figures(usccs=usccs, year=year)
     names = {e["uscc"]: e["name"] for e in registry}
     names.update(enterprise_names(usccs - set(names)))
-    projects: dict[int, list[dict]] = defaultdict(list)
-    for p in Project.objects.filter(link__chain=chain).values("id", "link_id", "code", "stage"):
-        projects[p["link_id"]].append(p)
+    projects: dict[int, int] = dict(
+        Project.objects.filter(link__chain=chain)
+        .order_by()
+        .values("link_id")
+        .annotate(n=Count("id"))
+        .values_list("link_id", "n")
+    )
     targets: dict[int, list[str]] = defaultdict(list)
     for t in ChainTarget.objects.filter(link__chain=chain).order_by("id"):
         targets[t.link_id].append(t.company)
@@ -194,7 +199,7 @@ def chain_map(chain: Chain, *, year: int | None = None, weak_count: int = WEAK_C
                 "count": n,
                 "output": output[link.pk],
                 "output_share": round(float(share) * 100, 1),
-                "projects": len(projects[link.pk]),
+                "projects": projects.get(link.pk, 0),
                 "gaps": gaps,
                 "gap_labels": [str(GAP_LABELS[g]) for g in gaps],
                 "gap_tags": [(g, str(GAP_LABELS[g])) for g in gaps],

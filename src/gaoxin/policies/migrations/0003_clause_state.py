@@ -7,6 +7,10 @@ def publish_existing(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
+    # Why a RunPython.noop reverse is right here (tests/ops/test_migrations.py asks for it).
+    reverse_noop_reason = (
+        "Sets the state column this migration adds (existing clauses were live); going back drops the column."
+    )
     dependencies = [
         ("policies", "0002_ledger_no_update"),
     ]

@@ -56,6 +56,10 @@ class Clause(models.Model):
         CHECKED = "checked", _("已核验")
         PUBLISHED = "published", _("已发布")
 
+    class Beneficiary(models.TextChoices):
+        ENTERPRISE = "enterprise", _("企业")
+        PERSON = "person", _("个人（认定人才）")
+
     policy = models.ForeignKey(
         Policy, verbose_name=_("政策"), on_delete=models.PROTECT, related_name="clauses"
     )
@@ -65,6 +69,20 @@ class Clause(models.Model):
     mode = models.CharField(_("兑现方式"), max_length=8, choices=Mode.choices, default=Mode.AUTO)
     # draft → checked → published; only a published clause reaches enterprises (services.catalogue)
     state = models.CharField(_("状态"), max_length=10, choices=State.choices, default=State.DRAFT)
+    # a person clause pays certified talents; its rule may also read their employer (enterprise.*)
+    beneficiary = models.CharField(
+        _("受益对象"), max_length=10, choices=Beneficiary.choices, default=Beneficiary.ENTERPRISE
+    )
+    # several clauses paid from one appropriation (e.g. the talent fund): they draw on this clause's budget
+    budget_source = models.ForeignKey(
+        "self",
+        verbose_name=_("共用预算的事项"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="budget_sharers",
+        help_text=_("留空则使用本事项自己的预算"),
+    )
     rule = models.TextField(_("资格条件（CEL）"), default="true")
     formula = models.TextField(_("金额公式（CEL，元）"), default="0")
     award_cap = money(_("单户上限（元）"), null=True, blank=True)
@@ -112,6 +130,15 @@ class Clause(models.Model):
 
     def __str__(self):
         return self.title
+
+    @property
+    def pays_persons(self) -> bool:
+        return self.beneficiary == self.Beneficiary.PERSON
+
+    @property
+    def budget_clause_id(self) -> int:
+        """The clause whose budget this clause draws on (its own unless it shares another's)."""
+        return self.budget_source_id or self.pk
 
 
 class Budget(models.Model):

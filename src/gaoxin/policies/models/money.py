@@ -6,7 +6,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from gaoxin.accounts.permissions import verified_uscc
+from gaoxin.accounts.permissions import is_citizen, verified_uscc
+from gaoxin.core.identifiers import mask_id_card, normalize
 from gaoxin.core.tenancy import TenantQuerySet
 
 from ..permissions import can_view_funds
@@ -15,9 +16,14 @@ from .catalogue import Budget, Clause, money
 
 class AwardQuerySet(TenantQuerySet):
     def visible_to(self, user):
-        """Policy, finance officers and leaders see every award; an enterprise its own once past review."""
+        """Policy (the talent office too), finance officers and leaders see every award; an enterprise
+        its own once past review; a person their own once past review (by ID number). An employer does
+        not see its employees' subsidies: their amounts disclose personal income and tax."""
         if can_view_funds(user):
             return self
+        if is_citizen(user):
+            own = normalize(user.id_card)
+            return self.filter(person_id_card=own).exclude(state=Award.State.DRAFT) if own else self.none()
         uscc = verified_uscc(user)
         if uscc:
             return self.filter(enterprise__uscc=uscc).exclude(state=Award.State.DRAFT)
@@ -57,12 +63,17 @@ class Award(models.Model):
     clause = models.ForeignKey(
         Clause, verbose_name=_("兑现事项"), on_delete=models.PROTECT, related_name="awards"
     )
+    # the beneficiary: an enterprise, or a person (a certified talent, known by ID number)
     enterprise = models.ForeignKey(
         "enterprises.Enterprise",
         verbose_name=_("企业"),
+        null=True,
+        blank=True,
         on_delete=models.PROTECT,
         related_name="policy_awards",
     )
+    person_id_card = models.CharField(_("受益人身份证号"), max_length=18, blank=True, db_index=True)
+    person_name = models.CharField(_("受益人姓名"), max_length=60, blank=True)
     period = models.PositiveSmallIntegerField(_("兑现年度"))
     amount = money(_("兑现金额（元）"))
     state = models.CharField(_("状态"), max_length=12, choices=State.choices, default=State.DRAFT)
@@ -98,6 +109,18 @@ class Award(models.Model):
                 name="unique_award_per_clause_enterprise_period",
                 violation_error_message="该企业在该事项本年度已有兑现记录",
             ),
+            models.UniqueConstraint(
+                fields=["clause", "person_id_card", "period"],
+                condition=~Q(person_id_card=""),
+                name="unique_award_per_clause_person_period",
+                violation_error_message="该人才在该事项本年度已有兑现记录",
+            ),
+            models.CheckConstraint(
+                name="award_one_beneficiary",
+                condition=(Q(enterprise__isnull=False) & Q(person_id_card=""))
+                | (Q(enterprise__isnull=True) & ~Q(person_id_card="")),
+                violation_error_message="兑现对象须为一家企业或一名个人",
+            ),
             models.CheckConstraint(
                 name="award_amount_positive",
                 condition=Q(amount__gt=0),
@@ -107,7 +130,34 @@ class Award(models.Model):
         indexes = [models.Index(fields=["state", "clause"], name="award_state_clause_idx")]
 
     def __str__(self):
-        return f"{self.enterprise} · {self.clause}"
+        return f"{self.beneficiary} · {self.clause}"
+
+    @property
+    def to_person(self) -> bool:
+        return bool(self.person_id_card)
+
+    @property
+    def beneficiary(self) -> str:
+        """The name shown: the enterprise's, or the person's."""
+        return self.person_name if self.to_person else self.enterprise.name
+
+    @property
+    def beneficiary_code(self) -> str:
+        """USCC of an enterprise; a person's ID number is always shown masked."""
+        return mask_id_card(self.person_id_card) if self.to_person else self.enterprise.uscc
+
+    def beneficiary_code_for(self, user) -> str:
+        if not self.to_person:
+            return self.enterprise.uscc
+        own = normalize(getattr(user, "id_card", "") or "") if is_citizen(user) else ""
+        return self.person_id_card if own == self.person_id_card else mask_id_card(self.person_id_card)
+
+    @property
+    def account_no_masked(self) -> str:
+        """A personal bank card shows its last four digits only; enterprise accounts are shown whole."""
+        if not self.to_person or not self.account_no:
+            return self.account_no
+        return "*" * (len(self.account_no) - 4) + self.account_no[-4:]
 
 
 class AwardEvent(models.Model):
@@ -202,6 +252,7 @@ class PaymentBatch(models.Model):
         DRAFT = "draft", _("待导出")
         EXPORTED = "exported", _("已导出待拨付")
         PAID = "paid", _("已拨付")
+        CANCELLED = "cancelled", _("已作废")
 
     code = models.CharField(_("批次号"), max_length=30, unique=True)
     state = models.CharField(_("状态"), max_length=10, choices=State.choices, default=State.DRAFT)
@@ -215,6 +266,8 @@ class PaymentBatch(models.Model):
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     exported_at = models.DateTimeField(_("导出时间"), null=True, blank=True)
     paid_on = models.DateField(_("拨付日期"), null=True, blank=True)
+    cancelled_at = models.DateTimeField(_("作废时间"), null=True, blank=True)
+    cancel_reason = models.CharField(_("作废原因"), max_length=300, blank=True)
 
     objects = FundsQuerySet.as_manager()
 
@@ -235,6 +288,8 @@ class PaymentItem(models.Model):
     )
     amount = money(_("金额（元）"))
     bank_reference = models.CharField(_("银行流水号"), max_length=80, blank=True)
+    # the batch was cancelled before payment: the row stays for the record, the award may be batched again
+    withdrawn = models.BooleanField(_("已移出"), default=False)
 
     objects = FundsQuerySet.as_manager()
 
@@ -249,6 +304,7 @@ class PaymentItem(models.Model):
             ),
             models.UniqueConstraint(
                 fields=["award"],
+                condition=models.Q(withdrawn=False),
                 name="unique_payment_per_award",
                 violation_error_message="该兑现记录已列入拨付批次",
             ),

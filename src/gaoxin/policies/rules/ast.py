@@ -14,7 +14,7 @@ from decimal import Decimal, InvalidOperation
 import celpy
 from lark import Token, Tree
 
-from .variables import BOOL, NUMBER, STRING, TYPE_LABELS, VARIABLES, Variable
+from .variables import BOOL, FOR_PERSONS, NUMBER, PERSON_VARIABLES, STRING, TYPE_LABELS, VARIABLES, Variable
 
 MAX_LENGTH = 4000
 MIN_YEAR, MAX_YEAR = 1990, 2100
@@ -189,9 +189,9 @@ def _parse_tree(text: str) -> Tree:
 MAX_DEPTH = 40
 
 
-def _convert(text: str, allow_formula: bool):
+def _convert(text: str, allow_formula: bool, person: bool = False):
     try:
-        node = _Converter(allow_formula).convert(_parse_tree(text))
+        node = _Converter(allow_formula, FOR_PERSONS if person else VARIABLES).convert(_parse_tree(text))
     except RecursionError:
         raise RuleError(f"表达式嵌套过深（最多 {MAX_DEPTH} 层）") from None
     if _depth(node) > MAX_DEPTH:
@@ -206,17 +206,18 @@ def _depth(node) -> int:
     return 1 + max((_depth(k) for k in kids), default=0)
 
 
-def parse_rule(text: str):
-    """An eligibility rule: must be a condition (是/否)."""
-    node = _convert(text, allow_formula=False)
+def parse_rule(text: str, *, person: bool = False):
+    """An eligibility rule: must be a condition (是/否). A person clause's rule (`person=True`) may
+    also read the person's variables (`person.*`)."""
+    node = _convert(text, allow_formula=False, person=person)
     if node.type != BOOL:
         raise RuleError(f"资格条件的结果必须是“是/否”，而这个表达式的结果是{TYPE_LABELS[node.type]}")
     return node
 
 
-def parse_formula(text: str):
+def parse_formula(text: str, *, person: bool = False):
     """An award formula: a number of yuan (may use `cond ? a : b`, `min`, `max`)."""
-    node = _convert(text, allow_formula=True)
+    node = _convert(text, allow_formula=True, person=person)
     if node.type != NUMBER:
         raise RuleError(f"金额公式的结果必须是数值，而这个表达式的结果是{TYPE_LABELS[node.type]}")
     return node
@@ -234,8 +235,9 @@ _ARITH = {"addition_add": "+", "addition_sub": "-", "multiplication_mul": "*", "
 
 
 class _Converter:
-    def __init__(self, allow_formula: bool):
+    def __init__(self, allow_formula: bool, variables: dict[str, Variable]):
         self.allow_formula = allow_formula
+        self.variables = variables
 
     def convert(self, tree: Tree):
         return self.node(tree)
@@ -374,7 +376,9 @@ class _Converter:
         name, args = _dotted(t)
         if name is None:
             raise RuleError("无法识别的变量写法")
-        var = VARIABLES.get(name)
+        var = self.variables.get(name)
+        if var is None and name in PERSON_VARIABLES:
+            raise RuleError(f"“{name}”是人才（个人）的变量，只能用于受益对象为个人的事项")
         if var is None:
             raise RuleError(f"未知变量“{name}”。可用的变量见规则编辑器右侧的变量表")
         if var.takes_year:

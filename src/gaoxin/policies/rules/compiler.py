@@ -34,7 +34,7 @@ from django.db.models.lookups import In as InLookup
 
 from gaoxin.enterprises.models import Enterprise, Report
 
-from .ast import And, Arith, Cmp, In, Lit, Neg, Not, Or, Ref, conjuncts
+from .ast import And, Arith, Cmp, In, Lit, Neg, Not, Or, Ref, RuleError, conjuncts
 from .facts import ANNUAL, DECEMBER, valid_qualifications
 from .variables import BOOL, NUMBER
 
@@ -79,6 +79,8 @@ class _Compiler:
                 _exact(self._data(var.column, node.year - 1)),
             )
             return _div(_sub(cur, prev), prev)
+        if var.source == "person":  # person clauses run on the Python evaluator (policies.beneficiaries)
+            raise RuleError(f"“{var.name}”是人才（个人）的变量，不能用于企业的匹配查询")
         raise ValueError(var.source)
 
     def _join(self, key: str, relation: str, condition: Q) -> str:

@@ -66,6 +66,8 @@ def value(node, facts: Facts):
             return facts.data(var.column, node.year)
         if var.source == "ip":
             return facts.ip_count(var.column, node.year)
+        if var.source == "person":
+            return facts.person(var.column, node.year)
         if var.source == "growth":
             cur, prev = facts.data(var.column, node.year), facts.data(var.column, node.year - 1)
             if cur is None or prev is None or prev == 0:

@@ -27,7 +27,7 @@ def valid_qualifications(as_of: dt.date):
 
 @dataclass
 class Facts:
-    enterprise: Enterprise
+    enterprise: Enterprise | None
     as_of: dt.date
     qualifications: set[str] = field(default_factory=set)
     ip: dict[int, IntellectualProperty] = field(default_factory=dict)
@@ -35,7 +35,7 @@ class Facts:
 
     def field(self, column: str):
         if column == "registered_on__year":
-            return Decimal(self.enterprise.registered_on.year)
+            return Decimal(self.enterprise.registered_on.year) if self.enterprise else None
         obj = self.enterprise
         for part in column.split("__"):
             obj = getattr(obj, part, None) if obj is not None else None
@@ -50,6 +50,26 @@ class Facts:
     def ip_count(self, column: str, year: int):
         row = self.ip.get(year)
         return _number(getattr(row, column, None) if row else None)
+
+    def person(self, column: str, year: int | None):
+        return None  # an enterprise has no person facts (the type check keeps person.* off its clauses)
+
+
+@dataclass
+class PersonFacts(Facts):
+    """A certified talent as a person rule sees them: their own values (`person.*`, some by year) and
+    their current employer's facts (`enterprise.*` …; all unknown when they have no employer)."""
+
+    id_card: str = ""
+    name: str = ""
+    values: dict[str, object] = field(default_factory=dict)
+    by_year: dict[tuple[str, int], object] = field(default_factory=dict)
+
+    def person(self, column: str, year: int | None):
+        v = self.by_year.get((column, year)) if year is not None else self.values.get(column)
+        if isinstance(v, int) and not isinstance(v, bool):
+            return Decimal(v)
+        return v
 
 
 def _number(value):

@@ -18,7 +18,7 @@ class Variable:
     name: str
     type: str
     label: str
-    source: str  # "field" | "qualification" | "data" | "growth" | "ip"
+    source: str  # "field" | "qualification" | "data" | "growth" | "ip" | "person"
     column: str = ""
     takes_year: bool = False
     choices: tuple[tuple[str, str], ...] = field(default=())
@@ -120,5 +120,30 @@ IP_COLUMNS = {
     "software_copyrights": "软件著作权",
 }
 
-VARIABLES: dict[str, Variable] = _registry()
 FUNCTIONS = ("min", "max")  # award formulas only
+
+# A person clause (Clause.beneficiary = person) pays certified talents. Its rule reads the person's
+# variables below and, through every enterprise.*, data.*, growth.* and ip.* name, their current
+# employer's. The values come from the talent pillar, which registers its loader with
+# policies.beneficiaries (policies does not import talent). Person rules run on the Python evaluator.
+PERSON_COLUMNS: dict[str, tuple[str, str, bool]] = {
+    "certified": (BOOL, "持有有效的人才认定（评估日）", False),
+    "tier": (STRING, "人才层次代码（如 A、B）", False),
+    "tier_rank": (NUMBER, "人才层次排序（1 为最高）", False),
+    "certified_year": (NUMBER, "首次认定年份", False),
+    "years_certified": (NUMBER, "自首次认定起的整年数（评估日）", False),
+    "in_zone": (BOOL, "本人在区（评估日）", False),
+    "employer_in_zone": (BOOL, "现工作单位为存续的园区企业（评估日）", False),
+    "degree": (NUMBER, "学历学位（1 学士 / 2 硕士 / 3 博士）", False),
+    "annual_salary": (NUMBER, "年薪（元）", False),
+    "months_in_zone": (NUMBER, "当年在区且认定有效的月数（至评估月）", True),
+    "iit_paid": (NUMBER, "当年已缴个人所得税（元）", True),
+}
+
+VARIABLES: dict[str, Variable] = _registry()
+
+PERSON_VARIABLES: dict[str, Variable] = {
+    f"person.{column}": Variable(f"person.{column}", typ, label, "person", column, takes_year=by_year)
+    for column, (typ, label, by_year) in PERSON_COLUMNS.items()
+}
+FOR_PERSONS: dict[str, Variable] = {**VARIABLES, **PERSON_VARIABLES}

@@ -28,16 +28,16 @@ def _require_officer(actor):
         raise PermissionDenied("只有政策专员可以维护政策")
 
 
-def check_rule(text: str):
+def check_rule(text: str, *, person: bool = False):
     try:
-        return parse_rule(text)
+        return parse_rule(text, person=person)
     except RuleError as exc:
         raise ValidationFailed(exc.message, fields={"rule": exc.message}) from None
 
 
-def check_formula(text: str):
+def check_formula(text: str, *, person: bool = False):
     try:
-        return parse_formula(text)
+        return parse_formula(text, person=person)
     except RuleError as exc:
         raise ValidationFailed(exc.message, fields={"formula": exc.message}) from None
 
@@ -87,6 +87,7 @@ CLAUSE_FIELDS = (
     "materials",
     "notice_days",
     "department",
+    "budget_source",
 )
 
 
@@ -100,11 +101,18 @@ def clause_create(
     period: int,
     rule: str = "true",
     formula: str = "0",
+    beneficiary: str = Clause.Beneficiary.ENTERPRISE,
     **fields,
 ) -> Clause:
     _require_officer(actor)
-    check_rule(rule)
-    check_formula(formula)
+    if beneficiary not in Clause.Beneficiary.values:
+        raise ValidationFailed("受益对象须为企业或个人", fields={"beneficiary": "取值无效"})
+    person = beneficiary == Clause.Beneficiary.PERSON
+    if person and fields.get("mode") == Clause.Mode.APPLY:
+        # 申报 runs on the case engine with an enterprise applicant (services/apply.py)
+        raise ValidationFailed("受益对象为个人的事项目前按“免申即享”兑现", fields={"mode": "请选择免申即享"})
+    check_rule(rule, person=person)
+    check_formula(formula, person=person)
     _check_fields(fields)
     if Clause.objects.filter(code=code).exists():
         raise Conflict(f"事项编码“{code}”已被使用", fields={"code": "编码已被使用"})
@@ -117,6 +125,7 @@ def clause_create(
                 period=period,
                 rule=rule,
                 formula=formula,
+                beneficiary=beneficiary,
                 updated_by=actor,
                 **fields,
             )
@@ -134,10 +143,10 @@ def clause_update(
     clause = Clause.objects.select_for_update().get(pk=clause.pk)
     before = {"rule": clause.rule, "formula": clause.formula}
     if rule is not None:
-        check_rule(rule)
+        check_rule(rule, person=clause.pays_persons)
         clause.rule = rule
     if formula is not None:
-        check_formula(formula)
+        check_formula(formula, person=clause.pays_persons)
         clause.formula = formula
     _check_fields(fields)
     for name, val in fields.items():
@@ -164,21 +173,24 @@ OFFICER = "officer"
 
 
 def _check(clause: Clause, actor, payload: dict, today: dt.date) -> dict:
-    node = check_rule(clause.rule)
-    check_formula(clause.formula)
+    node = check_rule(clause.rule, person=clause.pays_persons)
+    check_formula(clause.formula, person=clause.pays_persons)
     if isinstance(node, Lit):
         raise ValidationFailed(
             "资格条件尚未编写（恒为真或恒为假），不能核验", fields={"rule": "请编写资格条件"}
         )
-    from .matching import preview
+    from .matching import eligible_persons, preview
+
+    if clause.pays_persons:
+        return {"matches": len(eligible_persons(clause, today))}
 
     found = preview(clause.rule, as_of=today, limit=0)
     return {"matches": found.count, "near_misses": found.near_miss_count}
 
 
 def _publish(clause: Clause, actor, payload: dict, today: dt.date) -> dict:
-    check_rule(clause.rule)
-    check_formula(clause.formula)
+    check_rule(clause.rule, person=clause.pays_persons)
+    check_formula(clause.formula, person=clause.pays_persons)
     return {}
 
 
@@ -232,6 +244,12 @@ def _check_fields(fields: dict):
     wf, wt = fields.get("window_from"), fields.get("window_to")
     if wf and wt and wt < wf:
         raise ValidationFailed("申报截止不能早于申报开始", fields={"window_to": "不能早于申报开始"})
+    source = fields.get("budget_source")
+    if source is not None and source.budget_source_id is not None:
+        # one level: the clause that holds the shared budget draws on its own
+        raise ValidationFailed(
+            "所共用预算的事项本身须使用自己的预算", fields={"budget_source": "不能层层共用"}
+        )
 
 
 @transaction.atomic

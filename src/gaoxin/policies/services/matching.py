@@ -13,12 +13,13 @@ from django.utils.translation import gettext as _
 from gaoxin.core import clock
 from gaoxin.enterprises.models import Enterprise
 
+from ..beneficiaries import person_facts
 from ..models import Clause, Notification, Policy
 from ..rules import RuleError, parse_formula, parse_rule
 from ..rules.ast import conjuncts
 from ..rules.compiler import compile_rule
 from ..rules.evaluator import Explanation, award_amount, explain
-from ..rules.facts import Facts, enterprises_with_facts, facts_for, load_facts
+from ..rules.facts import Facts, PersonFacts, enterprises_with_facts, facts_for, load_facts
 from ..rules.sentences import Reading, readings, sentences
 
 
@@ -67,6 +68,8 @@ def preview(rule: str, *, as_of: dt.date | None = None, limit: int = 10) -> Prev
 
 
 def clause_matches(clause: Clause, *, as_of: dt.date | None = None):
+    if clause.pays_persons:
+        return operating().none()  # no enterprise is the beneficiary of a person clause
     return compile_rule(parse_rule(clause.rule), as_of or clock.today()).queryset(operating())
 
 
@@ -90,7 +93,9 @@ def offers_for(
     facts = facts_for(enterprises_with_facts().get(pk=enterprise.pk), as_of)
     out = []
     clauses = Clause.objects.filter(
-        policy__status=Policy.Status.PUBLISHED, state=Clause.State.PUBLISHED
+        policy__status=Policy.Status.PUBLISHED,
+        state=Clause.State.PUBLISHED,
+        beneficiary=Clause.Beneficiary.ENTERPRISE,  # person clauses pay talents, not their employers
     ).select_related("policy")
     for clause in clauses:
         item = offer(clause, facts)
@@ -114,10 +119,22 @@ def offer(clause: Clause, facts: Facts) -> Offer:
     return Offer(clause, explanation, amount, readings(node, facts))
 
 
+def eligible_persons(clause: Clause, as_of: dt.date) -> list[tuple[PersonFacts, Explanation]]:
+    """The persons a person clause finds eligible on a day, each with the explanation of the rule."""
+    node = parse_rule(clause.rule, person=True)
+    out = []
+    for facts in person_facts(as_of):
+        explanation = explain(node, facts)
+        if explanation.eligible:
+            out.append((facts, explanation))
+    return out
+
+
 def rule_sentences(rule: str) -> list[str]:
-    """A stored rule as sentences for reading (a rule that no longer parses says so in words)."""
+    """A stored rule as sentences for reading (a rule that no longer parses says so in words). Read
+    in the persons' scope, a superset of the enterprises', so a person clause's rule reads too."""
     try:
-        return sentences(parse_rule(rule))
+        return sentences(parse_rule(rule, person=True))
     except RuleError:
         return [_("（规则有误，请政策管理员修改）")]
 

@@ -10,7 +10,12 @@ award is 已追回 once the whole amount is recovered. Recovered money is a reco
 (追回款: `budget_balance()["recovered"]`, each entry with its reason and refund voucher), and does
 NOT return to the clause's available budget: money recovered from a beneficiary is returned to the
 treasury (缴回财政) under fiscal rules, and an appropriation once spent is not silently re-spent
-on other enterprises. To reuse it, the budget is raised explicitly (`budget_set`, audited)."""
+on other enterprises. To reuse it, the budget is raised explicitly (`budget_set`, audited).
+
+Persons (certified talents) are beneficiaries of the same machine: a person clause's batch finds
+them through policies.beneficiaries, the person confirms their own personal bank card (Luhn-checked,
+in their own name), and their awards draw on the same budgets — a clause may share another's
+(`Clause.budget_source`), so a talent subsidy and an enterprise award can queue on one budget row."""
 
 from __future__ import annotations
 
@@ -22,9 +27,11 @@ from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.utils.translation import gettext_lazy
 
+from gaoxin.accounts.permissions import is_citizen
 from gaoxin.core import audit, clock
 from gaoxin.core.calendar import add_workdays
 from gaoxin.core.errors import Conflict, PermissionDenied, ValidationFailed
+from gaoxin.core.identifiers import normalize
 from gaoxin.core.tasks import Progress, tracked_task
 from gaoxin.core.workflow import Machine, Step, Transition
 
@@ -36,15 +43,16 @@ from ..rules.evaluator import award_amount, explain
 from ..rules.facts import enterprises_with_facts, load_facts
 from ..rules.sentences import sentences
 from .catalogue import require_published
-from .matching import operating
+from .matching import eligible_persons, operating
 
 S = Award.State
 CENT = Decimal("0.01")
-OFFICER, FINANCE, ENTERPRISE = "officer", "finance", "enterprise"
+OFFICER, FINANCE, ENTERPRISE, PERSON = "officer", "finance", "enterprise", "person"
 ROLE_NAMES = {
     OFFICER: gettext_lazy("政策专员"),
     FINANCE: gettext_lazy("财政专员"),
     ENTERPRISE: gettext_lazy("获奖企业"),
+    PERSON: gettext_lazy("获奖个人"),
 }
 
 
@@ -53,7 +61,18 @@ def _may(role: str, actor, award: Award) -> bool:
         return permissions.can_manage_policies(actor)
     if role == FINANCE:
         return permissions.can_handle_payments(actor)
-    return permissions.can_act_for_awards(actor) and actor.enterprise_uscc == award.enterprise.uscc
+    if role == PERSON:
+        return award.to_person and is_citizen(actor) and normalize(actor.id_card) == award.person_id_card
+    return (
+        award.enterprise is not None
+        and permissions.can_act_for_awards(actor)
+        and actor.enterprise_uscc == award.enterprise.uscc
+    )
+
+
+def may_confirm(actor, award: Award) -> bool:
+    """The beneficiary's own side: the enterprise's legal representative, or the person themself."""
+    return _may(PERSON if award.to_person else ENTERPRISE, actor, award)
 
 
 def _move(
@@ -115,7 +134,7 @@ def clawed_back(award: Award) -> Decimal:
 def _budget_for(award: Award, *, lock: bool) -> Budget:
     qs = Budget.objects.select_for_update() if lock else Budget.objects
     try:
-        return qs.get(clause_id=award.clause_id, year=award.period)
+        return qs.get(clause_id=award.clause.budget_clause_id, year=award.period)
     except Budget.DoesNotExist:
         raise Conflict(f"“{award.clause.title}”尚未设置 {award.period} 年度预算") from None
 
@@ -132,6 +151,8 @@ def award_batch(run: Progress, clause_id: int, actor_id: int | None = None, as_o
     require_published(clause)
     actor = User.objects.filter(pk=actor_id).first()
     day = dt.date.fromisoformat(as_of) if as_of else clock.today()
+    if clause.pays_persons:
+        return _person_batch(run, clause, actor, day)
     node, formula = parse_rule(clause.rule), parse_formula(clause.formula)
     said_conditions = sentences(node)
     ids = list(compile_rule(node, day).queryset(operating()).order_by("pk").values_list("pk", flat=True))
@@ -150,22 +171,13 @@ def award_batch(run: Progress, clause_id: int, actor_id: int | None = None, as_o
             if amount is None:
                 missing += 1
                 continue
-            basis = {
-                "as_of": day.isoformat(),
-                "rule": clause.rule,
-                "formula": clause.formula,
-                "conditions": [
-                    {"text": c.text, "sentence": said, "values": c.values}
-                    for (c, _), said in zip(explain(node, facts[pk]).conditions, said_conditions, strict=True)
-                ],
-            }
             rows.append(
                 Award(
                     clause=clause,
                     enterprise_id=pk,
                     period=clause.period,
                     amount=amount,
-                    basis=basis,
+                    basis=_basis(clause, day, explain(node, facts[pk]), said_conditions),
                     batch_run_id=run.run_id,
                 )
             )
@@ -186,6 +198,65 @@ def award_batch(run: Progress, clause_id: int, actor_id: int | None = None, as_o
         "符合条件企业": len(ids),
         "新生成待审核": created,
         "已有记录跳过": len(existing & set(ids)),
+        "缺少数据未测算": missing,
+    }
+
+
+def _basis(clause: Clause, day: dt.date, explanation, said_conditions: list[str]) -> dict:
+    return {
+        "as_of": day.isoformat(),
+        "rule": clause.rule,
+        "formula": clause.formula,
+        "conditions": [
+            {"text": c.text, "sentence": said, "values": c.values}
+            for (c, _), said in zip(explanation.conditions, said_conditions, strict=True)
+        ],
+    }
+
+
+def _person_batch(run: Progress, clause: Clause, actor, day: dt.date) -> dict:
+    """免申即享 for persons: every certified talent the rule finds eligible (Python evaluator over the
+    facts talent supplies), one draft award each, with the explanation as its basis."""
+    formula = parse_formula(clause.formula, person=True)
+    said_conditions = sentences(parse_rule(clause.rule, person=True))
+    eligible = eligible_persons(clause, day)
+    existing = set(
+        Award.objects.filter(clause=clause, period=clause.period)
+        .exclude(person_id_card="")
+        .values_list("person_id_card", flat=True)
+    )
+    todo = [(f, e) for f, e in eligible if f.id_card not in existing]
+    run.update(0, len(todo), f"符合条件 {len(eligible)} 人，新增测算 {len(todo)} 人")
+    rows, missing = [], 0
+    for facts, explanation in todo:
+        amount = award_amount(formula, facts, clause.award_cap)
+        if amount is None:
+            missing += 1
+            continue
+        rows.append(
+            Award(
+                clause=clause,
+                person_id_card=facts.id_card,
+                person_name=facts.name,
+                period=clause.period,
+                amount=amount,
+                basis=_basis(clause, day, explanation, said_conditions),
+                batch_run_id=run.run_id,
+            )
+        )
+    with transaction.atomic():
+        created = len(Award.objects.bulk_create(rows, ignore_conflicts=True))
+        audit.record(
+            actor=actor,
+            action="award.batch",
+            obj=clause,
+            summary={"eligible": len(eligible), "created": created, "no_amount": missing},
+        )
+    run.update(len(todo), message=f"已测算 {len(todo)} 人")
+    return {
+        "符合条件人才": len(eligible),
+        "新生成待审核": created,
+        "已有记录跳过": len(eligible) - len(todo),
         "缺少数据未测算": missing,
     }
 
@@ -226,6 +297,8 @@ def _reject(award: Award, actor, payload: dict, today: dt.date) -> dict:
 def _publish(award: Award, actor, payload: dict, today: dt.date) -> dict:
     deadline = add_workdays(today, award.clause.notice_days)
     award.notice_from, award.notice_to = today, deadline.deadline
+    if award.to_person:  # a person reads the notice on their awards page (notifications are enterprises')
+        return {"notice_to": str(deadline.deadline)}
     Notification.objects.get_or_create(
         enterprise=award.enterprise,
         clause=award.clause,
@@ -243,7 +316,9 @@ def _revoke(award: Award, actor, payload: dict, today: dt.date) -> dict:
 
 
 def _confirm(award: Award, actor, payload: dict, today: dt.date) -> dict:
-    if payload["account_name"] != award.enterprise.name:
+    if award.to_person and payload["account_name"] != award.person_name:
+        raise ValidationFailed("账户名称必须与获奖人姓名一致", fields={"account_name": "须为本人姓名"})
+    if award.enterprise is not None and payload["account_name"] != award.enterprise.name:
         raise ValidationFailed("账户名称必须与企业名称一致", fields={"account_name": "须为企业名称"})
     award.bank_name, award.account_name, award.account_no = (
         payload["bank_name"],
@@ -256,14 +331,20 @@ def _confirm(award: Award, actor, payload: dict, today: dt.date) -> dict:
 
 def _batch(award: Award, actor, payload: dict, today: dt.date) -> dict:
     if award.notice_to is None or award.notice_to >= today:
-        raise Conflict(f"{award.enterprise}的公示期尚未结束")
+        raise Conflict(f"{award.beneficiary}的公示期尚未结束")
     batch = payload["batch"]
     try:
         with transaction.atomic():
             PaymentItem.objects.create(batch=batch, award=award, amount=award.amount)
     except IntegrityError:
-        raise Conflict(f"{award.enterprise}的兑现记录已列入其他拨付批次") from None
+        raise Conflict(f"{award.beneficiary}的兑现记录已列入其他拨付批次") from None
     return {"batch": batch.code}
+
+
+def _unbatch(award: Award, actor, payload: dict, today: dt.date) -> dict:
+    batch = payload["batch"]
+    PaymentItem.objects.filter(batch=batch, award=award, withdrawn=False).update(withdrawn=True)
+    return {"batch": batch.code, "reason": payload["note"]}
 
 
 def _pay(award: Award, actor, payload: dict, today: dt.date) -> dict:
@@ -305,9 +386,11 @@ TRANSITIONS: list[Transition] = [
     Transition("reject", "不予兑现", (S.DRAFT,), S.REJECTED, (OFFICER,), _reject),
     Transition("publish", "公示", (S.APPROVED,), S.NOTICE, (OFFICER,), _publish),
     Transition("revoke", "撤销", (S.APPROVED, S.NOTICE, S.CONFIRMED), S.REVOKED, (OFFICER,), _revoke),
-    Transition("confirm", "确认收款账户", (S.NOTICE,), S.CONFIRMED, (ENTERPRISE,), _confirm),
+    Transition("confirm", "确认收款账户", (S.NOTICE,), S.CONFIRMED, (ENTERPRISE, PERSON), _confirm),
     Transition("batch", "列入拨付批次", (S.CONFIRMED,), S.IN_PAYMENT, (FINANCE,), _batch),
     Transition("pay", "拨付", (S.IN_PAYMENT,), S.PAID, (FINANCE,), _pay),
+    # the batch is cancelled before the bank paid it: the award waits for another batch
+    Transition("unbatch", "移出拨付批次", (S.IN_PAYMENT,), S.CONFIRMED, (FINANCE,), _unbatch),
     # partly or wholly: the effect moves the award to 已追回 when nothing is left to recover
     Transition("clawback", "追回", (S.PAID,), None, (FINANCE,), _clawback),
 ]
@@ -393,7 +476,7 @@ def award_revoke(*, actor, award: Award, reason: str) -> Award:
 
 
 def award_confirm(*, actor, award: Award, bank_name: str, account_name: str, account_no: str) -> Award:
-    """The enterprise confirms the award and its bank account (allowed while the notice runs)."""
+    """The enterprise (or the person) confirms the award and its bank account while the notice runs."""
     account_no = "".join(account_no.split())
     if not (
         bank_name.strip() and account_name.strip() and account_no.isdigit() and 8 <= len(account_no) <= 30
@@ -401,6 +484,8 @@ def award_confirm(*, actor, award: Award, bank_name: str, account_name: str, acc
         raise ValidationFailed(
             "请填写开户银行、账户名称和 8–30 位数字的银行账号", fields={"account_no": "8–30 位数字"}
         )
+    if award.to_person and not personal_card_valid(account_no):
+        raise ValidationFailed("个人银行卡号应为 16–19 位数字且校验位正确", fields={"account_no": "卡号无效"})
     return _run(
         award,
         "confirm",
@@ -409,6 +494,17 @@ def award_confirm(*, actor, award: Award, bank_name: str, account_name: str, acc
         account_name=account_name.strip(),
         account_no=account_no,
     )
+
+
+def personal_card_valid(number: str) -> bool:
+    """A personal bank card number (银联借记卡): 16–19 digits whose last is the Luhn check digit."""
+    if not (number.isdigit() and 16 <= len(number) <= 19):
+        return False
+    total = 0
+    for i, ch in enumerate(reversed(number)):
+        d = int(ch) * (2 if i % 2 else 1)
+        total += d - 9 if d > 9 else d
+    return total % 10 == 0
 
 
 # ---- payment batches --------------------------------------------------------------------------
@@ -455,7 +551,7 @@ def payment_file(batch: PaymentBatch) -> bytes:
             "批次号",
             "序号",
             "收款单位",
-            "统一社会信用代码",
+            "统一社会信用代码/身份证号",
             "开户银行",
             "账户名称",
             "银行账号",
@@ -473,14 +569,14 @@ def payment_file(batch: PaymentBatch) -> bytes:
             [
                 batch.code,
                 i,
-                a.enterprise.name,
-                a.enterprise.uscc,
+                a.beneficiary,
+                a.person_id_card if a.to_person else a.enterprise.uscc,
                 a.bank_name,
                 a.account_name,
                 a.account_no,
                 item.amount,
                 a.clause.title,
-                f"{a.period}年惠企政策兑现",
+                f"{a.period}年{'人才政策' if a.to_person else '惠企政策'}兑现",
             ],
         )
         total += item.amount
@@ -497,6 +593,8 @@ def payment_batch_export(*, actor, batch: PaymentBatch) -> bytes:
     if not permissions.can_handle_payments(actor):
         raise PermissionDenied("只有财政专员可以导出拨付文件")
     batch = PaymentBatch.objects.select_for_update().get(pk=batch.pk)
+    if batch.state == PaymentBatch.State.CANCELLED:
+        raise Conflict("该批次已作废，不能导出拨付文件")
     if batch.state == PaymentBatch.State.DRAFT:
         batch.state, batch.exported_at = PaymentBatch.State.EXPORTED, clock.now()
         batch.save(update_fields=["state", "exported_at"])
@@ -513,9 +611,11 @@ def payment_batch_mark_paid(
         raise PermissionDenied("只有财政专员可以登记拨付")
     batch = PaymentBatch.objects.select_for_update().get(pk=batch.pk)
     if batch.state != PaymentBatch.State.EXPORTED:
-        raise Conflict(
-            "只有已导出的批次可以登记拨付" if batch.state == PaymentBatch.State.DRAFT else "该批次已拨付"
-        )
+        refusals: dict[str, str] = {
+            PaymentBatch.State.DRAFT: "只有已导出的批次可以登记拨付",
+            PaymentBatch.State.CANCELLED: "该批次已作废，不能登记拨付",
+        }
+        raise Conflict(refusals.get(batch.state, "该批次已拨付"))
     paid_on = paid_on or clock.today()
     items = list(batch.items.select_related("award"))
     missing = [i.award_id for i in items if not (references.get(i.award_id) or "").strip()]
@@ -536,6 +636,33 @@ def payment_batch_mark_paid(
     batch.state, batch.paid_on = PaymentBatch.State.PAID, paid_on
     batch.save(update_fields=["state", "paid_on"])
     audit.record(actor=actor, action="payment_batch.paid", obj=batch, summary={"items": len(items)})
+    return batch
+
+
+@transaction.atomic
+def payment_batch_cancel(*, actor, batch: PaymentBatch, reason: str) -> PaymentBatch:
+    """Cancel a batch the bank has not paid (its file generated or not): each award leaves it and
+    waits for another batch, nothing is paid; a paid batch cannot be cancelled (追回 instead)."""
+    if not permissions.can_handle_payments(actor):
+        raise PermissionDenied("只有财政专员可以作废拨付批次")
+    reason = _required(reason, "请填写作废原因")
+    batch = PaymentBatch.objects.select_for_update().get(pk=batch.pk)
+    if batch.state == PaymentBatch.State.PAID:
+        raise Conflict("该批次已拨付，不能作废；如需收回资金请办理追回")
+    if batch.state == PaymentBatch.State.CANCELLED:
+        raise Conflict("该批次已作废")
+    items = list(batch.items.filter(withdrawn=False))
+    for item in items:
+        AWARDS.run(actor=actor, action="unbatch", pk=item.award_id, payload={"batch": batch, "note": reason})
+    batch.state, batch.cancelled_at, batch.cancel_reason = (
+        PaymentBatch.State.CANCELLED,
+        clock.now(),
+        reason[:300],
+    )
+    batch.save(update_fields=["state", "cancelled_at", "cancel_reason"])
+    audit.record(
+        actor=actor, action="payment_batch.cancel", obj=batch, summary={"items": len(items), "reason": reason}
+    )
     return batch
 
 
