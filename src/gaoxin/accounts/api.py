@@ -2,12 +2,12 @@
 
 import datetime as dt
 
-from ninja import Field, Router, Schema, Status
+from ninja import Field, Router, Status
 from ninja.pagination import paginate
 
 from gaoxin.core.errors import NotFound
 from gaoxin.core.pagination import Page
-from gaoxin.core.schemas import ObjectId
+from gaoxin.core.schemas import ObjectId, Schema
 
 from . import selectors, services
 

@@ -3,17 +3,17 @@
 import datetime as dt
 from typing import Literal
 
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router
 from ninja.pagination import paginate
 
 from . import calendar, identifiers, notify, selectors
 from .pagination import Page
-from .schemas import Date, ObjectId
+from .schemas import Date, ObjectId, QuerySchema, Schema
 
 router = Router(tags=["基础"])
 
 
-class DeadlineQuery(Schema):
+class DeadlineQuery(QuerySchema):
     start: Date = Field(..., description="受理日期（从次日起算）")
     workdays: int = Field(..., ge=0, le=calendar.MAX_WORKDAYS, description="工作日数")
 

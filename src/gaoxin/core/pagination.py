@@ -7,9 +7,11 @@ pages with `next_offset` until it is null). Both bounds are checked, so a huge l
 
 from typing import Any
 
-from ninja import Field, Schema
+from ninja import Field
 from ninja.pagination import PaginationBase
 from pydantic import create_model
+
+from .schemas import QuerySchema, Schema
 
 PARAMETERS = ("limit", "offset")
 
@@ -35,7 +37,7 @@ class Page(PaginationBase):
         self.count = count
         self.Input = create_model(
             "PageInput",
-            __base__=Schema,
+            __base__=QuerySchema,
             limit=(int, Field(limit, ge=1, le=max_limit, description=f"每页条数（1—{max_limit}）")),
             offset=(int, Field(0, ge=0, le=max_offset, description="跳过的条数")),
         )

@@ -1,20 +1,89 @@
-"""Shared API schema pieces: identifier types validated by core.identifiers, the error shape, and a
-JSON body that may also arrive as multipart/form-data with files."""
+"""Shared API schema pieces: the base class of every API schema, identifier types validated by
+core.identifiers, the error shape, and a JSON body that may also arrive as multipart/form-data with files."""
 
 import datetime as dt
+import decimal
 import json
 import re
-from typing import Annotated, Any
+import types
+from typing import Annotated, Any, ClassVar, Union, get_args, get_origin
 
-from ninja import Schema
+from ninja import Schema as NinjaSchema
 from ninja.files import UploadedFile
 from ninja.params.models import BodyModel, Param
 from ninja.parser import Parser
-from pydantic import AfterValidator, BeforeValidator, Field
+from pydantic import AfterValidator, BeforeValidator, Field, ValidationInfo, field_validator
 from pydantic.json_schema import SkipJsonSchema
 
 from .errors import BadRequest, ValidationFailed
 from .identifiers import check_id_card, check_uscc
+
+# The JSON types a scalar field takes in a JSON body. pydantic's lax mode would also read false as 0,
+# 1 as true and "5" as 5; JSON says what a value is, so a body gets what its OpenAPI schema says.
+_JSON_KINDS: dict[type, frozenset[type]] = {
+    bool: frozenset({bool}),
+    int: frozenset({int, float}),  # a whole float (2.0) is an integer in JSON Schema; 2.5 pydantic refuses
+    float: frozenset({int, float}),
+    decimal.Decimal: frozenset({int, float, str}),  # its JSON Schema allows a string of digits
+}
+_KIND_MESSAGE = {bool: "应为 true 或 false", int: "应为数字", float: "应为数字", decimal.Decimal: "应为数字"}
+
+
+def _scalar(annotation: Any) -> tuple[type | None, bool]:
+    """(the scalar type of a field among _JSON_KINDS or None, whether null is allowed)."""
+    if get_origin(annotation) is Annotated:
+        return _scalar(get_args(annotation)[0])
+    if get_origin(annotation) in (Union, types.UnionType):
+        members = [m for m in get_args(annotation) if m is not type(None)]
+        if len(members) == 1:
+            return _scalar(members[0])[0], True
+        return None, False
+    if isinstance(annotation, type) and annotation in _JSON_KINDS:
+        return annotation, False
+    return None, False
+
+
+def _json_kind_error(annotation: Any, value: Any, *, from_query: bool) -> str | None:
+    """The message when `value` is not of the JSON type the field declares, else None. A list of
+    scalars is checked item by item. A query string carries text only, so text is what it takes."""
+    if get_origin(annotation) is Annotated:
+        annotation = get_args(annotation)[0]
+    if get_origin(annotation) is list and isinstance(value, list):
+        (item,) = get_args(annotation) or (Any,)
+        return next((m for v in value if (m := _json_kind_error(item, v, from_query=from_query))), None)
+    kind, nullable = _scalar(annotation)
+    if kind is None or (value is None and nullable) or (from_query and isinstance(value, str)):
+        return None
+    # bool is a subclass of int: compare exact types.
+    if type(value) not in _JSON_KINDS[kind] and not isinstance(value, decimal.Decimal):
+        return _KIND_MESSAGE[kind]
+    return None
+
+
+class Schema(NinjaSchema):
+    """The base of every API schema of the platform: each field takes the JSON type its OpenAPI
+    schema declares (see _JSON_KINDS), so {"order": false} or {"in_zone": 0} is a 422, not 排序 0 or
+    否 (tests/api/test_schema_base.py holds every schema of the API to it)."""
+
+    # A schema read from a query string (QuerySchema) takes its values as text.
+    _from_query: ClassVar[bool] = False
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _json_type(cls, value: Any, info: ValidationInfo) -> Any:
+        field = cls.model_fields.get(info.field_name or "")
+        # Only a request is held to it; an answer (ninja validates it with its status) is our own.
+        if field is not None and "response_status" not in (info.context or {}):
+            message = _json_kind_error(field.annotation, value, from_query=cls._from_query)
+            if message:
+                raise ValueError(message)
+        return value
+
+
+class QuerySchema(Schema):
+    """The base of a schema read from the query string (`Query[...]`): every value arrives as text."""
+
+    _from_query: ClassVar[bool] = True
 
 
 def _uscc(value: str) -> str:

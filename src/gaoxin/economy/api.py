@@ -6,14 +6,14 @@ from decimal import Decimal
 from typing import Annotated, Literal
 
 from django.http import HttpResponse
-from ninja import Field, File, Path, Query, Router, Schema, Status
+from ninja import Field, File, Path, Query, Router, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 from pydantic import StrictInt
 
 from gaoxin.core.errors import PermissionDenied, ValidationFailed
 from gaoxin.core.pagination import Page
-from gaoxin.core.schemas import TaskOut
+from gaoxin.core.schemas import QuerySchema, Schema, TaskOut
 from gaoxin.core.spreadsheets import xlsx_response
 
 from . import selectors
@@ -62,7 +62,7 @@ class SnapshotOut(Schema):
         return obj.indicator.code
 
 
-class SnapshotFilter(Schema):
+class SnapshotFilter(QuerySchema):
     code: str = ""
 
 
@@ -294,7 +294,7 @@ class EvaluationOut(Schema):
     peer_sources: list[str]
 
 
-class SystemFilter(Schema):
+class SystemFilter(QuerySchema):
     system: str = Field("", max_length=30, description="指标体系编码；不填为现行体系")
 
 
@@ -450,7 +450,7 @@ class BusinessTaskOut(Schema):
     figures: list[BusinessFigureOut]
 
 
-class PeriodFilter(Schema):
+class PeriodFilter(QuerySchema):
     month: int = Field(0, ge=0, le=12, description="0 为全年，1–12 为 1–M 月累计")
 
 

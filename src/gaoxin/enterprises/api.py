@@ -4,14 +4,14 @@ import datetime as dt
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from ninja import File, Query, Router, Schema
+from ninja import File, Query, Router
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 from pydantic import Field
 
 from gaoxin.core.errors import PermissionDenied, ValidationFailed
 from gaoxin.core.pagination import Page
-from gaoxin.core.schemas import ObjectId
+from gaoxin.core.schemas import ObjectId, QuerySchema, Schema
 
 from . import classification, excel, permissions, selectors
 from .models import Report
@@ -51,7 +51,7 @@ class EnterpriseOut(Schema):
         return obj.park.name if obj.park_id else None
 
 
-class EnterpriseFilter(Schema):
+class EnterpriseFilter(QuerySchema):
     q: str = Field("", max_length=200, description="名称、曾用名、拼音或统一社会信用代码")
     industry: str = Field("", max_length=200)
     qualification: str = Field("", max_length=200)
@@ -180,7 +180,7 @@ class ReportReasonIn(Schema):
     reason: str = Field(max_length=1000)
 
 
-class ReportFilter(Schema):
+class ReportFilter(QuerySchema):
     year: int | None = Field(None, ge=2000, le=2100)
     month: int | None = Field(None, ge=0, le=12)
     state: Literal["", "draft", "submitted", "returned", "accepted"] = ""
@@ -300,7 +300,7 @@ def classifications_refresh(request, payload: YearIn):
     return registry_services.classifications_refresh(actor=request.user, year=payload.year)
 
 
-class PeriodQuery(Schema):
+class PeriodQuery(QuerySchema):
     year: int = Field(ge=2000, le=2100)
     month: int = Field(ge=1, le=12)
     by: Literal["industry", "park", "size"] = "industry"

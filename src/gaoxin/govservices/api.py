@@ -3,13 +3,13 @@
 import datetime as dt
 from typing import Annotated, Literal
 
-from ninja import Field, File, Header, Query, Router, Schema, Status
+from ninja import Field, File, Header, Query, Router, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
 from gaoxin.core import ratelimit
 from gaoxin.core.pagination import Page
-from gaoxin.core.schemas import JsonOrMultipart, multipart_variant
+from gaoxin.core.schemas import JsonOrMultipart, QuerySchema, Schema, multipart_variant
 from gaoxin.core.spreadsheets import xlsx_response
 
 from . import selectors
@@ -112,7 +112,7 @@ class ItemDetailOut(Schema):
     stages: list[StageSpecOut]
 
 
-class ItemFilter(Schema):
+class ItemFilter(QuerySchema):
     q: str = Field("", max_length=60, description="中文、全拼、首字母或编码")
     department: str = Field("", max_length=20, description="部门编码")
 
@@ -314,7 +314,7 @@ def case_submit(
     return Status(201 if created else 200, selectors.case_get(user=request.user, number=case.number))
 
 
-class CaseFilter(Schema):
+class CaseFilter(QuerySchema):
     state: str = Field("", max_length=40, description="办件状态")
     light: Literal["", "green", "yellow", "red"] = Field("", description="时限预警灯")
     q: str = Field("", max_length=60, description="办件编号、申请人或事项名称")
@@ -490,7 +490,7 @@ def rectification_act(request, pk: int, action: str, payload: RectificationActio
     return selectors.rating_list(user=request.user).get(pk=rect.rating_id)
 
 
-class RatingStatsQuery(Schema):
+class RatingStatsQuery(QuerySchema):
     year: int = Field(..., ge=2000, le=2100)
     month: int | None = Field(None, ge=1, le=12)
     by: Literal["", "item", "department", "window", "month"] = ""
@@ -529,7 +529,7 @@ class CardOut(Schema):
         return obj.department.name
 
 
-class CardFilter(Schema):
+class CardFilter(QuerySchema):
     state: Literal["", "open", "resolved"] = ""
     level: Literal["", "yellow", "red"] = ""
 

@@ -4,12 +4,12 @@ and the bundle case with its member cases."""
 import datetime as dt
 from typing import Annotated
 
-from ninja import Field, File, Query, Router, Schema, Status
+from ninja import Field, File, Query, Router, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
 from gaoxin.core.pagination import Page
-from gaoxin.core.schemas import JsonOrMultipart, multipart_variant
+from gaoxin.core.schemas import JsonOrMultipart, QuerySchema, Schema, multipart_variant
 
 from . import selectors
 from .api import ImportOut
@@ -74,7 +74,7 @@ class BundleDetailOut(BundleOut):
         return list(obj.materials.all())
 
 
-class BundleFilter(Schema):
+class BundleFilter(QuerySchema):
     q: str = Field("", max_length=60, description="名称或编码")
 
 

@@ -7,14 +7,14 @@ import datetime as dt
 from typing import Annotated
 
 from django.http import HttpResponse
-from ninja import Header, Router, Schema, Status
+from ninja import Header, Router, Status
 from ninja.pagination import paginate
 
 from gaoxin.core.errors import NotFound
 from gaoxin.core.identifiers import mask_id_card
 from gaoxin.core.pagination import Page
 from gaoxin.core.ratelimit import client_ip
-from gaoxin.core.schemas import JsonOrMultipart, multipart_variant
+from gaoxin.core.schemas import JsonOrMultipart, Schema, multipart_variant
 
 from . import selectors
 from .api import CaseDetailOut, ItemOut

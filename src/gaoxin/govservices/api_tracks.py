@@ -2,10 +2,11 @@
 
 import datetime as dt
 
-from ninja import Router, Schema, Status
+from ninja import Router, Status
 from ninja.pagination import paginate
 
 from gaoxin.core.pagination import Page
+from gaoxin.core.schemas import Schema
 
 from . import selectors
 from .schemas import ActionIn, TrackCaseIn, TrackIn

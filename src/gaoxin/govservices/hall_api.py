@@ -4,13 +4,13 @@ the hall screen and the waiting-time statistics."""
 import datetime as dt
 from typing import Literal
 
-from ninja import Query, Router, Schema, Status
+from ninja import Query, Router, Status
 from ninja.pagination import paginate
 
 from gaoxin.core import clock
 from gaoxin.core.errors import PermissionDenied, ValidationFailed
 from gaoxin.core.pagination import Page
-from gaoxin.core.schemas import Date
+from gaoxin.core.schemas import Date, QuerySchema, Schema
 
 from . import permissions as perms
 from . import selectors_hall as sel
@@ -186,7 +186,7 @@ class WaitRowOut(Schema):
     service: Figures
 
 
-class WaitQuery(Schema):
+class WaitQuery(QuerySchema):
     start: Date | None = None
     end: Date | None = None
     by: Literal["day", "window", "item"] = "day"

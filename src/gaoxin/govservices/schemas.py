@@ -2,11 +2,10 @@
 
 from typing import Annotated, Literal
 
-from ninja import Schema
 from pydantic import Field
 
 from gaoxin.accounts.models import Department, User
-from gaoxin.core.schemas import BINARY, Date, WithFiles, column_length
+from gaoxin.core.schemas import BINARY, Date, Schema, WithFiles, column_length
 
 from .models import Hall, Window
 

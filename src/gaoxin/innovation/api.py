@@ -7,11 +7,11 @@ from decimal import Decimal
 from typing import Annotated, Literal
 
 from django.db import models
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Field, Query, Router, Status
 from ninja.pagination import paginate
 
 from gaoxin.core.pagination import Page
-from gaoxin.core.schemas import USCC, Date, IdCard, ObjectId, column_length
+from gaoxin.core.schemas import USCC, Date, IdCard, ObjectId, QuerySchema, Schema, column_length
 from gaoxin.enterprises.models import Qualification
 
 from . import selectors
@@ -343,7 +343,7 @@ class TransferIn(Schema):
     investment: Amount | None = None
 
 
-class YearFilter(Schema):
+class YearFilter(QuerySchema):
     year: Year | None = None
 
 

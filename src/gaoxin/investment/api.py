@@ -6,14 +6,14 @@ from decimal import Decimal
 from typing import Annotated, Literal
 
 from django.utils import timezone
-from ninja import Field, File, Query, Router, Schema, Status
+from ninja import Field, File, Query, Router, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
 from gaoxin.core import clock
 from gaoxin.core.errors import PermissionDenied, ValidationFailed
 from gaoxin.core.pagination import Page
-from gaoxin.core.schemas import USCC, Date, ObjectId, column_digits, column_length
+from gaoxin.core.schemas import USCC, Date, ObjectId, QuerySchema, Schema, column_digits, column_length
 from gaoxin.core.spreadsheets import xlsx_response
 
 from . import permissions, selectors
@@ -73,7 +73,7 @@ class ProjectOut(Schema):
         return obj.officer.full_name or obj.officer.username
 
 
-class ProjectFilter(Schema):
+class ProjectFilter(QuerySchema):
     stage: Literal[("", *Project.Stage.values)] = ""  # type: ignore[valid-type]
     q: Annotated[str, Field(max_length=60)] = ""
     chain: Annotated[str, Field(max_length=40)] = ""
@@ -340,7 +340,7 @@ def project_export(request):
 # ---- KPIs ---------------------------------------------------------------------------------------
 
 
-class KpiQuery(Schema):
+class KpiQuery(QuerySchema):
     year: Year | None = None
     as_of: Date | None = None
     by: Literal[("", *kpis.DIMENSIONS)] = ""  # type: ignore[valid-type]
@@ -592,7 +592,7 @@ class AssignIn(Schema):
     project_id: ObjectId | None = None
 
 
-class CarrierFilter(Schema):
+class CarrierFilter(QuerySchema):
     kind: Literal[("", *Carrier.Kind.values)] = ""  # type: ignore[valid-type]
     state: Literal[("", *Carrier.State.values)] = ""  # type: ignore[valid-type]
 

@@ -4,12 +4,12 @@ import datetime as dt
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Field, Query, Router, Status
 from ninja.pagination import paginate
 
 from gaoxin.core.errors import NotFound, PermissionDenied, ValidationFailed
 from gaoxin.core.pagination import Page
-from gaoxin.core.schemas import Date, ObjectId, TaskOut
+from gaoxin.core.schemas import Date, ObjectId, QuerySchema, Schema, TaskOut
 from gaoxin.core.spreadsheets import xlsx_response
 from gaoxin.enterprises.selectors import enterprise_get
 
@@ -113,7 +113,7 @@ class AwardOut(Schema):
         return obj.account_no_masked
 
 
-class AwardFilter(Schema):
+class AwardFilter(QuerySchema):
     state: Literal[("", *Award.State.values)] = ""  # type: ignore[valid-type]
     clause: ObjectId | None = None
 

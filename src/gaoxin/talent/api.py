@@ -5,13 +5,13 @@ import datetime as dt
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from ninja import Field, File, Query, Router, Schema, Status
+from ninja import Field, File, Query, Router, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
 from gaoxin.core.errors import ValidationFailed
 from gaoxin.core.pagination import Page
-from gaoxin.core.schemas import USCC, Date, IdCard, ObjectId, column_length
+from gaoxin.core.schemas import USCC, Date, IdCard, ObjectId, QuerySchema, Schema, column_length
 from gaoxin.core.spreadsheets import xlsx_response
 
 from . import selectors
@@ -150,7 +150,7 @@ class TalentIn(Schema):
     awards: Short = ""
 
 
-class TalentFilter(Schema):
+class TalentFilter(QuerySchema):
     q: Annotated[str, Field(max_length=60)] = ""
     state: Literal[("", *Talent.State.values)] = ""  # type: ignore[valid-type]
     tier: Annotated[str, Field(max_length=2)] = ""

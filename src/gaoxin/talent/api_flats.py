@@ -5,12 +5,12 @@ import datetime as dt
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from ninja import Field, Query, Schema, Status
+from ninja import Field, Query, Status
 from ninja.pagination import paginate
 
 from gaoxin.core import clock
 from gaoxin.core.pagination import Page
-from gaoxin.core.schemas import Date, ObjectId
+from gaoxin.core.schemas import Date, ObjectId, QuerySchema, Schema
 
 from . import flat_selectors as selectors
 from .api import Amount, TierCode, router
@@ -110,7 +110,7 @@ class FlatIn(Schema):
     market_rent: Amount
 
 
-class FlatFilter(Schema):
+class FlatFilter(QuerySchema):
     state: Literal[("", *Flat.State.values)] = ""  # type: ignore[valid-type]
 
 
@@ -179,7 +179,7 @@ class FlatApplyIn(Schema):
     family_size: Annotated[int, Field(ge=1, le=20, strict=True)]
 
 
-class ApplicationFilter(Schema):
+class ApplicationFilter(QuerySchema):
     state: Literal[("", *FlatApplication.State.values)] = ""  # type: ignore[valid-type]
 
 
@@ -231,7 +231,7 @@ class EligibilityOut(Schema):
         return [c.as_dict() for c in obj.conditions]
 
 
-class EligibilityFilter(Schema):
+class EligibilityFilter(QuerySchema):
     all: bool = False
 
 
@@ -270,7 +270,7 @@ class PurchaseIn(Schema):
     declared_no_home: Flag
 
 
-class PurchaseFilter(Schema):
+class PurchaseFilter(QuerySchema):
     state: Literal[("", *PurchaseApplication.State.values)] = ""  # type: ignore[valid-type]
 
 
