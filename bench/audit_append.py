@@ -1,7 +1,8 @@
 """Case submissions per second with the old audit append (every write locks the chain's head row,
 `audit_naive.py`) and with the platform's (append without a lock, sealed in blocks after commit),
 side by side in one run: in process (1 and 4 threads) and over HTTP (two gunicorn app processes on
-two ports, several concurrent clients posting `POST /api/v1/cases` with bearer tokens).
+two ports, several concurrent clients posting `POST /api/v1/cases` with bearer tokens), once asking
+for the whole case in each answer (the default) and once for the receipt (`Prefer: return=minimal`).
 
     GAOXIN_BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/gx_bench_audit \\
       .venv/bin/python bench/audit_append.py [--rounds 3] [--submissions 400] [--clients 8]
@@ -22,6 +23,7 @@ import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -224,6 +226,9 @@ class Servers:
         self.ports = [free_port(), free_port()]
         self.ready = False
         env = {**os.environ, "GAOXIN_ALLOWED_HOSTS": "127.0.0.1,localhost"}
+        # The app's logs go to a file: a pipe nobody reads fills up, and a thread writing its log
+        # line then blocks holding the logging lock while every other request waits on it.
+        self.log = tempfile.TemporaryFile()  # noqa: SIM115 (closed in stop())
         gunicorn = [
             sys.executable,
             "-m",
@@ -247,7 +252,7 @@ class Servers:
                 ],
                 env=env,
                 stdout=subprocess.DEVNULL,
-                stderr=subprocess.PIPE,
+                stderr=self.log,
             )
             for port in self.ports
         ]
@@ -259,7 +264,8 @@ class Servers:
         for port, proc in zip(self.ports, self.procs, strict=True):
             while True:
                 if proc.poll() is not None:
-                    raise RuntimeError(f"gunicorn exited: {proc.stderr.read().decode()[-2000:]}")
+                    self.log.seek(0)
+                    raise RuntimeError(f"gunicorn exited: {self.log.read().decode()[-2000:]}")
                 try:
                     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
                     conn.request("GET", "/healthz")
@@ -280,11 +286,21 @@ class Servers:
                 proc.wait(timeout=20)
             except subprocess.TimeoutExpired:
                 proc.kill()
+        self.log.close()
 
 
 def over_http(
-    mode: str, code: str, data: dict, tokens: list[str], clients: int, count: int, servers
+    mode: str,
+    code: str,
+    data: dict,
+    tokens: list[str],
+    clients: int,
+    count: int,
+    servers,
+    minimal: bool = False,
 ) -> float:
+    """Submissions per second over HTTP; `minimal` asks for the receipt (`Prefer: return=minimal`)
+    instead of the whole case in each answer."""
     per = max(1, count // clients)
     errors = []
     body = json.dumps({"item": code, "data": data}, ensure_ascii=False).encode()
@@ -298,6 +314,7 @@ def over_http(
                     "Content-Type": "application/json",
                     "Idempotency-Key": f"{RUN}-{mode}-http-{tag}-{c}-{i}",
                     "X-Bench-Audit": mode,
+                    **({"Prefer": "return=minimal"} if minimal else {}),
                 }
                 conn.request("POST", "/api/v1/cases", body=body, headers=headers)
                 r = conn.getresponse()
@@ -401,7 +418,14 @@ def main(argv=None) -> int:
     phases = [
         ("in process, 1 thread", lambda m: in_process(m, code, data, 1, args.submissions)),
         ("in process, 4 threads", lambda m: in_process(m, code, data, 4, args.submissions)),
-        (http_name, lambda m: over_http(m, code, data, tokens, args.clients, args.submissions, servers)),
+        (
+            f"{http_name}, full answer",
+            lambda m: over_http(m, code, data, tokens, args.clients, args.submissions, servers),
+        ),
+        (
+            f"{http_name}, receipt",
+            lambda m: over_http(m, code, data, tokens, args.clients, args.submissions, servers, True),
+        ),
     ]
     results = {(name, mode): [] for name, _ in phases for mode in MODES}
     try:
@@ -428,11 +452,11 @@ def main(argv=None) -> int:
     finally:
         servers.stop()
     print(f"run took {time.perf_counter() - started:.0f} s")
-    print(f"{'cases/s (median of rounds)':<46}{MODES['naive']:>18}{MODES['sealed']:>22}{'new/old':>10}")
+    print(f"{'cases/s (median of rounds)':<62}{MODES['naive']:>18}{MODES['sealed']:>22}{'new/old':>10}")
     for name, _ in phases:
         old = statistics.median(results[(name, "naive")])
         new = statistics.median(results[(name, "sealed")])
-        print(f"{name:<46}{old:>18.0f}{new:>22.0f}{new / old:>9.2f}×")
+        print(f"{name:<62}{old:>18.0f}{new:>22.0f}{new / old:>9.2f}×")
     print("CPU per case in process, app + database ms (median of rounds; load-insensitive):")
     for (name, mode), values in CPU.items():
         app = statistics.median(v[0] for v in values)

@@ -51,7 +51,9 @@ def test_small_benchmark_compares_both_appends(tmp_path):
     assert done.returncode == 0, done.stderr[-3000:]
     out = done.stdout
     assert "machine:" in out and "CPU (nproc)" in out
-    assert out.count("审计链完好") == 6 and "unsealed at the end" in out
+    assert out.count("审计链完好") == 8 and "unsealed at the end" in out
     assert "CPU per case in process" in out and "CPU per case: app" in out
     for phase in ("in process, 1 thread", "in process, 4 threads", "HTTP, 2 gunicorn"):
         assert re.search(rf"^{re.escape(phase)}.*\s\d+\s+\d+\s+[\d.]+×$", out, re.M), out
+    for answer in ("full answer", "receipt"):  # over HTTP, the whole case and Prefer: return=minimal
+        assert re.search(rf"^HTTP, 2 gunicorn.*, {answer}\s+\d+\s+\d+\s+[\d.]+×$", out, re.M), out

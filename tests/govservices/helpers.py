@@ -19,11 +19,13 @@ def pdf(name="a.pdf", content=PDF):
     return f
 
 
-def submit(c: Client, item: str, *, files=None, key=None, **payload):
+def submit(c: Client, item: str, *, files=None, key=None, prefer=None, **payload):
     body = {"payload": json.dumps({"item": item, "data": {"project": "示例项目"}, **payload})}
     for order, f in (files or {}).items():
         body[f"file_{order}"] = f
     headers = {"HTTP_IDEMPOTENCY_KEY": key} if key else {}
+    if prefer:
+        headers["HTTP_PREFER"] = prefer
     return c.post("/api/v1/cases", body, **headers)
 
 

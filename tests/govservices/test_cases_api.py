@@ -44,6 +44,34 @@ def test_idempotent_submission_returns_the_same_case(gz):
     assert Case.objects.count() == 1
 
 
+@pytest.mark.parametrize(
+    "prefer", ["return=minimal", "respond-async, return=minimal", "Return = Minimal; foo=bar"]
+)
+def test_a_submission_that_prefers_the_receipt_gets_it_and_the_case_address(gz, prefer):
+    ent = client_for(gz["p"]["ent"])
+    first = submit(ent, "000000000001", files={1: pdf()}, key="receipt-1", prefer=prefer)
+    assert first.status_code == 201, first.json()
+    receipt = first.json()
+    assert set(receipt) == {"number", "state", "revision", "submitted_at", "due_on"}
+    assert receipt["state"] == "submitted" and first["Preference-Applied"] == "return=minimal"
+    assert first["Location"] == f"/api/v1/cases/{receipt['number']}"
+    # the address answers with the whole case; a retry with the same key answers with the same receipt
+    whole = ent.get(first["Location"]).json()
+    assert whole["number"] == receipt["number"] and whole["revision"] == receipt["revision"]
+    again = submit(ent, "000000000001", files={1: pdf()}, key="receipt-1", prefer=prefer)
+    assert again.status_code == 200 and again.json() == receipt
+    assert Case.objects.count() == 1
+
+
+@pytest.mark.parametrize("prefer", [None, "", "return=representation", "return=minimalist"])
+def test_a_submission_gets_the_whole_case_unless_it_prefers_the_receipt(gz, prefer):
+    ent = client_for(gz["p"]["ent"])
+    r = submit(ent, "000000000001", files={1: pdf()}, prefer=prefer)
+    assert r.status_code == 201 and "Preference-Applied" not in r
+    assert {"stages", "events", "materials", "actions"} <= set(r.json())
+    assert r["Location"] == f"/api/v1/cases/{r.json()['number']}"
+
+
 def test_bad_uploads_are_refused_with_a_message(gz):
     ent = client_for(gz["p"]["ent"])
     r = submit(ent, "000000000001", files={1: pdf("a.pdf", b"MZ\x90\x00 not a pdf")})

@@ -3,6 +3,8 @@
 import datetime as dt
 from typing import Annotated, Literal
 
+from django.http import HttpResponse
+from django.urls import reverse
 from ninja import Field, File, Header, Query, Router, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
@@ -287,18 +289,48 @@ class CaseDetailOut(CaseOut):
         return list(obj.events.all())
 
 
+class CaseReceiptOut(Schema):
+    """The short answer to a submission that asked for it (`Prefer: return=minimal`, RFC 7240): what
+    the applicant needs to follow the case; the whole case is at the `Location` the answer names."""
+
+    number: str
+    state: str
+    revision: int
+    submitted_at: dt.datetime
+    due_on: dt.date | None
+
+
+# The full case unless the client prefers the receipt; the first schema that fits is taken, so the
+# full answer is validated once.
+SubmitAnswer = Annotated[CaseDetailOut | CaseReceiptOut, Field(union_mode="left_to_right")]
+
+
+def prefers_minimal(prefer: str | None) -> bool:
+    """Whether a Prefer header (RFC 7240) asks for `return=minimal`."""
+    tokens = (t.strip().lower() for part in (prefer or "").split(",") for t in part.split(";"))
+    return "return=minimal" in {t.replace(" ", "") for t in tokens}
+
+
 @router.post(
     "/cases",
-    response={200: CaseDetailOut, 201: CaseDetailOut},
+    response={200: SubmitAnswer, 201: SubmitAnswer},
     summary="提交办件（支持 Idempotency-Key）",
-    description="JSON 请求体；或 multipart/form-data：`payload` 字段为同样的 JSON，材料文件为 `file_<材料序号>`。",
+    description=(
+        "JSON 请求体；或 multipart/form-data：`payload` 字段为同样的 JSON，材料文件为 `file_<材料序号>`。"
+        "默认返回办件详情；请求头 `Prefer: return=minimal` 时只返回回执（编号、状态、修订号、提交时间、"
+        "承诺办结日），详情见响应头 `Location`。"
+    ),
     openapi_extra=multipart_variant(CaseSubmitIn, files=SUBMIT_FILES),
 )
 def case_submit(
     request,
+    response: HttpResponse,
     payload: Annotated[CaseSubmitIn, JsonOrMultipart(...)],
     idempotency_key: str | None = Header(
         None, alias="Idempotency-Key", max_length=80, description="重试时返回同一办件"
+    ),
+    prefer: str | None = Header(
+        None, alias="Prefer", max_length=200, description="`return=minimal`：只返回回执（RFC 7240）"
     ),
 ):
     case, created = submission.case_submit(
@@ -311,7 +343,12 @@ def case_submit(
         applicant=text(payload.applicant, 150) if payload.applicant else None,
         idempotency_key=text(idempotency_key, 80),
     )
-    return Status(201 if created else 200, selectors.case_get(user=request.user, number=case.number))
+    status = 201 if created else 200
+    response["Location"] = reverse("api:case_get", kwargs={"number": case.number})
+    if prefers_minimal(prefer):
+        response["Preference-Applied"] = "return=minimal"
+        return Status(status, CaseReceiptOut.from_orm(case))
+    return Status(status, selectors.case_get(user=request.user, number=case.number))
 
 
 class CaseFilter(QuerySchema):
