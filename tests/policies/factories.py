@@ -70,20 +70,20 @@ def ip(ent: Enterprise, year: int, **counts):
     return IntellectualProperty.objects.create(enterprise=ent, year=year, **counts)
 
 
-def apply_clause(officer, policy, department):
-    """A 申报 clause for R&D spenders approved by `department`, with two required materials."""
+def apply_clause(officer, policy, department, **fields):
+    """A published 申报 clause approved by `department`: by default one for R&D spenders with two
+    required materials; `fields` override any of clause_create's."""
     from gaoxin.policies.services import catalogue
 
-    clause = catalogue.clause_create(
-        actor=officer,
-        policy=policy,
-        code="rd-apply",
-        title="研发投入申报奖励",
-        period=2026,
-        mode="apply",
-        rule="enterprise.hte && data.rd_expense(2025) >= 1000000",
-        formula="100000",
-        department=department,
-        materials="项目申报书；研发费用专项审计报告",
-    )
+    defaults = {
+        "code": "rd-apply",
+        "title": "研发投入申报奖励",
+        "period": 2026,
+        "mode": "apply",
+        "rule": "enterprise.hte && data.rd_expense(2025) >= 1000000",
+        "formula": "100000",
+        "department": department,
+        "materials": "项目申报书；研发费用专项审计报告",
+    }
+    clause = catalogue.clause_create(actor=officer, policy=policy, **{**defaults, **fields})
     return catalogue.clause_check_and_publish(actor=officer, clause=clause)

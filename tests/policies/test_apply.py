@@ -3,12 +3,17 @@ government-services case engine, and every submission is pre-checked against the
 
 import datetime as dt
 import json
+from decimal import Decimal
 
 import pytest
 from django.utils import timezone
 
+from gaoxin.accounts.models import User
+from gaoxin.core.errors import Conflict
+from gaoxin.enterprises.models import Report
 from gaoxin.govservices.models import Case, CaseMaterial, CaseStage, ServiceItem
-from gaoxin.policies.models import Clause
+from gaoxin.policies.models import Award, Clause
+from gaoxin.policies.services import apply, catalogue, money
 from tests.factories import DEFAULT_PASSWORD, department, enterprise_user, staff_user
 from tests.govservices.helpers import pdf
 
@@ -153,3 +158,94 @@ def test_offer_shows_apply_link_only_when_eligible(client, hte_user, plain_user,
     client.login(username="plain", password=DEFAULT_PASSWORD)
     page = client.get(f"/policies/clauses/{apply_clause.pk}/").content.decode()
     assert "在线申报" not in page
+
+
+def _item(officer, policy, **fields) -> Clause:
+    """A 申报 clause published as its department's service item."""
+    clause = f.apply_clause(officer, policy, officer.department, materials="项目申报书", **fields)
+    apply.clause_publish_service_item(actor=officer, clause=clause)
+    clause.refresh_from_db()
+    return clause
+
+
+@pytest.fixture
+def measured_clause(officer, policy):
+    """A 申报 clause whose award follows the applicant's data: 10 % of its 2025 R&D, capped at 150,000."""
+    return _item(
+        officer,
+        policy,
+        code="rd-measured",
+        title="研发投入比例奖励",
+        formula="data.rd_expense(2025) * 0.1",
+        award_cap=Decimal("150000"),
+    )
+
+
+def _decide(officer, applicant, clause) -> str:
+    """The applicant submits; the department's clerk accepts, its reviewer agrees, its approver approves."""
+    from gaoxin.govservices.services.cases import case_act
+    from gaoxin.govservices.services.submission import case_submit
+
+    version = ServiceItem.objects.get(code=clause.service_code).current
+    files = {str(m.order): pdf(f"{m.order}.pdf") for m in version.materials.all()}
+    case, _ = case_submit(actor=applicant, item_code=clause.service_code, files=files, data={})
+    staff = {
+        role: User.objects.filter(username=f"{role}-kjj").first()
+        or staff_user(f"{role}-kjj", officer.department, [role])
+        for role in ("window_clerk", "reviewer", "approver")
+    }
+    case_act(actor=staff["window_clerk"], number=case.number, action="accept")
+    case_act(actor=staff["reviewer"], number=case.number, action="review", payload={"verdict": "agree"})
+    case_act(actor=staff["approver"], number=case.number, action="approve", payload={"opinion": "准予"})
+    return case.number
+
+
+def test_an_approved_application_becomes_a_draft_award_by_the_clause_formula_and_cap(
+    officer, finance, hte_user, measured_clause
+):
+    small = f.enterprise("柳州小试科技有限公司", size="micro")
+    f.qualify(small, "hte")
+    f.report(small, 2025, revenue=5_000_000, rd_expense=1_200_000)
+    small_user = enterprise_user("small", small.uscc, small.name)
+    assert not Award.objects.exists()
+    first = _decide(officer, hte_user, measured_clause)
+    second = _decide(officer, small_user, measured_clause)
+    awards = {a.enterprise.uscc: a for a in Award.objects.filter(clause=measured_clause)}
+    capped, measured = awards[hte_user.enterprise_uscc], awards[small.uscc]
+    assert capped.amount == Decimal("150000.00")  # 10 % of 2,000,000 is 200,000: the cap holds
+    assert measured.amount == Decimal("120000.00")
+    assert capped.state == measured.state == Award.State.DRAFT
+    assert (capped.basis["case"], measured.basis["case"]) == (first, second)
+    assert capped.basis["formula"] == measured_clause.formula
+    # the draft goes on through the money machine: approval reserves the budget
+    catalogue.budget_set(actor=officer, clause=measured_clause, year=2026, amount=Decimal("200000"))
+    money.award_approve(actor=officer, award=capped)
+    with pytest.raises(Conflict, match="预算余额不足"):
+        money.award_approve(actor=officer, award=measured)
+    # a second approved application of the same enterprise finds the award, not a second one
+    _decide(officer, hte_user, measured_clause)
+    assert Award.objects.filter(clause=measured_clause).count() == 2
+
+
+def test_an_application_whose_award_cannot_be_computed_is_not_approved(officer, hte_user, policy):
+    from gaoxin.govservices.services.cases import case_act
+
+    clause = _item(
+        officer,
+        policy,
+        code="export-apply",
+        title="出口奖励申报",
+        rule="enterprise.hte",
+        formula="data.export_value(2025) * 0.01",  # the enterprise reported no export value
+    )
+    with pytest.raises(Conflict, match="无法按“出口奖励申报”的兑现标准测算"):
+        _decide(officer, hte_user, clause)
+    case = Case.objects.get()
+    assert case.state == Case.State.IN_REVIEW  # the decision was refused whole
+    assert not Award.objects.exists()
+    approver = User.objects.get(username="approver-kjj")
+    Report.objects.filter(enterprise__uscc=hte_user.enterprise_uscc, year=2025).update(
+        export_value=Decimal("3000000")
+    )
+    case_act(actor=approver, number=case.number, action="approve", payload={"opinion": "准予"})
+    assert Award.objects.get(clause=clause).amount == Decimal("30000.00")

@@ -19,7 +19,13 @@ def test_demo_adds_up_to_the_2020_figures():
     assert paid == Decimal("365000000")
     relief = Relief.objects.aggregate(rent=Sum("rent_relief"), fee=Sum("fee_relief"))
     assert relief == {"rent": Decimal("26678000"), "fee": Decimal("1628000")}
-    assert FinancingNeed.objects.aggregate(t=Sum("granted"))["t"] == Decimal("544000000")
+    loans = FinancingNeed.objects.aggregate(declared=Sum("recommended"), granted=Sum("granted"))
+    assert loans["declared"] == Decimal("544000000")  # 为企业申报“复工贷”5.44亿元
+    assert 0 < loans["granted"] < loans["declared"]  # what the banks granted follows their answers
+    for need in FinancingNeed.objects.all():  # each need's record obeys the loan service's rules
+        assert need.approved is None or 0 < need.approved <= need.recommended
+        assert (need.state == "granted") == (need.granted is not None)
+        assert need.granted is None or (need.granted <= need.approved and need.granted_on.year == 2020)
     assert Award.objects.filter(state="draft").exists()  # a batch waiting for review
     assert money.reconcile() == []
     digital = Clause.objects.get(code="innov-digital")

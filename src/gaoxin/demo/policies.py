@@ -1,8 +1,9 @@
 """Demo data of the policies pillar (a step of demo.generator).
 
 The 2020 figures of the source documents are reproduced exactly: 3.65亿元 of support funds paid
-under the 15 SME measures, rent relief of 2667.8万元 and property fees of 162.8万元 on state-owned
-premises, and 5.44亿元 of 复工贷 granted. Current-year clauses (innovation, talent) get budgets and
+under the 15 SME measures and rent relief of 2667.8万元 and property fees of 162.8万元 on state-owned
+premises. 复工贷 runs through the loan services: 5.44亿元 declared to the banks, each bank's answer
+recorded as the officer would (approved, part-approved or declined, then granted). Current-year clauses (innovation, talent) get budgets and
 a 免申即享 batch of draft awards for the policy officer to review."""
 
 from __future__ import annotations
@@ -13,13 +14,13 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.utils import timezone
 
 from gaoxin.accounts.models import User
+from gaoxin.core import clock
 from gaoxin.enterprises.models import Enterprise
 from gaoxin.policies.models import (
     Award,
     Budget,
     Building,
     Clause,
-    FinancingNeed,
     Lease,
     LedgerEntry,
     PaymentBatch,
@@ -36,7 +37,7 @@ from gaoxin.policies.services import apply, money, premises
 DISBURSED_2020 = Decimal("365000000")
 RENT_RELIEF_2020 = Decimal("26678000")
 FEE_RELIEF_2020 = Decimal("1628000")
-LOANS_GRANTED_2020 = Decimal("544000000")
+LOANS_DECLARED_2020 = Decimal("544000000")
 
 SME = '["medium", "small", "micro"]'
 
@@ -340,11 +341,11 @@ def build(ctx: dict) -> None:
         drafts = (run.result or {}).get("新生成待审核", 0)
 
     relief = _premises(rng, enterprises, sme_policy, officer)
-    loans = _loans(rng, enterprises, sme_policy)
+    loans = _loans(rng, enterprises, sme_policy, officer)
     log(
         f"政策 {Policy.objects.count()} 件、兑现事项 {Clause.objects.count()} 项；2020 年拨付 {paid / 10**8:.2f} 亿元；"
         f"租金减免 {relief['rent'] / 10**4:.1f} 万元、物业费 {relief['fee'] / 10**4:.1f} 万元；"
-        f"复工贷放款 {loans / 10**8:.2f} 亿元；待审核兑现 {drafts} 笔"
+        f"复工贷申报 {loans['recommended'] / 10**8:.2f} 亿元、放款 {loans['granted'] / 10**8:.2f} 亿元；待审核兑现 {drafts} 笔"
     )
 
 
@@ -541,45 +542,37 @@ def _premises(rng, enterprises, policy, officer) -> dict:
     return totals
 
 
-def _loans(rng, enterprises, policy) -> Decimal:
-    """复工贷: recommended needs, most approved and granted, adding up to 5.44亿 granted."""
+def _loans(rng, enterprises, policy, officer) -> dict:
+    """复工贷 as the zone ran it: the policy officer declares (推荐申报) enterprises' loan needs to the
+    banks, 5.44亿 in all, from February to May 2020; each bank then answers through the same service:
+    most approve all or part, a few decline, and what was approved is granted a few weeks later. The
+    generator chooses the declared amounts (they add up to the source's figure); what the banks
+    approved and granted follows from their answers, not from the figure."""
     candidates = [e for e in enterprises if e.size in ("small", "micro", "medium")]
     rng.shuffle(candidates)
-    amounts = _split(rng, int(LOANS_GRANTED_2020), 3_000_000)
-    rows = []
-    for ent, granted in zip(candidates, amounts, strict=False):
-        approved = granted
-        recommended = (approved * Decimal(rng.choice(["1", "1", "1.2", "1.5"]))).quantize(Decimal("1"))
-        rows.append(
-            FinancingNeed(
+    amounts = _split(rng, int(LOANS_DECLARED_2020), 3_000_000)
+    if len(amounts) > len(candidates):  # a small zone: fewer, larger declarations
+        amounts = amounts[: len(candidates) - 1] + [sum(amounts[len(candidates) - 1 :])]
+    for ent, declared in zip(candidates, amounts, strict=False):
+        day = dt.date(2020, 2, 17) + dt.timedelta(days=rng.randrange(0, 100))
+        with clock.frozen(day):
+            need = premises.financing_recommend(
+                actor=officer,
                 policy=policy,
                 enterprise=ent,
                 bank=rng.choice(BANKS),
+                requested=declared,
+                recommended=declared,
                 purpose="复工复产流动资金",
-                requested=recommended,
-                recommended=recommended,
-                approved=approved,
-                granted=granted,
-                granted_on=dt.date(2020, rng.randrange(2, 7), rng.randrange(1, 28)),
-                state=FinancingNeed.State.GRANTED,
             )
-        )
-    granted_total = sum((r.granted for r in rows), Decimal("0"))
-    if granted_total != LOANS_GRANTED_2020:  # fewer enterprises than loans: the last one takes the rest
-        rows[-1].granted += LOANS_GRANTED_2020 - granted_total
-        rows[-1].approved = rows[-1].granted
-        rows[-1].recommended = rows[-1].requested = max(rows[-1].recommended, rows[-1].approved)
-    for ent in candidates[len(rows) : len(rows) + 20]:
-        rows.append(
-            FinancingNeed(
-                policy=policy,
-                enterprise=ent,
-                bank=rng.choice(BANKS),
-                purpose="复工复产流动资金",
-                requested=Decimal("1000000"),
-                recommended=Decimal("1000000"),
-                state=FinancingNeed.State.DECLINED,
-            )
-        )
-    FinancingNeed.objects.bulk_create(rows, batch_size=500)
-    return sum((r.granted or 0 for r in rows), Decimal("0"))
+            answer = rng.random()
+            clock.travel(dt.timedelta(days=rng.randrange(5, 20)))
+            if answer < 0.12:
+                premises.financing_update(actor=officer, need=need, declined=True)
+                continue
+            share = Decimal("1") if answer < 0.75 else Decimal(rng.choice(["0.5", "0.6", "0.8"]))
+            approved = (declared * share).quantize(Decimal("1"))
+            premises.financing_update(actor=officer, need=need, approved=approved)
+            clock.travel(dt.timedelta(days=rng.randrange(3, 15)))
+            premises.financing_update(actor=officer, need=need, granted=approved, granted_on=clock.today())
+    return premises.loan_totals(policy)

@@ -11,14 +11,15 @@ class PoliciesConfig(AppConfig):
         from django.db.backends.signals import connection_created
 
         from gaoxin.core.pillars import DemoStep, Pillar, register
-        from gaoxin.govservices.hooks import register_submission_check
+        from gaoxin.govservices.hooks import register_case_listener, register_submission_check
 
         from . import home, navigation
         from .rules.exact import register_sqlite_functions
-        from .services.apply import check_clause_submission
+        from .services.apply import check_clause_submission, clause_case_approved
 
         connection_created.connect(register_sqlite_functions, dispatch_uid="gaoxin.policies.exact")
         register_submission_check(check_clause_submission)
+        register_case_listener(clause_case_approved)
         register(
             Pillar(
                 self.label,

@@ -11,12 +11,13 @@ from gaoxin.accounts.permissions import is_enterprise_user
 from gaoxin.core import audit, clock
 from gaoxin.core.errors import Conflict, PermissionDenied, ValidationFailed
 from gaoxin.enterprises.models import Enterprise
-from gaoxin.govservices.models import ItemVersion, ServiceItem
+from gaoxin.govservices.models import Case, ItemVersion, ServiceItem
 from gaoxin.govservices.services.catalogue import item_publish_on_behalf
 
 from .. import permissions
 from ..models import Clause
 from .matching import offer_for, rule_sentences
+from .money import award_for_application
 
 LEGAL_DAYS, COMMITTED_DAYS, REVIEW_DAYS = 20, 10, 5
 
@@ -140,3 +141,20 @@ def check_clause_submission(version, applicant, identifier: str) -> None:
             f"{enterprise.name}暂不符合“{clause.title}”的申报条件：{failed}",
             fields={"eligibility": failed},
         )
+
+
+def clause_case_approved(step) -> None:
+    """Registered with govservices as a case listener: when the department approves a 申报 for a
+    clause's item (准予), the clause's draft award is computed and waits for the officer's review
+    and the budget (see money.award_for_application); nothing happens for other items."""
+    case = step.obj
+    approved = Case.State.APPROVED
+    if case.state != approved or step.before == approved or not case.enterprise_uscc:
+        return
+    clause = Clause.objects.filter(service_code=case.version.item.code).first()
+    if clause is None:
+        return
+    enterprise = Enterprise.objects.filter(uscc=case.enterprise_uscc).first()
+    if enterprise is None:
+        raise Conflict("未找到申报企业的登记信息，不能生成兑现记录")
+    award_for_application(actor=step.actor, clause=clause, enterprise=enterprise, case_number=case.number)

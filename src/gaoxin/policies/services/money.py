@@ -202,6 +202,35 @@ def award_batch(run: Progress, clause_id: int, actor_id: int | None = None, as_o
     }
 
 
+def award_for_application(*, actor, clause: Clause, enterprise, case_number: str) -> Award:
+    """The draft award of an approved 申报 (called inside the case's transition): its amount by the
+    clause's formula on the decision day, capped, with the case number in its basis. One award per
+    clause, enterprise and period: a later approved application for the same award finds it."""
+    day = clock.today()
+    existing = Award.objects.filter(clause=clause, enterprise=enterprise, period=clause.period).first()
+    if existing is not None:
+        return existing
+    node, formula = parse_rule(clause.rule), parse_formula(clause.formula)
+    facts = load_facts(enterprises_with_facts().filter(pk=enterprise.pk), day)[enterprise.pk]
+    amount = award_amount(formula, facts, clause.award_cap)
+    if amount is None:
+        raise Conflict(
+            f"无法按“{clause.title}”的兑现标准测算{enterprise.name}的金额（所需数据缺失或金额不大于 0），"
+            "请补齐企业数据后再作决定"
+        )
+    basis = {**_basis(clause, day, explain(node, facts), sentences(node)), "case": case_number}
+    award = Award.objects.create(
+        clause=clause, enterprise=enterprise, period=clause.period, amount=amount, basis=basis
+    )
+    audit.record(
+        actor=actor,
+        action="award.from_application",
+        obj=award,
+        summary={"case": case_number, "amount": str(amount)},
+    )
+    return award
+
+
 def _basis(clause: Clause, day: dt.date, explanation, said_conditions: list[str]) -> dict:
     return {
         "as_of": day.isoformat(),
